@@ -1,0 +1,51 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { createConfigModule } from './config/config.module';
+import { jobsConfig } from './config/configuration';
+import { RateLimitGuard } from './common/guards/rate-limit.guard';
+import { DatabaseModule } from './database/database.module';
+import { KeyValueModule } from './infra/kv/key-value.module';
+import { MailModule } from './infra/mail/mail.module';
+import { OutboxRelayModule } from './infra/outbox/outbox-relay.module';
+import { OutboxModule } from './infra/outbox/outbox.module';
+import { QueueModule } from './infra/queue/queue.module';
+import { createRateLimitModule } from './infra/rate-limit/rate-limit.module';
+import { RedisModule } from './infra/redis/redis.module';
+import { HealthModule } from './observability/health/health.module';
+import { createLoggingModule } from './observability/logging/logging.module';
+import { MetricsModule } from './observability/metrics/metrics.module';
+
+/**
+ * Modules every process needs. Built by a function, at start-up, because some choices (BullMQ or
+ * inline jobs) are read from configuration.
+ */
+export function coreImports() {
+  return [
+    createConfigModule(),
+    createLoggingModule(),
+    DatabaseModule,
+    RedisModule,
+    KeyValueModule,
+    QueueModule.forRoot(),
+    OutboxModule,
+    MailModule,
+    HealthModule,
+  ];
+}
+
+/** The HTTP API. With jobs inline (no Redis) it also relays the outbox and runs job handlers. */
+@Module({})
+export class AppModule {
+  static forRoot(): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ...coreImports(),
+        ...(jobsConfig().inline ? [OutboxRelayModule] : []),
+        createRateLimitModule(),
+        MetricsModule,
+      ],
+      providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }],
+    };
+  }
+}

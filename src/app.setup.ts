@@ -1,0 +1,69 @@
+import { INestApplication, NestApplicationOptions, RequestMethod } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { Reflector } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import compression from 'compression';
+import { Logger } from 'nestjs-pino';
+import { appConfig } from './config/configuration';
+import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
+import { requestIdMiddleware } from './common/http/request-context';
+import { ResponseEnvelopeInterceptor } from './common/interceptors/response-envelope.interceptor';
+import { securityHeadersMiddleware } from './common/middleware/security-headers.middleware';
+import { trustedHostsMiddleware } from './common/middleware/trusted-hosts.middleware';
+import { createValidationPipe } from './common/pipes/validation.pipe';
+import { setupOpenApi } from './openapi';
+
+export const API_PREFIX = 'api/v1';
+export const JSON_BODY_LIMIT = '1mb';
+
+/** Options for NestFactory.create / createNestApplication: body parsers are added by configureApp. */
+export const APP_OPTIONS: NestApplicationOptions = { bodyParser: false, bufferLogs: true };
+
+const EXPOSED_HEADERS = [
+  'X-Request-ID',
+  'X-RateLimit-Limit',
+  'X-RateLimit-Remaining',
+  'X-RateLimit-Reset',
+  'Retry-After',
+  'Content-Disposition',
+];
+
+/**
+ * The whole HTTP pipeline, shared by main.ts and the e2e tests so that tests exercise exactly what
+ * runs in production.
+ */
+export function configureApp(nest: INestApplication): INestApplication {
+  const app = nest as NestExpressApplication;
+  const cfg = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
+
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  app.set('trust proxy', parseTrustProxy(cfg.trustProxy));
+  app.use(requestIdMiddleware);
+  app.use(trustedHostsMiddleware(cfg.trustedHosts));
+  app.use(securityHeadersMiddleware(cfg.isProduction));
+  app.use(compression({ threshold: 1024 }));
+  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
+  app.useBodyParser('urlencoded', { limit: JSON_BODY_LIMIT, extended: false });
+  app.enableCors({
+    origin: cfg.corsOrigins.length > 0 ? cfg.corsOrigins : false,
+    exposedHeaders: EXPOSED_HEADERS,
+    maxAge: 600,
+  });
+
+  app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'metrics', method: RequestMethod.GET }] });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalInterceptors(new ResponseEnvelopeInterceptor(app.get(Reflector), cfg.responseEnvelope));
+
+  if (cfg.apiDocsEnabled) setupOpenApi(app);
+  return app;
+}
+
+/** TRUST_PROXY: `true`/`false`, a hop count, or Express' list of trusted addresses/subnets. */
+function parseTrustProxy(value: string): boolean | number | string {
+  if (value === 'true') return true;
+  if (value === 'false' || value === '') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}

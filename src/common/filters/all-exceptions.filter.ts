@@ -1,0 +1,86 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { errorEnvelope } from '../dto/error-envelope';
+import { AppError, ErrorDetail } from '../errors/app-error';
+import { errorCodeForStatus } from '../errors/error-codes';
+import { requestIdOf } from '../http/request-context';
+import { reportError } from '../../observability/error-reporting';
+
+interface NormalizedError {
+  status: number;
+  code: string;
+  message: string;
+  details: ErrorDetail[];
+  headers: Record<string, string>;
+  data?: unknown;
+}
+
+const GENERIC_500 = 'Internal server error';
+
+/**
+ * The one place where errors become responses. AppErrors carry their own code; Nest and library
+ * HttpExceptions get the code of their status; anything else is logged and answered as a bare 500,
+ * so stack traces, SQL and internals never reach a client.
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const req = http.getRequest<Request>();
+    const res = http.getResponse<Response>();
+    const error = this.normalize(exception);
+
+    if (error.status >= 500) {
+      reportError(exception);
+      this.logger.error(
+        { err: exception, requestId: requestIdOf(req) },
+        exception instanceof Error ? exception.message : 'non-error thrown',
+      );
+    }
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+    res
+      .status(error.status)
+      .json(
+        errorEnvelope(error.code, error.message, error.details, requestIdOf(req), error.data),
+      );
+  }
+
+  private normalize(exception: unknown): NormalizedError {
+    if (exception instanceof AppError) {
+      return {
+        status: exception.status,
+        code: exception.code,
+        message: exception.message,
+        details: exception.details,
+        headers: exception.headers,
+        data: exception.data,
+      };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      return {
+        status,
+        code: errorCodeForStatus(status),
+        message: status >= 500 ? GENERIC_500 : httpExceptionMessage(exception),
+        details: [],
+        headers: {},
+      };
+    }
+    return { status: 500, code: 'INTERNAL_ERROR', message: GENERIC_500, details: [], headers: {} };
+  }
+}
+
+function httpExceptionMessage(exception: HttpException): string {
+  const body = exception.getResponse();
+  if (typeof body === 'string') return body;
+  const message = (body as { message?: unknown }).message;
+  if (typeof message === 'string') return message;
+  if (Array.isArray(message)) return message.map(String).join('; ');
+  return exception.message;
+}

@@ -1,0 +1,48 @@
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor, StreamableFile } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Response } from 'express';
+import { map, Observable } from 'rxjs';
+import { RAW_RESPONSE_KEY } from '../decorators/raw-response.decorator';
+import { Paginated } from '../dto/paginated';
+
+export interface SuccessEnvelope<T> {
+  success: true;
+  message: string;
+  data: T;
+  meta?: Paginated<unknown>['meta'];
+}
+
+/**
+ * Wraps handler results in `{success, message, data, meta?}` (when enabled). Streams, 204s and
+ * handlers that write the response themselves are left alone. With the envelope disabled, lists
+ * still answer `{data, meta}` so that clients keep the page counts.
+ */
+@Injectable()
+export class ResponseEnvelopeInterceptor implements NestInterceptor {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly enabled: boolean,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const res = context.switchToHttp().getResponse<Response>();
+    const raw = this.reflector.getAllAndOverride<boolean | undefined>(RAW_RESPONSE_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (raw) return next.handle();
+    return next.handle().pipe(
+      map((body: unknown) => {
+        if (body instanceof StreamableFile || res.statusCode === 204 || res.headersSent) {
+          return body;
+        }
+        if (body instanceof Paginated) {
+          return this.enabled
+            ? { success: true, message: 'OK', data: body.items, meta: body.meta }
+            : { data: body.items, meta: body.meta };
+        }
+        return this.enabled ? { success: true, message: 'OK', data: body ?? null } : body;
+      }),
+    );
+  }
+}

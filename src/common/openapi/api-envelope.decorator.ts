@@ -1,0 +1,58 @@
+import { applyDecorators, HttpStatus, Type } from '@nestjs/common';
+import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { ERROR_CODE_BY_STATUS } from '../errors/error-codes';
+import { ErrorEnvelopeSchema, PageMetaSchema } from './error-envelope.schema';
+
+export interface ApiEnvelopeOptions {
+  /** Success status, 200 by default. */
+  status?: number;
+  /** Error statuses this route can answer besides 429 and 500. */
+  errors?: number[];
+  isArray?: boolean;
+  paginated?: boolean;
+  description?: string;
+}
+
+const ALWAYS = [HttpStatus.TOO_MANY_REQUESTS, HttpStatus.INTERNAL_SERVER_ERROR];
+
+/** Documents the error envelope for each status, with the contract's error code. */
+export function ApiErrors(...statuses: number[]): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    ApiExtraModels(ErrorEnvelopeSchema),
+    ...[...new Set([...statuses, ...ALWAYS])].map((status) =>
+      ApiResponse({
+        status,
+        description: ERROR_CODE_BY_STATUS[status] ?? 'Error',
+        schema: { $ref: getSchemaPath(ErrorEnvelopeSchema) },
+      }),
+    ),
+  );
+}
+
+/**
+ * Documents a success response inside the envelope `{success, message, data, meta?}` so that a
+ * generated SDK sees the real shape, plus the error envelope for the listed statuses.
+ */
+export function ApiEnvelope(model: Type<unknown> | null, options: ApiEnvelopeOptions = {}) {
+  const ref = model ? { $ref: getSchemaPath(model) } : { type: 'object', nullable: true };
+  const data = options.isArray || options.paginated ? { type: 'array', items: ref } : ref;
+  const properties: Record<string, object> = {
+    success: { type: 'boolean', enum: [true] },
+    message: { type: 'string', example: 'OK' },
+    data,
+  };
+  const required = ['success', 'message', 'data'];
+  if (options.paginated) {
+    properties.meta = { $ref: getSchemaPath(PageMetaSchema) };
+    required.push('meta');
+  }
+  return applyDecorators(
+    ApiExtraModels(PageMetaSchema, ...(model ? [model] : [])),
+    ApiResponse({
+      status: options.status ?? HttpStatus.OK,
+      description: options.description ?? 'Success',
+      schema: { type: 'object', required, properties },
+    }),
+    ApiErrors(...(options.errors ?? [])),
+  );
+}

@@ -1,0 +1,18 @@
+/** Every BullMQ queue and job name, in one place. */
+export const QUEUES = {
+  EMAIL: 'email',
+  CERTIFICATES: 'certificates',
+  WEBHOOKS: 'webhooks',
+  MAINTENANCE: 'maintenance',
+} as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+export const ALL_QUEUES: readonly QueueName[] = Object.values(QUEUES);
+
+export const JOBS = {
+  SEND_EMAIL: 'send-email',
+  PURGE_OUTBOX: 'purge-outbox',
+} as const;
+
+/** Retries for every job unless the producer says otherwise. */
+export const DEFAULT_JOB_ATTEMPTS = 5;
+export const DEFAULT_JOB_BACKOFF_MS = 2_000;
