@@ -72,8 +72,30 @@ export class AllExceptionsFilter implements ExceptionFilter {
         headers: {},
       };
     }
+    const clientError = bodyParserError(exception);
+    if (clientError) return clientError;
     return { status: 500, code: 'INTERNAL_ERROR', message: GENERIC_500, details: [], headers: {} };
   }
+}
+
+const BODY_ERROR_MESSAGES: Record<number, string> = {
+  400: 'Malformed request body',
+  413: 'Request body too large',
+  415: 'Unsupported request body encoding',
+};
+
+/** body-parser's errors (http-errors with `expose`) are the client's fault: keep their 4xx status. */
+function bodyParserError(exception: unknown): NormalizedError | undefined {
+  const error = exception as { status?: unknown; expose?: unknown; type?: unknown } | null;
+  if (!error || typeof error.status !== 'number' || error.expose !== true) return undefined;
+  if (error.status < 400 || error.status >= 500) return undefined;
+  return {
+    status: error.status,
+    code: errorCodeForStatus(error.status),
+    message: BODY_ERROR_MESSAGES[error.status] ?? 'Bad request',
+    details: [],
+    headers: {},
+  };
 }
 
 function httpExceptionMessage(exception: HttpException): string {

@@ -1,0 +1,23 @@
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+/** Drops the template and every database cloned from it in this run. */
+export default async function globalTeardown() {
+  const server = process.env.LMS_TEST_PG_SERVER;
+  const runId = process.env.LMS_TEST_RUN_ID;
+  if (server && runId) {
+    const { Client } = require('pg');
+    const admin = new Client({ connectionString: `${server}/postgres` });
+    await admin.connect();
+    const { rows } = await admin.query(
+      `SELECT datname FROM pg_database WHERE datname LIKE $1 OR datname LIKE $2`,
+      [`lms_tpl_${runId}`, `lms_t_${runId}_%`],
+    );
+    for (const { datname } of rows) {
+      await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    }
+    await admin.end();
+  }
+  await globalThis.__EMBEDDED_PG__?.stop();
+}
