@@ -40,6 +40,7 @@ const shared = {
 module.exports = {
   rootDir: __dirname,
   maxWorkers: process.env.CI ? 2 : '50%',
+  testTimeout: 30_000,
   projects: [
     {
       ...shared,
@@ -53,7 +54,6 @@ module.exports = {
       globalSetup: '<rootDir>/test/global-setup.mjs',
       globalTeardown: '<rootDir>/test/global-teardown.mjs',
       setupFiles: ['<rootDir>/test/utils/test-env.ts'],
-      testTimeout: 30_000,
     },
   ],
 };

@@ -51,13 +51,20 @@ export function configureApp(nest: INestApplication): INestApplication {
     maxAge: 600,
   });
 
-  app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'metrics', method: RequestMethod.GET }] });
+  applyGlobalPrefix(app);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
-  app.useGlobalInterceptors(new ResponseEnvelopeInterceptor(app.get(Reflector), cfg.responseEnvelope));
+  app.useGlobalInterceptors(
+    new ResponseEnvelopeInterceptor(app.get(Reflector), cfg.responseEnvelope),
+  );
 
   if (cfg.apiDocsEnabled) setupOpenApi(app);
   return app;
+}
+
+/** `/api/v1` for every route but /metrics (and /docs, which Swagger mounts outside it). */
+export function applyGlobalPrefix(app: INestApplication): void {
+  app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'metrics', method: RequestMethod.GET }] });
 }
 
 /** TRUST_PROXY: `true`/`false`, a hop count, or Express' list of trusted addresses/subnets. */

@@ -70,7 +70,12 @@ export default async function globalSetup() {
   const { DataSource } = require('typeorm');
   const { buildDataSourceOptions } = require('../src/database/data-source.options.ts');
   const dataSource = new DataSource(
-    buildDataSourceOptions({ url: `${server}/${template}`, poolMax: 2, statementTimeoutMs: 0, logging: false }),
+    buildDataSourceOptions({
+      url: `${server}/${template}`,
+      poolMax: 2,
+      statementTimeoutMs: 0,
+      logging: false,
+    }),
   );
   await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'each' });

@@ -24,14 +24,16 @@ export const DEV_JWT_SECRET = 'dev-only-insecure-jwt-secret-change-me-0000';
 const toBool = ({ value }: { value: unknown }): unknown => {
   if (value === undefined || value === '') return undefined;
   if (typeof value === 'boolean') return value;
-  const text = String(value).trim().toLowerCase();
+  if (typeof value !== 'string') return value;
+  const text = value.trim().toLowerCase();
   if (['true', '1', 'yes', 'on'].includes(text)) return true;
   if (['false', '0', 'no', 'off'].includes(text)) return false;
   return value;
 };
 const toInt = ({ value }: { value: unknown }): unknown => {
   if (value === undefined || value === '') return undefined;
-  return /^-?\d+$/.test(String(value).trim()) ? Number(value) : value;
+  if (typeof value === 'number') return value;
+  return typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 };
 const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
   value === '' ? undefined : value;
@@ -46,10 +48,13 @@ const URL_OPTIONS = { require_tld: false, require_protocol: true };
 export class EnvironmentVariables {
   @IsOptional() @IsIn(NODE_ENVS) NODE_ENV?: NodeEnv;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT?: number;
-  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL?: string;
 
-  @IsOptional() @Transform(emptyToUndefined) @Matches(/^postgres(ql)?:\/\//, {
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^postgres(ql)?:\/\//, {
     message: 'must be a postgres:// URL',
   })
   DATABASE_URL?: string;
@@ -59,11 +64,14 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toBool) @IsBoolean() DB_LOGGING?: boolean;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1024) @Max(65535) EMBEDDED_DB_PORT?: number;
 
-  @IsOptional() @Transform(emptyToUndefined) @Matches(/^rediss?:\/\//, {
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^rediss?:\/\//, {
     message: 'must be a redis:// or rediss:// URL',
   })
   REDIS_URL?: string;
-  @IsOptional() @Matches(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'must be 1-64 of A-Z a-z 0-9 : _ -' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'must be 1-64 of A-Z a-z 0-9 : _ -' })
   REDIS_PREFIX?: string;
   @IsOptional() @Transform(toBool) @IsBoolean() JOBS_INLINE?: boolean;
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) OUTBOX_POLL_INTERVAL_MS?: number;
@@ -74,7 +82,9 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1024) ARGON2_MEMORY_COST?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) ARGON2_TIME_COST?: number;
 
-  @IsOptional() @Transform(emptyToUndefined) @Matches(/^smtps?:\/\//, {
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^smtps?:\/\//, {
     message: 'must be an smtp:// or smtps:// URL',
   })
   SMTP_URL?: string;
@@ -82,7 +92,8 @@ export class EnvironmentVariables {
 
   @IsOptional() @IsIn(['local', 'azure']) STORAGE_PROVIDER?: 'local' | 'azure';
   @IsOptional() @IsString() AZURE_STORAGE_CONNECTION_STRING?: string;
-  @IsOptional() @Matches(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, {
+  @IsOptional()
+  @Matches(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, {
     message: 'must be a valid Azure container name',
   })
   AZURE_STORAGE_CONTAINER?: string;
@@ -102,7 +113,8 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) WEBHOOK_BACKOFF_BASE_MS?: number;
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) MAX_UPLOAD_BYTES?: number;
-  @IsOptional() @Matches(/^[a-z0-9]+(,[a-z0-9]+)*$/i, {
+  @IsOptional()
+  @Matches(/^[a-z0-9]+(,[a-z0-9]+)*$/i, {
     message: 'must be a comma-separated list of extensions, e.g. pdf,png',
   })
   ALLOWED_UPLOAD_EXTENSIONS?: string;

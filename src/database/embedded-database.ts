@@ -71,6 +71,8 @@ export class EmbeddedDatabase {
 
   private async readOrCreatePassword(): Promise<string> {
     await mkdir(this.options.dataDir, { recursive: true });
+    // As root, PostgreSQL runs as the `postgres` user, which must be able to reach its folder.
+    if (process.getuid?.() === 0) await chmod(this.options.dataDir, 0o711);
     const file = join(this.options.dataDir, '.postgres-password');
     if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
     const password = randomBytes(18).toString('base64url');

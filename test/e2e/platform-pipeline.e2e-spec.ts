@@ -58,7 +58,10 @@ describe('HTTP pipeline', () => {
   });
 
   it('answers 404 with the error envelope and the request id for unknown routes', async () => {
-    const res = await t.http.get('/api/v1/does-not-exist').set('X-Request-ID', 'req-404').expect(404);
+    const res = await t.http
+      .get('/api/v1/does-not-exist')
+      .set('X-Request-ID', 'req-404')
+      .expect(404);
     expect(res.body).toEqual({
       success: false,
       message: expect.any(String),
@@ -103,7 +106,11 @@ describe('HTTP pipeline', () => {
   });
 
   it('answers 201 with the envelope for a valid body', async () => {
-    const body = { email: 'a@b.co', name: 'abc', answers: [{ questionId: randomUUID(), answer: 'x' }] };
+    const body = {
+      email: 'a@b.co',
+      name: 'abc',
+      answers: [{ questionId: randomUUID(), answer: 'x' }],
+    };
     const res = await t.http.post('/api/v1/probe/items').send(body).expect(201);
     expect(res.body).toEqual({ success: true, message: 'OK', data: body });
   });

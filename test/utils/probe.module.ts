@@ -79,9 +79,12 @@ class ProbeController {
   list(@Query() query: ListProbeQuery): Paginated<{ n: number }> {
     const total = 45;
     const start = Paginated.offset(query.page, query.pageSize);
-    const items = Array.from({ length: Math.max(0, Math.min(query.pageSize, total - start)) }, (_, i) => ({
-      n: start + i + 1,
-    }));
+    const items = Array.from(
+      { length: Math.max(0, Math.min(query.pageSize, total - start)) },
+      (_, i) => ({
+        n: start + i + 1,
+      }),
+    );
     return new Paginated(items, total, query.page, query.pageSize);
   }
 

@@ -6,7 +6,12 @@ import request from 'supertest';
 import { AppModule } from '../../src/app.module';
 import { APP_OPTIONS, configureApp } from '../../src/app.setup';
 import { WorkerModule } from '../../src/worker.module';
-import { createTestDatabase, dropTestDatabase, testRedisUrl, uniqueRedisPrefix } from './test-database';
+import {
+  createTestDatabase,
+  dropTestDatabase,
+  testRedisUrl,
+  uniqueRedisPrefix,
+} from './test-database';
 
 export type Env = Record<string, string | undefined>;
 
@@ -88,7 +93,9 @@ export async function createTestWorker(
 ): Promise<INestApplicationContext> {
   const env = { ...(await testEnv({ JOBS_INLINE: 'false', ...overrides }, share)) };
   return withEnv(env, async () => {
-    const moduleRef = await Test.createTestingModule({ imports: [WorkerModule.forRoot()] }).compile();
+    const moduleRef = await Test.createTestingModule({
+      imports: [WorkerModule.forRoot()],
+    }).compile();
     await moduleRef.init();
     return moduleRef;
   });

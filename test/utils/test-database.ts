@@ -7,7 +7,8 @@ function server(): { url: string; template: string; runId: string } {
   const url = process.env.LMS_TEST_PG_SERVER;
   const template = process.env.LMS_TEST_TEMPLATE;
   const runId = process.env.LMS_TEST_RUN_ID;
-  if (!url || !template || !runId) throw new Error('e2e tests need test/global-setup.mjs to run first');
+  if (!url || !template || !runId)
+    throw new Error('e2e tests need test/global-setup.mjs to run first');
   return { url, template, runId };
 }
 

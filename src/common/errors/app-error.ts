@@ -61,7 +61,11 @@ export class ValidationFailedError extends AppError {
 }
 
 export class ServiceUnavailableError extends AppError {
-  constructor(message = 'A dependency is unavailable', details: ErrorDetail[] = [], data?: unknown) {
+  constructor(
+    message = 'A dependency is unavailable',
+    details: ErrorDetail[] = [],
+    data?: unknown,
+  ) {
     super(HttpStatus.SERVICE_UNAVAILABLE, 'SERVICE_UNAVAILABLE', message, details, {}, data);
   }
 }

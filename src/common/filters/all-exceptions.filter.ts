@@ -46,9 +46,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
     res
       .status(error.status)
-      .json(
-        errorEnvelope(error.code, error.message, error.details, requestIdOf(req), error.data),
-      );
+      .json(errorEnvelope(error.code, error.message, error.details, requestIdOf(req), error.data));
   }
 
   private normalize(exception: unknown): NormalizedError {

