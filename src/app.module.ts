@@ -3,7 +3,9 @@ import { APP_GUARD } from '@nestjs/core';
 import { createConfigModule } from './config/config.module';
 import { jobsConfig } from './config/configuration';
 import { RateLimitGuard } from './common/guards/rate-limit.guard';
+import { RolesGuard } from './common/guards/roles.guard';
 import { DatabaseModule } from './database/database.module';
+import { CryptoModule } from './infra/crypto/crypto.module';
 import { KeyValueModule } from './infra/kv/key-value.module';
 import { MailModule } from './infra/mail/mail.module';
 import { OutboxRelayModule } from './infra/outbox/outbox-relay.module';
@@ -11,6 +13,9 @@ import { OutboxModule } from './infra/outbox/outbox.module';
 import { QueueModule } from './infra/queue/queue.module';
 import { createRateLimitModule } from './infra/rate-limit/rate-limit.module';
 import { RedisModule } from './infra/redis/redis.module';
+import { AuthModule } from './modules/auth/auth.module';
+import { JwtAuthGuard } from './modules/auth/guards/jwt-auth.guard';
+import { UsersModule } from './modules/users/users.module';
 import { HealthModule } from './observability/health/health.module';
 import { createLoggingModule } from './observability/logging/logging.module';
 import { MetricsModule } from './observability/metrics/metrics.module';
@@ -26,11 +31,18 @@ export function coreImports() {
     DatabaseModule,
     RedisModule,
     KeyValueModule,
+    CryptoModule,
     QueueModule.forRoot(),
     OutboxModule,
     MailModule,
     HealthModule,
+    ...domainModules(),
   ];
+}
+
+/** The domain: the API serves their controllers, the worker runs their job handlers. */
+export function domainModules() {
+  return [UsersModule, AuthModule];
 }
 
 /** The HTTP API. With jobs inline (no Redis) it also relays the outbox and runs job handlers. */
@@ -45,7 +57,12 @@ export class AppModule {
         createRateLimitModule(),
         MetricsModule,
       ],
-      providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }],
+      // Order matters: authenticate, then rate-limit per user, then check roles.
+      providers: [
+        { provide: APP_GUARD, useExisting: JwtAuthGuard },
+        { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: APP_GUARD, useClass: RolesGuard },
+      ],
     };
   }
 }

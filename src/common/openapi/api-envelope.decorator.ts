@@ -33,8 +33,14 @@ export function ApiErrors(...statuses: number[]): MethodDecorator & ClassDecorat
  * Documents a success response inside the envelope `{success, message, data, meta?}` so that a
  * generated SDK sees the real shape, plus the error envelope for the listed statuses.
  */
-export function ApiEnvelope(model: Type<unknown> | null, options: ApiEnvelopeOptions = {}) {
-  const ref = model ? { $ref: getSchemaPath(model) } : { type: 'object', nullable: true };
+export function ApiEnvelope(
+  model: Type<unknown> | Type<unknown>[] | null,
+  options: ApiEnvelopeOptions = {},
+) {
+  const models = model === null ? [] : Array.isArray(model) ? model : [model];
+  const refs = models.map((m) => ({ $ref: getSchemaPath(m) }));
+  const ref =
+    refs.length === 0 ? { type: 'object', nullable: true } : refs.length === 1 ? refs[0] : { oneOf: refs };
   const data = options.isArray || options.paginated ? { type: 'array', items: ref } : ref;
   const properties: Record<string, object> = {
     success: { type: 'boolean', enum: [true] },
@@ -47,7 +53,7 @@ export function ApiEnvelope(model: Type<unknown> | null, options: ApiEnvelopeOpt
     required.push('meta');
   }
   return applyDecorators(
-    ApiExtraModels(PageMetaSchema, ...(model ? [model] : [])),
+    ApiExtraModels(PageMetaSchema, ...models),
     ApiResponse({
       status: options.status ?? HttpStatus.OK,
       description: options.description ?? 'Success',

@@ -11,6 +11,9 @@ export const ALL_QUEUES: readonly QueueName[] = Object.values(QUEUES);
 export const JOBS = {
   SEND_EMAIL: 'send-email',
   PURGE_OUTBOX: 'purge-outbox',
+  PURGE_AUTH_TOKENS: 'purge-auth-tokens',
+  /** A domain event (webhook payload) to fan out to subscribed endpoints. */
+  DOMAIN_EVENT: 'domain-event',
 } as const;
 
 /** Retries for every job unless the producer says otherwise. */

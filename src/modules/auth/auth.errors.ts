@@ -1,0 +1,32 @@
+import { HttpStatus } from '@nestjs/common';
+import { AppError, UnauthorizedError } from '../../common/errors/app-error';
+
+export class InvalidCredentialsError extends UnauthorizedError {
+  constructor() {
+    super('Invalid email or password', 'INVALID_CREDENTIALS');
+  }
+}
+
+export class InvalidTokenError extends UnauthorizedError {
+  constructor(message = 'The token is invalid, expired or revoked') {
+    super(message, 'INVALID_TOKEN');
+  }
+}
+
+export class InvalidMfaCodeError extends UnauthorizedError {
+  constructor() {
+    super('The authentication code is not correct', 'INVALID_MFA_CODE');
+  }
+}
+
+export class AccountLockedError extends AppError {
+  constructor(retryAfterSeconds: number) {
+    super(
+      HttpStatus.LOCKED,
+      'ACCOUNT_LOCKED',
+      'Too many failed logins: try again later',
+      [],
+      { 'Retry-After': String(retryAfterSeconds) },
+    );
+  }
+}

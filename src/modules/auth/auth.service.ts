@@ -1,0 +1,306 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { AuthenticatedUser } from '../../common/auth/roles';
+import type { ClientInfo } from '../../common/decorators/client-info.decorator';
+import { BadRequestError, ConflictError } from '../../common/errors/app-error';
+import { appConfig, authConfig } from '../../config/configuration';
+import { SecretBox } from '../../infra/crypto/secret-box';
+import { KeyValueStore } from '../../infra/kv/key-value.store';
+import { mailJob } from '../../infra/mail/mail.service';
+import { domainEventJob } from '../../infra/outbox/domain-event';
+import { OutboxService } from '../../infra/outbox/outbox.service';
+import { toUserResponse, UserResponse } from '../users/dto/user.response';
+import { User } from '../users/entities/user.entity';
+import { validAfterSeconds } from '../users/token-validity';
+import { UsersService, UserWithSecrets } from '../users/users.service';
+import {
+  InvalidCredentialsError,
+  InvalidMfaCodeError,
+  InvalidTokenError,
+} from './auth.errors';
+import { MfaChallengeResponse, MfaSetupResponse, SessionResponse } from './dto/auth.response';
+import { OneTimeTokenPurpose } from './entities/one-time-token.entity';
+import { LoginLockoutService } from './login-lockout.service';
+import { MfaService } from './mfa.service';
+import { OneTimeTokensRepository } from './one-time-tokens.repository';
+import { RefreshTokensRepository } from './refresh-tokens.repository';
+import { RevokedTokensStore } from './revoked-tokens.store';
+import { hashToken, randomToken } from './token-hash';
+import { MFA_TOKEN_TTL_SECONDS, TokenService } from './token.service';
+
+const MFA_MAX_WRONG_CODES = 5;
+const RESET_TTL_SECONDS = 30 * 60;
+const VERIFY_TTL_SECONDS = 24 * 3600;
+
+const ONE_TIME = {
+  password_reset: { ttl: RESET_TTL_SECONDS, path: 'reset-password', template: 'password-reset' },
+  email_verification: {
+    ttl: VERIFY_TTL_SECONDS,
+    path: 'verify-email',
+    template: 'email-verification',
+  },
+} as const;
+
+@Injectable()
+export class AuthService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly users: UsersService,
+    private readonly tokens: TokenService,
+    private readonly refreshTokens: RefreshTokensRepository,
+    private readonly oneTimeTokens: OneTimeTokensRepository,
+    private readonly revoked: RevokedTokensStore,
+    private readonly lockout: LoginLockoutService,
+    private readonly mfa: MfaService,
+    private readonly secrets: SecretBox,
+    private readonly store: KeyValueStore,
+    private readonly outbox: OutboxService,
+    @Inject(authConfig.KEY) private readonly cfg: ConfigType<typeof authConfig>,
+    @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
+  ) {}
+
+  /** New student account, welcome mail and `user.registered` event in one transaction. */
+  async register(
+    data: { email: string; password: string; fullName: string },
+    client: ClientInfo,
+  ): Promise<SessionResponse> {
+    const user = await this.dataSource.transaction(async (manager) => {
+      const created = await this.users.create({ ...data, role: 'student' }, manager);
+      await this.outbox.add(
+        manager,
+        mailJob({
+          to: created.email,
+          template: 'welcome',
+          context: { fullName: created.fullName, email: created.email },
+        }),
+        domainEventJob('user.registered', toUserResponse(created)),
+      );
+      return created;
+    });
+    return this.startSession(user, client);
+  }
+
+  async login(
+    email: string,
+    password: string,
+    client: ClientInfo,
+  ): Promise<SessionResponse | MfaChallengeResponse> {
+    const normalized = email.trim().toLowerCase();
+    await this.lockout.assertNotLocked(normalized, client.ip);
+    const user = await this.users.verifyCredentials(normalized, password);
+    if (!user || !user.isActive || user.deletedAt) {
+      await this.lockout.recordFailure(normalized, client.ip);
+      throw new InvalidCredentialsError();
+    }
+    await this.lockout.recordSuccess(normalized, client.ip);
+    if (user.mfaEnabled) {
+      const challenge = this.tokens.signMfa(user.id, user.role);
+      return { mfaRequired: true, mfaToken: challenge.token, expiresIn: MFA_TOKEN_TTL_SECONDS };
+    }
+    return this.startSession(user, client);
+  }
+
+  /** Second step of an MFA login; five wrong codes void the MFA token. */
+  async loginWithMfa(mfaToken: string, code: string, client: ClientInfo): Promise<SessionResponse> {
+    const claims = this.tokens.verify(mfaToken, 'mfa');
+    const attemptsKey = `mfa-attempts:${claims.jti}`;
+    if (await this.revoked.isRevoked(claims.jti)) throw new InvalidTokenError();
+    const user = await this.users.getWithSecrets(claims.sub).catch(() => null);
+    if (!user || !user.isActive || !user.mfaEnabled || !user.mfaSecret) {
+      throw new InvalidTokenError();
+    }
+    if (!(await this.mfa.check(user.id, this.secrets.open(user.mfaSecret), code))) {
+      const wrong = await this.store.increment(attemptsKey, MFA_TOKEN_TTL_SECONDS);
+      if (wrong >= MFA_MAX_WRONG_CODES) await this.revoked.revoke(claims.jti, claims.exp);
+      throw new InvalidMfaCodeError();
+    }
+    await this.revoked.revoke(claims.jti, claims.exp);
+    return this.startSession(user, client);
+  }
+
+  /**
+   * Spends the refresh token and returns a new session in the same family. A token that was
+   * already spent (or revoked) revokes its whole family: someone is replaying a stolen token.
+   */
+  async refresh(rawToken: string, client: ClientInfo): Promise<SessionResponse> {
+    const outcome = await this.dataSource.transaction(async (manager) => {
+      const current = await this.refreshTokens.findByHashForUpdate(manager, hashToken(rawToken));
+      if (!current) return { error: true as const };
+      if (current.revokedAt) {
+        await this.refreshTokens.revokeFamily(current.familyId, manager);
+        return { error: true as const };
+      }
+      if (current.expiresAt.getTime() <= Date.now()) return { error: true as const };
+      const user = await this.users.getById(current.userId).catch(() => null);
+      if (!user || !user.isActive) return { error: true as const };
+      if (current.createdAt.getTime() < user.tokensValidAfter.getTime()) {
+        await this.refreshTokens.revokeFamily(current.familyId, manager);
+        return { error: true as const };
+      }
+      const next = this.newRefreshToken();
+      const saved = await this.refreshTokens.insert(
+        { ...next.row, userId: user.id, familyId: current.familyId, ...this.clientColumns(client) },
+        manager,
+      );
+      await this.refreshTokens.markReplaced(manager, current.id, saved.id);
+      return { user, refreshToken: next.token };
+    });
+    // The family revocation above must be committed, so the error is thrown only now.
+    if ('error' in outcome) throw new InvalidTokenError();
+    return this.session(outcome.user, outcome.refreshToken);
+  }
+
+  /** The access token stops working at once; the refresh token's whole session too. */
+  async logout(caller: AuthenticatedUser, refreshToken?: string): Promise<void> {
+    await this.revoked.revoke(caller.jti, caller.exp);
+    if (!refreshToken) return;
+    const row = await this.refreshTokens.findByHash(hashToken(refreshToken));
+    if (row && row.userId === caller.id) await this.refreshTokens.revokeFamily(row.familyId);
+  }
+
+  async setupMfa(userId: string, password: string): Promise<MfaSetupResponse> {
+    await this.users.verifyPassword(userId, password);
+    const user = await this.users.getById(userId);
+    if (user.mfaEnabled) throw new ConflictError('MFA is already enabled', 'MFA_ALREADY_ENABLED');
+    const secret = this.mfa.newSecret();
+    await this.users.setMfa(userId, false, this.secrets.seal(secret));
+    return { secret, otpauthUrl: this.mfa.otpauthUrl(secret, user.email) };
+  }
+
+  async enableMfa(userId: string, code: string): Promise<UserResponse> {
+    const user = await this.users.getWithSecrets(userId);
+    if (user.mfaEnabled) throw new ConflictError('MFA is already enabled', 'MFA_ALREADY_ENABLED');
+    if (!user.mfaSecret) {
+      throw new BadRequestError('Call /auth/mfa/setup first', [], 'MFA_NOT_SET_UP');
+    }
+    if (!(await this.mfa.check(userId, this.secrets.open(user.mfaSecret), code))) {
+      throw new InvalidMfaCodeError();
+    }
+    return toUserResponse(await this.users.setMfa(userId, true, user.mfaSecret));
+  }
+
+  async disableMfa(userId: string, password: string, code: string): Promise<UserResponse> {
+    await this.users.verifyPassword(userId, password);
+    const user = await this.users.getWithSecrets(userId);
+    if (!user.mfaEnabled || !user.mfaSecret) {
+      throw new BadRequestError('MFA is not enabled', [], 'MFA_NOT_ENABLED');
+    }
+    if (!(await this.mfa.check(userId, this.secrets.open(user.mfaSecret), code))) {
+      throw new InvalidMfaCodeError();
+    }
+    return toUserResponse(await this.users.setMfa(userId, false, null));
+  }
+
+  /** Mails a reset link when the account exists and is active; says nothing either way. */
+  async forgotPassword(email: string): Promise<void> {
+    const user = await this.users.findByEmailWithSecrets(email);
+    if (!user || !user.isActive || user.deletedAt) return;
+    await this.sendOneTimeToken(user, 'password_reset');
+  }
+
+  /** Single use, 30 minutes; every session of the user ends. */
+  async resetPassword(token: string, newPassword: string): Promise<void> {
+    const userId = await this.dataSource.transaction(async (manager) => {
+      const owner = await this.oneTimeTokens.consume(manager, hashToken(token), 'password_reset');
+      if (owner) await this.users.setPassword(owner, newPassword, manager);
+      return owner;
+    });
+    if (!userId) throw new InvalidTokenError();
+  }
+
+  async requestEmailVerification(userId: string): Promise<void> {
+    const user = await this.users.getById(userId);
+    if (user.emailVerifiedAt) return;
+    await this.sendOneTimeToken(user, 'email_verification');
+  }
+
+  async verifyEmail(token: string): Promise<UserResponse> {
+    const userId = await this.dataSource.transaction(async (manager) => {
+      const owner = await this.oneTimeTokens.consume(
+        manager,
+        hashToken(token),
+        'email_verification',
+      );
+      if (owner) await this.users.markEmailVerified(owner, manager);
+      return owner;
+    });
+    if (!userId) throw new InvalidTokenError();
+    return toUserResponse(await this.users.getById(userId));
+  }
+
+  /** Removes refresh and one-time tokens that expired more than a day ago. */
+  async purgeExpiredTokens(): Promise<number> {
+    const cutoff = new Date(Date.now() - 24 * 3600_000);
+    const refresh = await this.refreshTokens.deleteExpiredBefore(cutoff);
+    return refresh + (await this.oneTimeTokens.deleteExpiredBefore(cutoff));
+  }
+
+  private async sendOneTimeToken(
+    user: User | UserWithSecrets,
+    purpose: OneTimeTokenPurpose,
+  ): Promise<void> {
+    const spec = ONE_TIME[purpose];
+    const token = randomToken();
+    await this.dataSource.transaction(async (manager) => {
+      await this.oneTimeTokens.insert(
+        {
+          userId: user.id,
+          purpose,
+          tokenHash: hashToken(token),
+          expiresAt: new Date(Date.now() + spec.ttl * 1000),
+        },
+        manager,
+      );
+      await this.outbox.add(
+        manager,
+        mailJob({
+          to: user.email,
+          template: spec.template,
+          context: {
+            fullName: user.fullName,
+            email: user.email,
+            link: `${this.app.publicUrl}/${spec.path}?token=${encodeURIComponent(token)}`,
+          },
+        }),
+      );
+    });
+  }
+
+  private async startSession(user: User, client: ClientInfo): Promise<SessionResponse> {
+    const next = this.newRefreshToken();
+    await this.refreshTokens.insert({
+      ...next.row,
+      userId: user.id,
+      familyId: randomUUID(),
+      ...this.clientColumns(client),
+    });
+    await this.users.recordLogin(user.id);
+    return this.session(await this.users.getById(user.id), next.token);
+  }
+
+  private session(user: User, refreshToken: string): SessionResponse {
+    const access = this.tokens.signAccess(user.id, user.role, validAfterSeconds(user.tokensValidAfter));
+    return {
+      user: toUserResponse(user),
+      tokens: {
+        accessToken: access.token,
+        refreshToken,
+        tokenType: 'Bearer',
+        expiresIn: access.expiresIn,
+      },
+    };
+  }
+
+  private newRefreshToken() {
+    const token = randomToken();
+    const expiresAt = new Date(Date.now() + this.cfg.refreshTokenTtlSeconds * 1000);
+    return { token, row: { tokenHash: hashToken(token), expiresAt } };
+  }
+
+  private clientColumns(client: ClientInfo) {
+    return { ip: client.ip.slice(0, 64), userAgent: client.userAgent?.slice(0, 300) ?? null };
+  }
+}

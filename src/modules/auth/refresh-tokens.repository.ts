@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, IsNull, LessThan, Repository } from 'typeorm';
+import { RefreshToken } from './entities/refresh-token.entity';
+
+@Injectable()
+export class RefreshTokensRepository {
+  constructor(@InjectRepository(RefreshToken) private readonly tokens: Repository<RefreshToken>) {}
+
+  async insert(data: Partial<RefreshToken>, manager?: EntityManager): Promise<RefreshToken> {
+    const repo = manager ? manager.getRepository(RefreshToken) : this.tokens;
+    return repo.save(repo.create(data));
+  }
+
+  /** Locks the row so that two refreshes with the same token are handled one after the other. */
+  findByHashForUpdate(manager: EntityManager, tokenHash: string): Promise<RefreshToken | null> {
+    return manager
+      .getRepository(RefreshToken)
+      .createQueryBuilder('t')
+      .setLock('pessimistic_write')
+      .where('t.token_hash = :tokenHash', { tokenHash })
+      .getOne();
+  }
+
+  findByHash(tokenHash: string): Promise<RefreshToken | null> {
+    return this.tokens.findOne({ where: { tokenHash } });
+  }
+
+  async markReplaced(manager: EntityManager, id: string, replacedById: string): Promise<void> {
+    await manager.getRepository(RefreshToken).update({ id }, { revokedAt: new Date(), replacedById });
+  }
+
+  async revokeFamily(familyId: string, manager?: EntityManager): Promise<void> {
+    const repo = manager ? manager.getRepository(RefreshToken) : this.tokens;
+    await repo.update({ familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
+  }
+
+  async deleteExpiredBefore(cutoff: Date): Promise<number> {
+    return (await this.tokens.delete({ expiresAt: LessThan(cutoff) })).affected ?? 0;
+  }
+}

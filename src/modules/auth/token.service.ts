@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { JwtService } from '@nestjs/jwt';
+import type { Role } from '../../common/auth/roles';
+import { authConfig } from '../../config/configuration';
+import { InvalidTokenError } from './auth.errors';
+
+export type TokenType = 'access' | 'mfa';
+
+export interface TokenClaims {
+  sub: string;
+  role: Role;
+  jti: string;
+  type: TokenType;
+  iat: number;
+  exp: number;
+}
+
+export interface SignedToken {
+  token: string;
+  jti: string;
+  expiresIn: number;
+}
+
+export const MFA_TOKEN_TTL_SECONDS = 600;
+
+/**
+ * HS256 JWTs for access (15 min) and MFA (10 min) tokens. Every token has a `type`, and each
+ * verification demands its own, so no other kind of token is ever accepted as an access token.
+ */
+@Injectable()
+export class TokenService {
+  constructor(
+    private readonly jwt: JwtService,
+    @Inject(authConfig.KEY) private readonly cfg: ConfigType<typeof authConfig>,
+  ) {}
+
+  /** `notBefore` (unix seconds): the user's token cut-off, so a fresh token is never born stale. */
+  signAccess(userId: string, role: Role, notBefore: number): SignedToken {
+    return this.sign(userId, role, 'access', this.cfg.accessTokenTtlSeconds, notBefore);
+  }
+
+  signMfa(userId: string, role: Role): SignedToken {
+    return this.sign(userId, role, 'mfa', MFA_TOKEN_TTL_SECONDS, 0);
+  }
+
+  /** Signature, algorithm, expiry and type; throws InvalidTokenError otherwise. */
+  verify(token: string, type: TokenType): TokenClaims {
+    let claims: TokenClaims;
+    try {
+      claims = this.jwt.verify<TokenClaims>(token, {
+        secret: this.cfg.jwtSecret,
+        algorithms: ['HS256'],
+      });
+    } catch {
+      throw new InvalidTokenError();
+    }
+    if (claims.type !== type || typeof claims.sub !== 'string' || typeof claims.jti !== 'string') {
+      throw new InvalidTokenError();
+    }
+    return claims;
+  }
+
+  private sign(
+    userId: string,
+    role: Role,
+    type: TokenType,
+    ttlSeconds: number,
+    notBefore: number,
+  ): SignedToken {
+    const jti = randomUUID();
+    const iat = Math.max(Math.floor(Date.now() / 1000), notBefore);
+    const token = this.jwt.sign(
+      { sub: userId, role, type, jti, iat, exp: iat + ttlSeconds },
+      { secret: this.cfg.jwtSecret, algorithm: 'HS256' },
+    );
+    return { token, jti, expiresIn: ttlSeconds };
+  }
+}

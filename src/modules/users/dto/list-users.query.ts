@@ -1,0 +1,32 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ROLES } from '../../../common/auth/roles';
+import type { Role } from '../../../common/auth/roles';
+import { PaginationQueryDto } from '../../../common/dto/pagination-query.dto';
+import { SortBy } from '../../../common/dto/sort';
+
+const toBoolean = ({ value }: { value: unknown }): unknown =>
+  value === 'true' ? true : value === 'false' ? false : value;
+
+export class ListUsersQuery extends PaginationQueryDto {
+  @ApiPropertyOptional({ enum: ROLES })
+  @IsOptional()
+  @IsIn(ROLES)
+  role?: Role;
+
+  @ApiPropertyOptional({ type: Boolean })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  isActive?: boolean;
+
+  @ApiPropertyOptional({ description: 'Case-insensitive search in email and full name' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  q?: string;
+
+  @SortBy(['createdAt', 'email', 'fullName', 'lastLoginAt'], '-createdAt')
+  sort: string = '-createdAt';
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { BootstrapAdminService } from './bootstrap-admin.service';
+import { User } from './entities/user.entity';
+import { PasswordHasher } from './password-hasher';
+import { UserStateCache } from './user-state.cache';
+import { UsersController } from './users.controller';
+import { UsersRepository } from './users.repository';
+import { UsersService } from './users.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([User])],
+  controllers: [UsersController],
+  providers: [UsersService, UsersRepository, PasswordHasher, UserStateCache, BootstrapAdminService],
+  exports: [UsersService],
+})
+export class UsersModule {}

@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Brackets, EntityManager, QueryFailedError, Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { Role } from '../../common/auth/roles';
+import { SortSpec } from '../../common/dto/sort';
+import { User } from './entities/user.entity';
+import { EmailTakenError } from './users.errors';
+
+export interface UserFilter {
+  role?: Role;
+  isActive?: boolean;
+  q?: string;
+}
+
+export type UserSortField = 'createdAt' | 'email' | 'fullName' | 'lastLoginAt';
+
+const SORT_COLUMNS: Record<UserSortField, string> = {
+  createdAt: 'u.created_at',
+  email: 'u.email',
+  fullName: 'u.full_name',
+  lastLoginAt: 'u.last_login_at',
+};
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505';
+}
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+@Injectable()
+export class UsersRepository {
+  constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
+
+  findById(id: string): Promise<User | null> {
+    return this.users.findOne({ where: { id } });
+  }
+
+  /** Includes soft-deleted rows: deleted accounts stay deactivated, not reusable. */
+  findByEmailWithSecrets(email: string): Promise<User | null> {
+    return this.users
+      .createQueryBuilder('u')
+      .addSelect(['u.passwordHash', 'u.mfaSecret'])
+      .withDeleted()
+      .where('u.email = :email', { email })
+      .getOne();
+  }
+
+  findByIdWithSecrets(id: string): Promise<User | null> {
+    return this.users
+      .createQueryBuilder('u')
+      .addSelect(['u.passwordHash', 'u.mfaSecret'])
+      .where('u.id = :id', { id })
+      .getOne();
+  }
+
+  async insert(data: Partial<User>, manager?: EntityManager): Promise<User> {
+    const repo = manager ? manager.getRepository(User) : this.users;
+    try {
+      const saved = await repo.save(repo.create(data));
+      return (await repo.findOneOrFail({ where: { id: saved.id } })) as User;
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new EmailTakenError();
+      throw error;
+    }
+  }
+
+  async update(
+    id: string,
+    changes: QueryDeepPartialEntity<User>,
+    manager?: EntityManager,
+  ): Promise<void> {
+    const repo = manager ? manager.getRepository(User) : this.users;
+    await repo.update({ id }, changes);
+  }
+
+  async softDelete(id: string): Promise<void> {
+    await this.users.update({ id }, { isActive: false, tokensValidAfter: () => 'now()' });
+    await this.users.softDelete({ id });
+  }
+
+  async findPage(
+    filter: UserFilter,
+    sort: SortSpec<UserSortField>,
+    offset: number,
+    limit: number,
+  ): Promise<[User[], number]> {
+    const query = this.users.createQueryBuilder('u');
+    if (filter.role) query.andWhere('u.role = :role', { role: filter.role });
+    if (filter.isActive !== undefined) {
+      query.andWhere('u.is_active = :active', { active: filter.isActive });
+    }
+    if (filter.q) {
+      const like = `%${escapeLike(filter.q.toLowerCase())}%`;
+      query.andWhere(
+        new Brackets((where) =>
+          where.where('u.email LIKE :like', { like }).orWhere('lower(u.full_name) LIKE :like'),
+        ),
+      );
+    }
+    return query
+      .orderBy(SORT_COLUMNS[sort.field], sort.direction, 'NULLS LAST')
+      .addOrderBy('u.id', 'ASC')
+      .skip(offset)
+      .take(limit)
+      .getManyAndCount();
+  }
+
+  async adminExists(): Promise<boolean> {
+    return this.users.exists({ where: { role: 'admin' } });
+  }
+}

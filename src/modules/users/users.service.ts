@@ -1,0 +1,193 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import type { Role } from '../../common/auth/roles';
+import { ForbiddenError } from '../../common/errors/app-error';
+import { Paginated } from '../../common/dto/paginated';
+import { parseSort } from '../../common/dto/sort';
+import { User } from './entities/user.entity';
+import { PasswordHasher } from './password-hasher';
+import { validAfterSeconds } from './token-validity';
+import { UserAuthState, UserStateCache } from './user-state.cache';
+import { UserFilter, UsersRepository, UserSortField } from './users.repository';
+import { UserNotFoundError, WrongPasswordError } from './users.errors';
+
+export interface NewUser {
+  email: string;
+  password: string;
+  fullName: string;
+  role: Role;
+}
+
+export interface AdminUserChanges {
+  fullName?: string;
+  role?: Role;
+  isActive?: boolean;
+}
+
+export interface UserListQuery extends UserFilter {
+  page: number;
+  pageSize: number;
+  sort: string;
+}
+
+/** Database time, so that it compares exactly with refresh tokens' `created_at`. */
+const NOW = () => 'now()';
+
+/** A user with the secrets the auth module needs (never mapped into responses). */
+export type UserWithSecrets = User & { passwordHash: string; mfaSecret: string | null };
+
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly stateCache: UserStateCache,
+  ) {}
+
+  async create(data: NewUser, manager?: EntityManager): Promise<User> {
+    return this.users.insert(
+      {
+        email: data.email.trim().toLowerCase(),
+        fullName: data.fullName.trim(),
+        role: data.role,
+        passwordHash: await this.hasher.hash(data.password),
+      },
+      manager,
+    );
+  }
+
+  async getById(id: string): Promise<User> {
+    const user = await this.users.findById(id);
+    if (!user) throw new UserNotFoundError();
+    return user;
+  }
+
+  async getWithSecrets(id: string): Promise<UserWithSecrets> {
+    const user = await this.users.findByIdWithSecrets(id);
+    if (!user) throw new UserNotFoundError();
+    return user as UserWithSecrets;
+  }
+
+  findByEmailWithSecrets(email: string): Promise<UserWithSecrets | null> {
+    return this.users.findByEmailWithSecrets(email.trim().toLowerCase()) as Promise<UserWithSecrets | null>;
+  }
+
+  /**
+   * The account behind these credentials, or null. Unknown emails still cost one argon2
+   * verification, so that timing does not reveal which accounts exist.
+   */
+  async verifyCredentials(email: string, password: string): Promise<UserWithSecrets | null> {
+    const user = await this.findByEmailWithSecrets(email);
+    const ok = await this.hasher.verify(user?.passwordHash, password);
+    return ok ? user : null;
+  }
+
+  async list(query: UserListQuery): Promise<Paginated<User>> {
+    const [rows, total] = await this.users.findPage(
+      { role: query.role, isActive: query.isActive, q: query.q },
+      parseSort<UserSortField>(query.sort),
+      Paginated.offset(query.page, query.pageSize),
+      query.pageSize,
+    );
+    return new Paginated(rows, total, query.page, query.pageSize);
+  }
+
+  async updateProfile(
+    id: string,
+    changes: { fullName?: string; metadata?: Record<string, unknown> },
+  ): Promise<User> {
+    await this.getById(id);
+    await this.users.update(id, {
+      ...(changes.fullName !== undefined ? { fullName: changes.fullName.trim() } : {}),
+      // jsonb: stored as given (TypeORM's deep-partial type does not fit free-form objects).
+      ...(changes.metadata !== undefined ? { metadata: changes.metadata as object } : {}),
+    });
+    return this.getById(id);
+  }
+
+  async adminUpdate(actorId: string, id: string, changes: AdminUserChanges): Promise<User> {
+    const user = await this.getById(id);
+    const demotes = changes.role !== undefined && changes.role !== user.role;
+    const deactivates = changes.isActive === false && user.isActive;
+    if (actorId === id && (demotes || changes.isActive === false)) {
+      throw new ForbiddenError('You cannot change your own role or deactivate yourself');
+    }
+    await this.users.update(id, {
+      ...(changes.fullName !== undefined ? { fullName: changes.fullName.trim() } : {}),
+      ...(changes.role !== undefined ? { role: changes.role } : {}),
+      ...(changes.isActive !== undefined ? { isActive: changes.isActive } : {}),
+      // A deactivated account's tokens must stay dead even if it is reactivated later.
+      ...(deactivates ? { tokensValidAfter: NOW } : {}),
+    });
+    await this.stateCache.invalidate(id);
+    return this.getById(id);
+  }
+
+  async softDelete(actorId: string, id: string): Promise<void> {
+    if (actorId === id) throw new ForbiddenError('You cannot delete your own account');
+    await this.getById(id);
+    await this.users.softDelete(id);
+    await this.stateCache.invalidate(id);
+  }
+
+  async changePassword(id: string, currentPassword: string, newPassword: string): Promise<void> {
+    const user = await this.getWithSecrets(id);
+    if (!(await this.hasher.verify(user.passwordHash, currentPassword))) {
+      throw new WrongPasswordError();
+    }
+    await this.setPassword(id, newPassword);
+  }
+
+  /** New password; every token issued before now stops working (all sessions end). */
+  async setPassword(id: string, newPassword: string, manager?: EntityManager): Promise<void> {
+    await this.users.update(
+      id,
+      { passwordHash: await this.hasher.hash(newPassword), tokensValidAfter: NOW },
+      manager,
+    );
+    await this.stateCache.invalidate(id);
+  }
+
+  /** Ends every session of the user (tokens issued before now are refused). */
+  async revokeAllTokens(id: string): Promise<void> {
+    await this.users.update(id, { tokensValidAfter: NOW });
+    await this.stateCache.invalidate(id);
+  }
+
+  async verifyPassword(id: string, password: string): Promise<void> {
+    const user = await this.getWithSecrets(id);
+    if (!(await this.hasher.verify(user.passwordHash, password))) throw new WrongPasswordError();
+  }
+
+  async recordLogin(id: string): Promise<void> {
+    await this.users.update(id, { lastLoginAt: new Date() });
+  }
+
+  async setMfa(id: string, enabled: boolean, sealedSecret: string | null): Promise<User> {
+    await this.users.update(id, { mfaEnabled: enabled, mfaSecret: sealedSecret });
+    return this.getById(id);
+  }
+
+  async markEmailVerified(id: string, manager?: EntityManager): Promise<void> {
+    await this.users.update(id, { emailVerifiedAt: new Date() }, manager);
+  }
+
+  /** Role, activity and token cut-off, from the cache or the database; null for a deleted user. */
+  async authState(id: string): Promise<UserAuthState | null> {
+    const cached = await this.stateCache.get(id);
+    if (cached) return cached;
+    const user = await this.users.findById(id);
+    if (!user) return null;
+    const state: UserAuthState = {
+      role: user.role,
+      active: user.isActive,
+      tokensValidAfter: validAfterSeconds(user.tokensValidAfter),
+    };
+    await this.stateCache.set(id, state);
+    return state;
+  }
+
+  async adminExists(): Promise<boolean> {
+    return this.users.adminExists();
+  }
+}
