@@ -62,7 +62,9 @@ describe('Metrics endpoint', () => {
     const ok = findSamples(text, 'http_requests_total', { ...template, status: '200' });
     expect(ok).toHaveLength(1);
     expect(ok[0].value).toBeGreaterThanOrEqual(2);
-    expect(findSamples(text, 'http_requests_total', { ...template, status: '422' })).toHaveLength(1);
+    expect(findSamples(text, 'http_requests_total', { ...template, status: '422' })).toHaveLength(
+      1,
+    );
     expect(text).not.toContain(id);
     expect(text).not.toContain('not-a-uuid');
   });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import type { Response } from 'supertest';
+import { REDIS_CLIENT } from '../../src/infra/redis/redis.constants';
 import { ProbeModule } from '../utils/probe.module';
 import { createTestApp, TestApp } from '../utils/test-app';
 
@@ -52,12 +53,15 @@ describe('Rate limiting per client (RATE_LIMIT_DEFAULT_PER_MIN=3)', () => {
     const client = nextClient();
     const remaining: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const res = await t.http.get('/api/v1/probe/items').set('X-Forwarded-For', client).expect(200);
+      const res = await t.http
+        .get('/api/v1/probe/items')
+        .set('X-Forwarded-For', client)
+        .expect(200);
       expect(res.headers['x-ratelimit-limit']).toBe('3');
       const reset = seconds(res, 'X-RateLimit-Reset');
       expect(reset).toBeGreaterThanOrEqual(1);
       expect(reset).toBeLessThanOrEqual(60);
-      remaining.push(res.headers['x-ratelimit-remaining'] as string);
+      remaining.push(res.headers['x-ratelimit-remaining']);
     }
     expect(remaining).toEqual(['2', '1', '0']);
 
@@ -71,7 +75,10 @@ describe('Rate limiting per client (RATE_LIMIT_DEFAULT_PER_MIN=3)', () => {
 
   it('shares one budget across different routes and methods of the same client', async () => {
     const client = nextClient();
-    const first = await t.http.get('/api/v1/probe/items').set('X-Forwarded-For', client).expect(200);
+    const first = await t.http
+      .get('/api/v1/probe/items')
+      .set('X-Forwarded-For', client)
+      .expect(200);
     expect(first.headers['x-ratelimit-remaining']).toBe('2');
     const second = await t.http
       .get(`/api/v1/probe/items/${randomUUID()}`)
@@ -165,5 +172,46 @@ describe('Rate limit counters in Redis, shared by API processes', () => {
     expectRateLimited(
       await first.http.get('/api/v1/probe/items').set('X-Forwarded-For', nextClient()),
     );
+  });
+});
+
+describe('Rate limiting while Redis is down', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp(
+      { ...LIMITED, REDIS_URL: 'redis://127.0.0.1:6399' },
+      { imports: [ProbeModule] },
+    );
+  });
+  afterAll(async () => {
+    const shared = t.app.get<Redis>(REDIS_CLIENT);
+    await t.close();
+    // With Redis unreachable, shutdown must still stop the client's reconnect loop (ioredis keeps
+    // its status as 'reconnecting' but drops the timer), or the process never exits.
+    const client = shared as unknown as { reconnectTimeout: unknown; manuallyClosing: boolean };
+    expect(['end', 'reconnecting']).toContain(shared.status);
+    expect(client.reconnectTimeout).toBeNull();
+    expect(client.manuallyClosing).toBe(true);
+  });
+
+  it('answers limited routes at once with 503 SERVICE_UNAVAILABLE, not a late 500', async () => {
+    const started = Date.now();
+    const res = await t.http
+      .get('/api/v1/probe/items')
+      .timeout({ response: 5_000 })
+      .set('X-Request-ID', 'limit-redis-down');
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({
+      success: false,
+      message: expect.any(String),
+      error: { code: 'SERVICE_UNAVAILABLE', details: [] },
+      requestId: 'limit-redis-down',
+    });
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('still answers liveness, which is never limited', async () => {
+    await t.http.get('/api/v1/health').timeout({ response: 5_000 }).expect(200);
   });
 });

@@ -1,5 +1,7 @@
+import Redis from 'ioredis';
 import { Client } from 'pg';
 import type { Response } from 'supertest';
+import { REDIS_CLIENT } from '../../src/infra/redis/redis.constants';
 import { pollUntil } from '../utils/poll';
 import { createTestApp, TestApp } from '../utils/test-app';
 
@@ -11,7 +13,16 @@ describe('Readiness with Redis down', () => {
   beforeAll(async () => {
     t = await createTestApp({ REDIS_URL: DEAD_REDIS_URL, RATE_LIMIT_ENABLED: 'false' });
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    const shared = t.app.get<Redis>(REDIS_CLIENT);
+    await t.close();
+    // With Redis unreachable, shutdown must still stop the client's reconnect loop (ioredis keeps
+    // its status as 'reconnecting' but drops the timer), or the process never exits.
+    const client = shared as unknown as { reconnectTimeout: unknown; manuallyClosing: boolean };
+    expect(['end', 'reconnecting']).toContain(shared.status);
+    expect(client.reconnectTimeout).toBeNull();
+    expect(client.manuallyClosing).toBe(true);
+  });
 
   it('answers /api/v1/ready with 503 naming redis, with the component states in data', async () => {
     const res = await t.http.get('/api/v1/ready').set('X-Request-ID', 'ready-redis').expect(503);

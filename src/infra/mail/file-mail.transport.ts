@@ -24,7 +24,10 @@ export class FileMailTransport extends MailTransport {
       message: Buffer;
     };
     await mkdir(this.directory, { recursive: true });
-    const file = join(this.directory, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID()}.eml`);
+    const file = join(
+      this.directory,
+      `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID()}.eml`,
+    );
     await writeFile(file, info.message, { mode: 0o600 });
     this.logger.log(`mail "${message.subject}" written to ${file}`);
   }

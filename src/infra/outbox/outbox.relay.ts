@@ -1,7 +1,14 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { jobsConfig } from '../../config/configuration';
 import { JobHandler } from '../queue/job-handler.decorator';
+import { JobHandlerRegistry } from '../queue/job-handler.registry';
 import { JobQueue } from '../queue/job-queue';
 import { JOBS, QueueName, QUEUES } from '../queue/queue.constants';
 import { OutboxRepository } from './outbox.repository';
@@ -24,11 +31,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   constructor(
     private readonly outbox: OutboxRepository,
     private readonly jobs: JobQueue,
+    private readonly registry: JobHandlerRegistry,
     @Inject(jobsConfig.KEY) private readonly cfg: ConfigType<typeof jobsConfig>,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.jobs.schedule(QUEUES.MAINTENANCE, JOBS.PURGE_OUTBOX, 3600_000);
+  onApplicationBootstrap(): void {
     this.tick();
   }
 
@@ -48,7 +55,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     }
   }
 
-  @JobHandler(QUEUES.MAINTENANCE, JOBS.PURGE_OUTBOX)
+  @JobHandler(QUEUES.MAINTENANCE, JOBS.PURGE_OUTBOX, { everyMs: 3600_000 })
   async purgeSent(): Promise<void> {
     const cutoff = new Date(Date.now() - KEEP_SENT_DAYS * 24 * 3600_000);
     const removed = await this.outbox.deleteSentBefore(cutoff);
@@ -56,7 +63,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private relayBatch(): Promise<number> {
-    return this.outbox.withUnsentBatch(BATCH_SIZE, async (rows, manager) => {
+    // Rows for jobs this version cannot run (a newer producer, a consumer not deployed yet) wait
+    // in the outbox instead of failing on a queue.
+    return this.outbox.withUnsentBatch(BATCH_SIZE, this.registry.keys(), async (rows, manager) => {
       const sent: string[] = [];
       for (const row of rows) {
         try {

@@ -13,12 +13,16 @@ export class OutboxRepository {
    */
   withUnsentBatch<T>(
     limit: number,
+    jobKeys: string[],
     work: (rows: OutboxMessage[], manager: EntityManager) => Promise<T>,
   ): Promise<T> {
     return this.dataSource.transaction(async (manager) => {
       const rows = await manager
         .createQueryBuilder(OutboxMessage, 'm')
         .where('m.sent_at IS NULL')
+        .andWhere("m.queue || ':' || m.name IN (:...jobKeys)", {
+          jobKeys: jobKeys.length ? jobKeys : [''],
+        })
         .orderBy('m.created_at', 'ASC')
         .limit(limit)
         .setLock('pessimistic_write')

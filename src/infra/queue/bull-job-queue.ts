@@ -10,7 +10,12 @@ export class BullJobQueue extends JobQueue {
     super();
   }
 
-  async add(queue: QueueName, name: string, data: unknown, options: EnqueueOptions = {}): Promise<void> {
+  async add(
+    queue: QueueName,
+    name: string,
+    data: unknown,
+    options: EnqueueOptions = {},
+  ): Promise<void> {
     await this.queue(queue).add(name, data, {
       jobId: options.jobId,
       delay: options.delayMs,

@@ -1,7 +1,12 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { EnqueueOptions, JobQueue, QueueDepth } from './job-queue';
 import { JobHandlerRegistry } from './job-handler.registry';
-import { ALL_QUEUES, DEFAULT_JOB_ATTEMPTS, DEFAULT_JOB_BACKOFF_MS, QueueName } from './queue.constants';
+import {
+  ALL_QUEUES,
+  DEFAULT_JOB_ATTEMPTS,
+  DEFAULT_JOB_BACKOFF_MS,
+  QueueName,
+} from './queue.constants';
 
 /**
  * Runs jobs in this process, with the same handlers, retries and backoff as the BullMQ worker.
@@ -15,14 +20,22 @@ export class InlineJobQueue extends JobQueue implements OnApplicationShutdown {
   private readonly running = new Set<Promise<void>>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly recentIds = new Set<string>();
-  private readonly counts = new Map<QueueName, { active: number; delayed: number; failed: number }>();
+  private readonly counts = new Map<
+    QueueName,
+    { active: number; delayed: number; failed: number }
+  >();
   private closed = false;
 
   constructor(private readonly registry: JobHandlerRegistry) {
     super();
   }
 
-  async add(queue: QueueName, name: string, data: unknown, options: EnqueueOptions = {}): Promise<void> {
+  async add(
+    queue: QueueName,
+    name: string,
+    data: unknown,
+    options: EnqueueOptions = {},
+  ): Promise<void> {
     if (options.jobId) {
       if (this.recentIds.has(options.jobId)) return;
       this.remember(options.jobId);
@@ -31,7 +44,10 @@ export class InlineJobQueue extends JobQueue implements OnApplicationShutdown {
   }
 
   async schedule(queue: QueueName, name: string, everyMs: number): Promise<void> {
-    const timer = setInterval(() => this.track(this.run(queue, name, {}, { attempts: 1 }, 1)), everyMs);
+    const timer = setInterval(
+      () => this.track(this.run(queue, name, {}, { attempts: 1 }, 1)),
+      everyMs,
+    );
     timer.unref();
     this.timers.add(timer);
   }

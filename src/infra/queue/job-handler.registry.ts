@@ -14,6 +14,7 @@ export const JOB_OUTCOMES_METRIC = 'jobs_processed_total';
 export class JobHandlerRegistry implements OnModuleInit {
   private readonly logger = new Logger('Jobs');
   private readonly handlers = new Map<string, Handler>();
+  private readonly periodic: JobHandlerMetadata[] = [];
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -40,6 +41,16 @@ export class JobHandlerRegistry implements OnModuleInit {
     return this.handlers.has(`${queue}:${name}`);
   }
 
+  /** Every `queue:name` this process can run. */
+  keys(): string[] {
+    return [...this.handlers.keys()];
+  }
+
+  /** Handlers declared with `everyMs`. */
+  scheduled(): readonly JobHandlerMetadata[] {
+    return this.periodic;
+  }
+
   async dispatch(queue: QueueName, name: string, data: unknown): Promise<unknown> {
     const handler = this.handlers.get(`${queue}:${name}`);
     if (!handler) throw new Error(`no handler for job ${queue}:${name}`);
@@ -58,5 +69,6 @@ export class JobHandlerRegistry implements OnModuleInit {
     const key = `${meta.queue}:${meta.name}`;
     if (this.handlers.has(key)) throw new Error(`two handlers for job ${key}`);
     this.handlers.set(key, handler);
+    if (meta.everyMs) this.periodic.push(meta);
   }
 }

@@ -21,7 +21,12 @@ export interface QueueDepth {
  * API process) without REDIS_URL.
  */
 export abstract class JobQueue {
-  abstract add(queue: QueueName, name: string, data: unknown, options?: EnqueueOptions): Promise<void>;
+  abstract add(
+    queue: QueueName,
+    name: string,
+    data: unknown,
+    options?: EnqueueOptions,
+  ): Promise<void>;
   /** Runs `name` on `queue` every `everyMs`, once across all processes. */
   abstract schedule(queue: QueueName, name: string, everyMs: number): Promise<void>;
   abstract depths(): Promise<QueueDepth[]>;

@@ -9,10 +9,12 @@ import { BullJobQueue } from './bull-job-queue';
 import { InlineJobQueue } from './inline-job-queue';
 import { JobHandlerRegistry, JOB_OUTCOMES_METRIC } from './job-handler.registry';
 import { JobQueue } from './job-queue';
+import { JobScheduler } from './job-scheduler';
 import { ALL_QUEUES, DEFAULT_JOB_ATTEMPTS, DEFAULT_JOB_BACKOFF_MS } from './queue.constants';
 
 const sharedProviders = [
   JobHandlerRegistry,
+  JobScheduler,
   makeCounterProvider({
     name: JOB_OUTCOMES_METRIC,
     help: 'Jobs processed, by queue, job name and outcome',
@@ -33,7 +35,11 @@ export class QueueModule {
       return {
         module: QueueModule,
         imports: [DiscoveryModule],
-        providers: [...sharedProviders, InlineJobQueue, { provide: JobQueue, useExisting: InlineJobQueue }],
+        providers: [
+          ...sharedProviders,
+          InlineJobQueue,
+          { provide: JobQueue, useExisting: InlineJobQueue },
+        ],
         exports: [JobQueue, JobHandlerRegistry],
       };
     }

@@ -1,4 +1,3 @@
-import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { ExecutionContext } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { ThrottlerModule } from '@nestjs/throttler';
@@ -7,6 +6,7 @@ import {
   RATE_LIMIT_CATEGORY_KEY,
   RateLimitCategory,
 } from '../../common/decorators/rate-limit.decorator';
+import { RedisRateLimitStorage } from './redis-rate-limit.storage';
 
 function categoryOf(context: ExecutionContext): RateLimitCategory {
   const read = (target: object) =>
@@ -22,7 +22,10 @@ function categoryOf(context: ExecutionContext): RateLimitCategory {
 export function createRateLimitModule() {
   return ThrottlerModule.forRootAsync({
     inject: [rateLimitConfig.KEY, redisConfig.KEY],
-    useFactory: (limits: ConfigType<typeof rateLimitConfig>, redis: ConfigType<typeof redisConfig>) => {
+    useFactory: (
+      limits: ConfigType<typeof rateLimitConfig>,
+      redis: ConfigType<typeof redisConfig>,
+    ) => {
       const budget = (context: ExecutionContext) => {
         switch (categoryOf(context)) {
           case 'auth':
@@ -43,9 +46,10 @@ export function createRateLimitModule() {
         ],
         skipIf: (context) => !limits.enabled || categoryOf(context) === 'none',
         generateKey: (context, tracker) => `${categoryOf(context)}:${tracker}`,
-        storage: redis.url
-          ? new ThrottlerStorageRedisService(redis.url, { keyPrefix: `${redis.prefix}:throttle:` })
-          : undefined,
+        storage:
+          limits.enabled && redis.url
+            ? new RedisRateLimitStorage(redis.url, redis.prefix)
+            : undefined,
       };
     },
   });

@@ -29,7 +29,11 @@ import { redisOptionsFromUrl } from './redis-options';
 export class RedisModule implements OnApplicationShutdown {
   constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis | null) {}
 
+  /** QUIT when connected; otherwise (Redis down) stop reconnecting at once, or the process hangs. */
   async onApplicationShutdown(): Promise<void> {
-    if (this.redis && this.redis.status !== 'end') await this.redis.quit().catch(() => undefined);
+    const redis = this.redis;
+    if (!redis || redis.status === 'end') return;
+    if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
+    else redis.disconnect();
   }
 }

@@ -20,12 +20,12 @@ export class OneTimeTokensRepository {
     tokenHash: string,
     purpose: OneTimeTokenPurpose,
   ): Promise<string | null> {
-    const rows = (await manager.query(
+    const rows = await manager.query<[Array<{ user_id: string }>, number]>(
       `UPDATE one_time_tokens SET used_at = now()
         WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()
         RETURNING user_id`,
       [tokenHash, purpose],
-    )) as [Array<{ user_id: string }>, number];
+    );
     return rows[0][0]?.user_id ?? null;
   }
 

@@ -58,7 +58,7 @@ export class UsersRepository {
     const repo = manager ? manager.getRepository(User) : this.users;
     try {
       const saved = await repo.save(repo.create(data));
-      return (await repo.findOneOrFail({ where: { id: saved.id } })) as User;
+      return (await repo.findOneOrFail({ where: { id: saved.id } }));
     } catch (error) {
       if (isUniqueViolation(error)) throw new EmailTakenError();
       throw error;

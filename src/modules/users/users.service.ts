@@ -65,11 +65,11 @@ export class UsersService {
   async getWithSecrets(id: string): Promise<UserWithSecrets> {
     const user = await this.users.findByIdWithSecrets(id);
     if (!user) throw new UserNotFoundError();
-    return user as UserWithSecrets;
+    return user;
   }
 
   findByEmailWithSecrets(email: string): Promise<UserWithSecrets | null> {
-    return this.users.findByEmailWithSecrets(email.trim().toLowerCase()) as Promise<UserWithSecrets | null>;
+    return this.users.findByEmailWithSecrets(email.trim().toLowerCase());
   }
 
   /**

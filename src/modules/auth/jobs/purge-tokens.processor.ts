@@ -10,7 +10,7 @@ export class PurgeTokensProcessor {
 
   constructor(private readonly auth: AuthService) {}
 
-  @JobHandler(QUEUES.MAINTENANCE, JOBS.PURGE_AUTH_TOKENS)
+  @JobHandler(QUEUES.MAINTENANCE, JOBS.PURGE_AUTH_TOKENS, { everyMs: 3600_000 })
   async purge(): Promise<void> {
     const removed = await this.auth.purgeExpiredTokens();
     if (removed > 0) this.logger.log(`purged ${removed} expired tokens`);
