@@ -26,7 +26,9 @@ export class CreateIdentity1764000000100 implements MigrationInterface {
         CONSTRAINT "ck_users_email_lower" CHECK ("email" = lower("email"))
       )`);
     await queryRunner.query(`CREATE UNIQUE INDEX "ux_users_email" ON "users" ("email")`);
-    await queryRunner.query(`CREATE INDEX "ix_users_role_created" ON "users" ("role", "created_at")`);
+    await queryRunner.query(
+      `CREATE INDEX "ix_users_role_created" ON "users" ("role", "created_at")`,
+    );
     await queryRunner.query(`CREATE INDEX "ix_users_created" ON "users" ("created_at")`);
 
     await queryRunner.query(`
@@ -50,7 +52,9 @@ export class CreateIdentity1764000000100 implements MigrationInterface {
     await queryRunner.query(
       `CREATE INDEX "ix_refresh_tokens_family" ON "refresh_tokens" ("family_id")`,
     );
-    await queryRunner.query(`CREATE INDEX "ix_refresh_tokens_user" ON "refresh_tokens" ("user_id")`);
+    await queryRunner.query(
+      `CREATE INDEX "ix_refresh_tokens_user" ON "refresh_tokens" ("user_id")`,
+    );
     await queryRunner.query(
       `CREATE INDEX "ix_refresh_tokens_expires" ON "refresh_tokens" ("expires_at")`,
     );

@@ -24,7 +24,10 @@ class CliModule {
   }
 }
 
-type Command = (app: INestApplicationContext, args: Record<string, string | undefined>) => Promise<void>;
+type Command = (
+  app: INestApplicationContext,
+  args: Record<string, string | undefined>,
+) => Promise<void>;
 
 const COMMANDS: Record<string, Command> = {
   'create-admin': async (app, args) => {
@@ -39,7 +42,9 @@ const COMMANDS: Record<string, Command> = {
   },
   'migration:run': async (app) => {
     const ran = await app.get(DataSource).runMigrations({ transaction: 'each' });
-    console.log(ran.length ? ran.map((m) => `applied ${m.name}`).join('\n') : 'no pending migrations');
+    console.log(
+      ran.length ? ran.map((m) => `applied ${m.name}`).join('\n') : 'no pending migrations',
+    );
   },
   'migration:revert': async (app) => {
     await app.get(DataSource).undoLastMigration({ transaction: 'each' });
@@ -66,7 +71,9 @@ async function main(): Promise<void> {
   // Migration commands decide themselves what to run; never migrate implicitly here.
   if (positionals[0]?.startsWith('migration:')) process.env.DB_MIGRATE_ON_START = 'false';
   process.env.LOG_LEVEL ??= 'warn';
-  const app = await NestFactory.createApplicationContext(CliModule.forRoot(), { logger: ['error'] });
+  const app = await NestFactory.createApplicationContext(CliModule.forRoot(), {
+    logger: ['error'],
+  });
   try {
     await command(app, values);
   } finally {

@@ -24,7 +24,11 @@ describe('validateEnvironment', () => {
   });
 
   it('converts numbers and booleans', () => {
-    const env = validateEnvironment({ PORT: '9000', RATE_LIMIT_ENABLED: 'false', JOBS_INLINE: '1' });
+    const env = validateEnvironment({
+      PORT: '9000',
+      RATE_LIMIT_ENABLED: 'false',
+      JOBS_INLINE: '1',
+    });
     expect(env.PORT).toBe(9000);
     expect(env.RATE_LIMIT_ENABLED).toBe(false);
     expect(env.JOBS_INLINE).toBe(true);

@@ -16,7 +16,10 @@ describe('auth smoke', () => {
     expect(reg.body.data.user.email).toBe('ada@example.com');
     expect(reg.body.data.user.role).toBe('student');
     const access = reg.body.data.tokens.accessToken;
-    const me = await t.http.get('/api/v1/users/me').set('Authorization', `Bearer ${access}`).expect(200);
+    const me = await t.http
+      .get('/api/v1/users/me')
+      .set('Authorization', `Bearer ${access}`)
+      .expect(200);
     expect(me.body.data.id).toBe(reg.body.data.user.id);
     const ref = await t.http
       .post('/api/v1/auth/refresh')
@@ -36,8 +39,14 @@ describe('auth smoke', () => {
   it('lets admins list users and forbids students', async () => {
     const admin = await createUser(t, 'admin');
     const student = await createUser(t, 'student');
-    const list = await t.http.get('/api/v1/users').set(...bearer(admin)).expect(200);
+    const list = await t.http
+      .get('/api/v1/users')
+      .set(...bearer(admin))
+      .expect(200);
     expect(list.body.meta.total).toBeGreaterThanOrEqual(2);
-    await t.http.get('/api/v1/users').set(...bearer(student)).expect(403);
+    await t.http
+      .get('/api/v1/users')
+      .set(...bearer(student))
+      .expect(403);
   });
 });

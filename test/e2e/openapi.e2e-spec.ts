@@ -26,7 +26,10 @@ describe('OpenAPI document', () => {
   it('declares the bearer scheme and documents the envelope', async () => {
     const { body } = await t.http.get('/docs-json').expect(200);
     expect(body.openapi).toMatch(/^3\./);
-    expect(body.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(body.components.securitySchemes.bearer).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+    });
     expect(body.components.schemas.ErrorEnvelopeSchema.required).toEqual(
       expect.arrayContaining(['success', 'message', 'error', 'requestId']),
     );
@@ -39,8 +42,8 @@ describe('OpenAPI document', () => {
 
   it('catches a response that does not match its schema', () => {
     const fake = { status: 200, body: { success: true, message: 'OK', data: { status: 1 } } };
-    expect(() =>
-      expectMatchesOpenApi(fake as never, 'GET', '/api/v1/health'),
-    ).toThrow(/does not match openapi.json/);
+    expect(() => expectMatchesOpenApi(fake as never, 'GET', '/api/v1/health')).toThrow(
+      /does not match openapi.json/,
+    );
   });
 });

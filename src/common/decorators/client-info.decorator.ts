@@ -7,7 +7,12 @@ export interface ClientInfo {
   userAgent?: string;
 }
 
-export const Client = createParamDecorator((_data: unknown, context: ExecutionContext): ClientInfo => {
-  const req = context.switchToHttp().getRequest<Request>();
-  return { ip: req.ip ?? req.socket.remoteAddress ?? 'unknown', userAgent: req.headers['user-agent'] };
-});
+export const Client = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): ClientInfo => {
+    const req = context.switchToHttp().getRequest<Request>();
+    return {
+      ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+      userAgent: req.headers['user-agent'],
+    };
+  },
+);

@@ -13,6 +13,13 @@ export function trustedHostsMiddleware(hosts: string[]) {
     }
     res
       .status(400)
-      .json(errorEnvelope('BAD_REQUEST', 'Host not allowed', [{ field: 'host', message: 'not a trusted host' }], requestIdOf(req)));
+      .json(
+        errorEnvelope(
+          'BAD_REQUEST',
+          'Host not allowed',
+          [{ field: 'host', message: 'not a trusted host' }],
+          requestIdOf(req),
+        ),
+      );
   };
 }

@@ -40,7 +40,11 @@ export function ApiEnvelope(
   const models = model === null ? [] : Array.isArray(model) ? model : [model];
   const refs = models.map((m) => ({ $ref: getSchemaPath(m) }));
   const ref =
-    refs.length === 0 ? { type: 'object', nullable: true } : refs.length === 1 ? refs[0] : { oneOf: refs };
+    refs.length === 0
+      ? { type: 'object', nullable: true }
+      : refs.length === 1
+        ? refs[0]
+        : { oneOf: refs };
   const data = options.isArray || options.paginated ? { type: 'array', items: ref } : ref;
   const properties: Record<string, object> = {
     success: { type: 'boolean', enum: [true] },

@@ -9,7 +9,9 @@ import { ReadinessService } from './readiness.service';
  * The worker has no HTTP API; with WORKER_HEALTH_PORT set it answers /health, /ready and /metrics
  * for Kubernetes probes and Prometheus. Closed with the application.
  */
-export async function startWorkerHealthServer(app: INestApplicationContext): Promise<Server | undefined> {
+export async function startWorkerHealthServer(
+  app: INestApplicationContext,
+): Promise<Server | undefined> {
   const cfg = app.get<ConfigType<typeof observabilityConfig>>(observabilityConfig.KEY);
   if (!cfg.workerHealthPort) return undefined;
   const readiness = app.get(ReadinessService);

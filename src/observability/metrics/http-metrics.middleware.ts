@@ -2,7 +2,11 @@ import { Injectable, NestMiddleware } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { NextFunction, Request, Response } from 'express';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import { HTTP_REQUEST_DURATION, HTTP_REQUESTS_IN_FLIGHT, HTTP_REQUESTS_TOTAL } from './metrics.constants';
+import {
+  HTTP_REQUEST_DURATION,
+  HTTP_REQUESTS_IN_FLIGHT,
+  HTTP_REQUESTS_TOTAL,
+} from './metrics.constants';
 
 const UNMATCHED = 'unmatched';
 

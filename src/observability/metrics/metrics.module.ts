@@ -8,7 +8,11 @@ import {
 import { collectDefaultMetrics, register } from 'prom-client';
 import { HttpMetricsMiddleware } from './http-metrics.middleware';
 import { MetricsController } from './metrics.controller';
-import { HTTP_REQUEST_DURATION, HTTP_REQUESTS_IN_FLIGHT, HTTP_REQUESTS_TOTAL } from './metrics.constants';
+import {
+  HTTP_REQUEST_DURATION,
+  HTTP_REQUESTS_IN_FLIGHT,
+  HTTP_REQUESTS_TOTAL,
+} from './metrics.constants';
 import { QueueDepthCollector } from './queue-depth.collector';
 
 /** Node and process defaults, once per process (prom-client refuses a second registration). */
