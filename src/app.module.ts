@@ -14,6 +14,7 @@ import { QueueModule } from './infra/queue/queue.module';
 import { createRateLimitModule } from './infra/rate-limit/rate-limit.module';
 import { RedisModule } from './infra/redis/redis.module';
 import { AuthModule } from './modules/auth/auth.module';
+import { CoursesModule } from './modules/courses/courses.module';
 import { JwtAuthGuard } from './modules/auth/guards/jwt-auth.guard';
 import { UsersModule } from './modules/users/users.module';
 import { HealthModule } from './observability/health/health.module';
@@ -42,7 +43,7 @@ export function coreImports() {
 
 /** The domain: the API serves their controllers, the worker runs their job handlers. */
 export function domainModules() {
-  return [UsersModule, AuthModule];
+  return [UsersModule, AuthModule, CoursesModule];
 }
 
 /** The HTTP API. With jobs inline (no Redis) it also relays the outbox and runs job handlers. */

@@ -7,9 +7,25 @@ import { RefreshToken } from './entities/refresh-token.entity';
 export class RefreshTokensRepository {
   constructor(@InjectRepository(RefreshToken) private readonly tokens: Repository<RefreshToken>) {}
 
+  /**
+   * `created_at` is database time, but never before the user's token cut-off: a cut-off may lie a
+   * little ahead of the clock (see users/token-validity), and a session started after it must not
+   * be refused as older than it.
+   */
   async insert(data: Partial<RefreshToken>, manager?: EntityManager): Promise<RefreshToken> {
     const repo = manager ? manager.getRepository(RefreshToken) : this.tokens;
-    return repo.save(repo.create(data));
+    const result = await repo
+      .createQueryBuilder()
+      .insert()
+      .values({
+        ...data,
+        createdAt: () =>
+          'GREATEST(now(), (SELECT u.tokens_valid_after FROM users u WHERE u.id = :cutoffUserId))',
+      })
+      .setParameter('cutoffUserId', data.userId)
+      .execute();
+    const id = (result.identifiers[0] as { id: string }).id;
+    return repo.findOneByOrFail({ id });
   }
 
   /** Locks the row so that two refreshes with the same token are handled one after the other. */

@@ -5,6 +5,7 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import type { Role } from '../../common/auth/roles';
 import { SortSpec } from '../../common/dto/sort';
 import { User } from './entities/user.entity';
+import { nextTokenCutoff } from './token-validity';
 import { EmailTakenError } from './users.errors';
 
 export interface UserFilter {
@@ -75,7 +76,7 @@ export class UsersRepository {
   }
 
   async softDelete(id: string): Promise<void> {
-    await this.users.update({ id }, { isActive: false, tokensValidAfter: () => 'now()' });
+    await this.users.update({ id }, { isActive: false, tokensValidAfter: nextTokenCutoff });
     await this.users.softDelete({ id });
   }
 
@@ -104,6 +105,17 @@ export class UsersRepository {
       .skip(offset)
       .take(limit)
       .getManyAndCount();
+  }
+
+  /** id and name of each user (deleted ones included: their courses and certificates remain). */
+  findSummaries(ids: string[]): Promise<Array<{ id: string; fullName: string }>> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.users
+      .createQueryBuilder('u')
+      .withDeleted()
+      .select(['u.id', 'u.fullName'])
+      .where('u.id IN (:...ids)', { ids })
+      .getMany();
   }
 
   async adminExists(): Promise<boolean> {

@@ -6,7 +6,7 @@ import { Paginated } from '../../common/dto/paginated';
 import { parseSort } from '../../common/dto/sort';
 import { User } from './entities/user.entity';
 import { PasswordHasher } from './password-hasher';
-import { validAfterSeconds } from './token-validity';
+import { nextTokenCutoff, validAfterSeconds } from './token-validity';
 import { UserAuthState, UserStateCache } from './user-state.cache';
 import { UserFilter, UsersRepository, UserSortField } from './users.repository';
 import { UserNotFoundError, WrongPasswordError } from './users.errors';
@@ -29,9 +29,6 @@ export interface UserListQuery extends UserFilter {
   pageSize: number;
   sort: string;
 }
-
-/** Database time, so that it compares exactly with refresh tokens' `created_at`. */
-const NOW = () => 'now()';
 
 /** A user with the secrets the auth module needs (never mapped into responses). */
 export type UserWithSecrets = User & { passwordHash: string; mfaSecret: string | null };
@@ -117,7 +114,7 @@ export class UsersService {
       ...(changes.role !== undefined ? { role: changes.role } : {}),
       ...(changes.isActive !== undefined ? { isActive: changes.isActive } : {}),
       // A deactivated account's tokens must stay dead even if it is reactivated later.
-      ...(deactivates ? { tokensValidAfter: NOW } : {}),
+      ...(deactivates ? { tokensValidAfter: nextTokenCutoff } : {}),
     });
     await this.stateCache.invalidate(id);
     return this.getById(id);
@@ -142,7 +139,7 @@ export class UsersService {
   async setPassword(id: string, newPassword: string, manager?: EntityManager): Promise<void> {
     await this.users.update(
       id,
-      { passwordHash: await this.hasher.hash(newPassword), tokensValidAfter: NOW },
+      { passwordHash: await this.hasher.hash(newPassword), tokensValidAfter: nextTokenCutoff },
       manager,
     );
     await this.stateCache.invalidate(id);
@@ -150,7 +147,7 @@ export class UsersService {
 
   /** Ends every session of the user (tokens issued before now are refused). */
   async revokeAllTokens(id: string): Promise<void> {
-    await this.users.update(id, { tokensValidAfter: NOW });
+    await this.users.update(id, { tokensValidAfter: nextTokenCutoff });
     await this.stateCache.invalidate(id);
   }
 
@@ -185,6 +182,12 @@ export class UsersService {
     };
     await this.stateCache.set(id, state);
     return state;
+  }
+
+  /** `{id, fullName}` by id, in one query for a whole page of results. */
+  async summaries(ids: string[]): Promise<Map<string, { id: string; fullName: string }>> {
+    const rows = await this.users.findSummaries([...new Set(ids)]);
+    return new Map(rows.map((row) => [row.id, { id: row.id, fullName: row.fullName }]));
   }
 
   async adminExists(): Promise<boolean> {

@@ -1,0 +1,252 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { AuthenticatedUser } from '../../common/auth/roles';
+import { UnauthorizedError } from '../../common/errors/app-error';
+import { Paginated } from '../../common/dto/paginated';
+import { parseSort } from '../../common/dto/sort';
+import { domainEventJob } from '../../infra/outbox/domain-event';
+import { OutboxService } from '../../infra/outbox/outbox.service';
+import { UsersService } from '../users/users.service';
+import { assertManageable, assertVisible } from './course-access';
+import { CourseCache } from './course-cache';
+import {
+  CourseFilter,
+  CourseRow,
+  CoursesRepository,
+  CourseSortField,
+  SlugClashError,
+} from './courses.repository';
+import { CourseNotFoundError, SlugTakenError } from './courses.errors';
+import { CreateCourseDto } from './dto/create-course.dto';
+import { CourseResponse, toCourseResponse } from './dto/course.response';
+import { ListCoursesQuery } from './dto/list-courses.query';
+import { UpdateCourseDto } from './dto/update-course.dto';
+import { Course } from './entities/course.entity';
+import { nextFreeSlug, slugify } from './slug';
+
+const SLUG_ATTEMPTS = 5;
+
+/** Words of a search, lower-case letters and digits only (safe inside to_tsquery). */
+function searchWords(q: string | undefined): string[] {
+  return (q ?? '')
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .slice(0, 10);
+}
+
+@Injectable()
+export class CoursesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly courses: CoursesRepository,
+    private readonly users: UsersService,
+    private readonly outbox: OutboxService,
+    private readonly cache: CourseCache,
+  ) {}
+
+  async create(caller: AuthenticatedUser, dto: CreateCourseDto): Promise<CourseResponse> {
+    const { slug, ...fields } = dto;
+    // jsonb `metadata` does not fit TypeORM's deep-partial type; the DTO has validated it.
+    const data = { ...fields, instructorId: caller.id } as QueryDeepPartialEntity<Course>;
+    let course: Course;
+    if (slug) {
+      course = await this.insertWithSlug(data, slug);
+    } else {
+      course = await this.insertWithGeneratedSlug(data, slugify(dto.title));
+    }
+    await this.cache.invalidate();
+    return this.present(course);
+  }
+
+  async list(
+    query: ListCoursesQuery,
+    caller?: AuthenticatedUser,
+  ): Promise<Paginated<CourseResponse>> {
+    if (query.mine && !caller) throw new UnauthorizedError('Log in to list your own courses');
+    const visibility: CourseFilter['visibility'] = query.mine
+      ? { kind: 'owner', instructorId: caller!.id }
+      : caller?.role === 'admin'
+        ? { kind: 'all' }
+        : { kind: 'published' };
+    const load = () => this.loadPage(query, visibility);
+    if (visibility.kind !== 'published') return load();
+    const params = { ...query };
+    const page = await this.cache.remember('page', params, async () => {
+      const result = await load();
+      return { items: result.items, meta: result.meta };
+    });
+    return new Paginated(page!.items, page!.meta.total, page!.meta.page, page!.meta.pageSize);
+  }
+
+  async getById(id: string, caller?: AuthenticatedUser): Promise<CourseResponse> {
+    return this.getVisible('id', id, caller);
+  }
+
+  async getBySlug(slug: string, caller?: AuthenticatedUser): Promise<CourseResponse> {
+    return this.getVisible('slug', slug, caller);
+  }
+
+  async update(
+    id: string,
+    caller: AuthenticatedUser,
+    dto: UpdateCourseDto,
+  ): Promise<CourseResponse> {
+    assertManageable(await this.courses.findById(id), caller);
+    try {
+      await this.courses.update(id, dto as QueryDeepPartialEntity<Course>);
+    } catch (error) {
+      if (error instanceof SlugClashError) throw new SlugTakenError();
+      throw error;
+    }
+    await this.cache.invalidate();
+    return this.present(await this.mustFind(id));
+  }
+
+  /** Publishes and writes `course.published` to the outbox in one transaction. */
+  async publish(id: string, caller: AuthenticatedUser): Promise<CourseResponse> {
+    const course = assertManageable(await this.courses.findById(id), caller);
+    if (course.isPublished) return this.present(course);
+    await this.dataSource.transaction(async (manager) => {
+      await this.courses.update(id, { isPublished: true, publishedAt: () => 'now()' }, manager);
+      const published = await manager.getRepository(Course).findOneByOrFail({ id });
+      await this.outbox.add(
+        manager,
+        domainEventJob('course.published', await this.present(published)),
+      );
+    });
+    await this.cache.invalidate();
+    return this.present(await this.mustFind(id));
+  }
+
+  async unpublish(id: string, caller: AuthenticatedUser): Promise<CourseResponse> {
+    assertManageable(await this.courses.findById(id), caller);
+    await this.courses.update(id, { isPublished: false });
+    await this.cache.invalidate();
+    return this.present(await this.mustFind(id));
+  }
+
+  /** Lessons, quizzes and enrollments go with it (foreign keys cascade). */
+  async remove(id: string, caller: AuthenticatedUser): Promise<void> {
+    assertManageable(await this.courses.findById(id), caller);
+    await this.courses.delete(id);
+    await this.cache.invalidate();
+  }
+
+  /** For other modules: the course if this caller may see it, else CourseNotFoundError. */
+  async findVisible(id: string, caller?: AuthenticatedUser): Promise<Course> {
+    return assertVisible(await this.courses.findById(id), caller);
+  }
+
+  /** For other modules: the course if this caller may change it (404/403 otherwise). */
+  async findManageable(id: string, caller: AuthenticatedUser): Promise<Course> {
+    return assertManageable(await this.courses.findById(id), caller);
+  }
+
+  /** For other modules: one course as the API shows it (events, summaries). */
+  async present(course: Course): Promise<CourseResponse> {
+    const [instructors, lessonCount] = await Promise.all([
+      this.users.summaries([course.instructorId]),
+      this.courses.lessonCount(course.id),
+    ]);
+    return toCourseResponse(
+      course,
+      this.instructorOf(instructors, course.instructorId),
+      lessonCount,
+    );
+  }
+
+  private async getVisible(
+    by: 'id' | 'slug',
+    value: string,
+    caller?: AuthenticatedUser,
+  ): Promise<CourseResponse> {
+    const find = () =>
+      by === 'id' ? this.courses.findById(value) : this.courses.findBySlug(value);
+    const published = await this.cache.remember(`course:${by}`, { value }, async () => {
+      const course = await find();
+      return course?.isPublished ? this.present(course) : null;
+    });
+    if (published) return published;
+    const course = assertVisible(await find(), caller);
+    return this.present(course);
+  }
+
+  private async loadPage(
+    query: ListCoursesQuery,
+    visibility: CourseFilter['visibility'],
+  ): Promise<Paginated<CourseResponse>> {
+    const [rows, total] = await this.courses.findPage(
+      {
+        category: query.category,
+        difficultyLevel: query.difficultyLevel,
+        instructorId: query.instructorId,
+        words: searchWords(query.q),
+        visibility,
+      },
+      parseSort<CourseSortField>(query.sort),
+      Paginated.offset(query.page, query.pageSize),
+      query.pageSize,
+    );
+    return new Paginated(await this.presentRows(rows), total, query.page, query.pageSize);
+  }
+
+  /** A page of courses with their instructors, in one batched lookup (no N+1). */
+  private async presentRows(rows: CourseRow[]): Promise<CourseResponse[]> {
+    const instructors = await this.users.summaries(rows.map((row) => row.course.instructorId));
+    return rows.map((row) =>
+      toCourseResponse(
+        row.course,
+        this.instructorOf(instructors, row.course.instructorId),
+        row.lessonCount,
+      ),
+    );
+  }
+
+  private instructorOf(
+    instructors: Map<string, { id: string; fullName: string }>,
+    id: string,
+  ): { id: string; fullName: string } {
+    return instructors.get(id) ?? { id, fullName: '' };
+  }
+
+  private async mustFind(id: string): Promise<Course> {
+    const course = await this.courses.findById(id);
+    if (!course) throw new CourseNotFoundError();
+    return course;
+  }
+
+  private async insertWithSlug(
+    data: QueryDeepPartialEntity<Course>,
+    slug: string,
+  ): Promise<Course> {
+    try {
+      return await this.courses.insert({ ...data, slug });
+    } catch (error) {
+      if (error instanceof SlugClashError) throw new SlugTakenError();
+      throw error;
+    }
+  }
+
+  /**
+   * The unique index decides: on a clash (a concurrent create took the slug) the next free
+   * variant is computed again and the insert retried.
+   */
+  private async insertWithGeneratedSlug(
+    data: QueryDeepPartialEntity<Course>,
+    base: string,
+  ): Promise<Course> {
+    for (let attempt = 1; ; attempt++) {
+      const slug = nextFreeSlug(base, await this.courses.slugsStartingWith(base));
+      try {
+        return await this.courses.insert({ ...data, slug });
+      } catch (error) {
+        if (!(error instanceof SlugClashError) || attempt >= SLUG_ATTEMPTS) throw error;
+      }
+    }
+  }
+}

@@ -1,0 +1,50 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { DIFFICULTY_LEVELS } from '../entities/course.entity';
+import type { Course, DifficultyLevel } from '../entities/course.entity';
+
+export class InstructorSummary {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() fullName: string;
+}
+
+export class CourseResponse {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() title: string;
+  @ApiProperty() slug: string;
+  @ApiProperty({ type: String, nullable: true }) description: string | null;
+  @ApiProperty({ type: String, nullable: true }) category: string | null;
+  @ApiProperty({ enum: DIFFICULTY_LEVELS, nullable: true }) difficultyLevel: DifficultyLevel | null;
+  @ApiProperty() isPublished: boolean;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) publishedAt: string | null;
+  @ApiProperty({ type: String, nullable: true }) thumbnailUrl: string | null;
+  @ApiProperty({ type: Number, nullable: true }) estimatedDurationMinutes: number | null;
+  @ApiProperty({ type: Object }) metadata: Record<string, unknown>;
+  @ApiProperty({ type: InstructorSummary }) instructor: InstructorSummary;
+  @ApiProperty({ minimum: 0 }) lessonCount: number;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+export function toCourseResponse(
+  course: Course,
+  instructor: InstructorSummary,
+  lessonCount: number,
+): CourseResponse {
+  return {
+    id: course.id,
+    title: course.title,
+    slug: course.slug,
+    description: course.description,
+    category: course.category,
+    difficultyLevel: course.difficultyLevel,
+    isPublished: course.isPublished,
+    publishedAt: course.publishedAt?.toISOString() ?? null,
+    thumbnailUrl: course.thumbnailUrl,
+    estimatedDurationMinutes: course.estimatedDurationMinutes,
+    metadata: course.metadata,
+    instructor,
+    lessonCount,
+    createdAt: course.createdAt.toISOString(),
+    updatedAt: course.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,71 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
+import { IsHttpUrl } from '../../../common/validation/is-http-url';
+import { MaxJsonSize } from '../../../common/validation/max-json-size';
+import { trimmed } from '../../users/dto/create-user.dto';
+import { CONTENT_TYPES } from '../entities/lesson.entity';
+import type { ContentType } from '../entities/lesson.entity';
+
+export class CreateLessonDto {
+  @ApiProperty({ example: 'Types and values', minLength: 1, maxLength: 200 })
+  @Transform(trimmed)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  title: string;
+
+  @ApiPropertyOptional({ maxLength: 200000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200_000)
+  content?: string;
+
+  @ApiProperty({ enum: CONTENT_TYPES })
+  @IsIn(CONTENT_TYPES)
+  contentType: ContentType;
+
+  @ApiPropertyOptional({ description: 'http(s) URL; only on video lessons (422 otherwise)' })
+  @IsOptional()
+  @IsHttpUrl()
+  @MaxLength(2048)
+  videoUrl?: string;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 10000 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  durationMinutes?: number;
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    description: '1-based; defaults to last + 1. Lessons at or after it move down one place.',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  position?: number;
+
+  @ApiPropertyOptional({ default: false })
+  @IsOptional()
+  @IsBoolean()
+  isPreview?: boolean;
+
+  @ApiPropertyOptional({ type: Object, description: 'Free-form JSON object (max 16 KB)' })
+  @IsOptional()
+  @IsObject()
+  @MaxJsonSize(16_384)
+  metadata?: Record<string, unknown>;
+}

@@ -1,0 +1,50 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+
+export const CONTENT_TYPES = ['video', 'text', 'document'] as const;
+export type ContentType = (typeof CONTENT_TYPES)[number];
+
+@Entity({ name: 'lessons' })
+export class Lesson {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'uuid' })
+  courseId: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  title: string;
+
+  @Column({ type: 'text', nullable: true })
+  content: string | null;
+
+  @Column({ type: 'varchar', length: 20 })
+  contentType: ContentType;
+
+  @Column({ type: 'varchar', length: 2048, nullable: true })
+  videoUrl: string | null;
+
+  @Column({ type: 'int', nullable: true })
+  durationMinutes: number | null;
+
+  /** 1-based, contiguous within the course. */
+  @Column({ type: 'int' })
+  position: number;
+
+  @Column({ type: 'boolean', default: false })
+  isPreview: boolean;
+
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  metadata: Record<string, unknown>;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}
