@@ -14,6 +14,8 @@ export const JOBS = {
   PURGE_AUTH_TOKENS: 'purge-auth-tokens',
   /** A domain event (webhook payload) to fan out to subscribed endpoints. */
   DOMAIN_EVENT: 'domain-event',
+  /** Issue the certificate of a completed enrollment. */
+  ISSUE_CERTIFICATE: 'issue-certificate',
 } as const;
 
 /** Retries for every job unless the producer says otherwise. */

@@ -23,11 +23,7 @@ import {
   ResetPasswordDto,
   VerifyEmailDto,
 } from './dto/auth.dto';
-import {
-  MfaChallengeResponse,
-  MfaSetupResponse,
-  SessionResponse,
-} from './dto/auth.response';
+import { MfaChallengeResponse, MfaSetupResponse, SessionResponse } from './dto/auth.response';
 
 @ApiTags('auth')
 @RateLimit('auth')
@@ -37,7 +33,10 @@ export class AuthController {
 
   @Post('register')
   @Public()
-  @ApiOperation({ summary: 'Create a student account and log in', description: 'Sends a welcome mail.' })
+  @ApiOperation({
+    summary: 'Create a student account and log in',
+    description: 'Sends a welcome mail.',
+  })
   @ApiEnvelope(SessionResponse, { status: 201, errors: [409, 422] })
   register(@Body() body: RegisterUserDto, @Client() client: ClientInfo): Promise<SessionResponse> {
     return this.auth.register(body, client);
@@ -63,7 +62,10 @@ export class AuthController {
   @Post('mfa/login')
   @HttpCode(200)
   @Public()
-  @ApiOperation({ summary: 'Second login step with a TOTP code', description: 'Five wrong codes void the mfaToken.' })
+  @ApiOperation({
+    summary: 'Second login step with a TOTP code',
+    description: 'Five wrong codes void the mfaToken.',
+  })
   @ApiEnvelope(SessionResponse, { errors: [401, 422] })
   mfaLogin(@Body() body: MfaLoginDto, @Client() client: ClientInfo): Promise<SessionResponse> {
     return this.auth.loginWithMfa(body.mfaToken, body.code, client);
@@ -84,7 +86,9 @@ export class AuthController {
   @Post('logout')
   @HttpCode(204)
   @Auth()
-  @ApiOperation({ summary: 'End the session: the access token and the refresh token stop working at once' })
+  @ApiOperation({
+    summary: 'End the session: the access token and the refresh token stop working at once',
+  })
   @ApiEnvelope(null, { status: 204, errors: [422] })
   logout(@CurrentUser() caller: AuthenticatedUser, @Body() body: LogoutDto): Promise<void> {
     return this.auth.logout(caller, body.refreshToken);
@@ -107,7 +111,10 @@ export class AuthController {
   @Auth()
   @ApiOperation({ summary: 'Turn MFA on by confirming a code' })
   @ApiEnvelope(UserResponse, { errors: [400, 409, 422] })
-  enableMfa(@CurrentUser() caller: AuthenticatedUser, @Body() body: MfaCodeDto): Promise<UserResponse> {
+  enableMfa(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Body() body: MfaCodeDto,
+  ): Promise<UserResponse> {
     return this.auth.enableMfa(caller.id, body.code);
   }
 
@@ -128,7 +135,8 @@ export class AuthController {
   @Public()
   @ApiOperation({
     summary: 'Mail a password reset link',
-    description: 'Always 202, whether or not the account exists. The link works once, for 30 minutes.',
+    description:
+      'Always 202, whether or not the account exists. The link works once, for 30 minutes.',
   })
   @ApiEnvelope(null, { status: 202, errors: [422] })
   async forgotPassword(@Body() body: ForgotPasswordDto): Promise<null> {
@@ -139,7 +147,9 @@ export class AuthController {
   @Post('password/reset')
   @HttpCode(200)
   @Public()
-  @ApiOperation({ summary: 'Set a new password with a reset token; every session of the user ends' })
+  @ApiOperation({
+    summary: 'Set a new password with a reset token; every session of the user ends',
+  })
   @ApiEnvelope(null, { errors: [401, 422] })
   async resetPassword(@Body() body: ResetPasswordDto): Promise<null> {
     await this.auth.resetPassword(body.token, body.newPassword);

@@ -21,12 +21,8 @@ export class InvalidMfaCodeError extends UnauthorizedError {
 
 export class AccountLockedError extends AppError {
   constructor(retryAfterSeconds: number) {
-    super(
-      HttpStatus.LOCKED,
-      'ACCOUNT_LOCKED',
-      'Too many failed logins: try again later',
-      [],
-      { 'Retry-After': String(retryAfterSeconds) },
-    );
+    super(HttpStatus.LOCKED, 'ACCOUNT_LOCKED', 'Too many failed logins: try again later', [], {
+      'Retry-After': String(retryAfterSeconds),
+    });
   }
 }

@@ -16,7 +16,11 @@ import { RevokedTokensStore } from './revoked-tokens.store';
 import { TokenService } from './token.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([RefreshToken, OneTimeToken]), JwtModule.register({}), UsersModule],
+  imports: [
+    TypeOrmModule.forFeature([RefreshToken, OneTimeToken]),
+    JwtModule.register({}),
+    UsersModule,
+  ],
   controllers: [AuthController],
   providers: [
     AuthService,

@@ -16,11 +16,7 @@ import { toUserResponse, UserResponse } from '../users/dto/user.response';
 import { User } from '../users/entities/user.entity';
 import { validAfterSeconds } from '../users/token-validity';
 import { UsersService, UserWithSecrets } from '../users/users.service';
-import {
-  InvalidCredentialsError,
-  InvalidMfaCodeError,
-  InvalidTokenError,
-} from './auth.errors';
+import { InvalidCredentialsError, InvalidMfaCodeError, InvalidTokenError } from './auth.errors';
 import { MfaChallengeResponse, MfaSetupResponse, SessionResponse } from './dto/auth.response';
 import { OneTimeTokenPurpose } from './entities/one-time-token.entity';
 import { LoginLockoutService } from './login-lockout.service';
@@ -282,7 +278,11 @@ export class AuthService {
   }
 
   private session(user: User, refreshToken: string): SessionResponse {
-    const access = this.tokens.signAccess(user.id, user.role, validAfterSeconds(user.tokensValidAfter));
+    const access = this.tokens.signAccess(
+      user.id,
+      user.role,
+      validAfterSeconds(user.tokensValidAfter),
+    );
     return {
       user: toUserResponse(user),
       tokens: {

@@ -43,7 +43,9 @@ export class RefreshTokensRepository {
   }
 
   async markReplaced(manager: EntityManager, id: string, replacedById: string): Promise<void> {
-    await manager.getRepository(RefreshToken).update({ id }, { revokedAt: new Date(), replacedById });
+    await manager
+      .getRepository(RefreshToken)
+      .update({ id }, { revokedAt: new Date(), replacedById });
   }
 
   async revokeFamily(familyId: string, manager?: EntityManager): Promise<void> {

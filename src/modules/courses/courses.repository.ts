@@ -142,4 +142,14 @@ export class CoursesRepository {
       .getRawAndEntities<{ lesson_count: number }>();
     return [entities.map((course, i) => ({ course, lessonCount: raw[i].lesson_count })), total];
   }
+
+  /** id, title and slug of each course, in one query. */
+  findSummaries(ids: string[]): Promise<Array<{ id: string; title: string; slug: string }>> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.courses
+      .createQueryBuilder('c')
+      .select(['c.id', 'c.title', 'c.slug'])
+      .where('c.id IN (:...ids)', { ids })
+      .getMany();
+  }
 }

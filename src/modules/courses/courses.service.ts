@@ -11,6 +11,7 @@ import { OutboxService } from '../../infra/outbox/outbox.service';
 import { UsersService } from '../users/users.service';
 import { assertManageable, assertVisible } from './course-access';
 import { CourseCache } from './course-cache';
+import { LessonsRepository } from './lessons.repository';
 import {
   CourseFilter,
   CourseRow,
@@ -28,6 +29,12 @@ import { nextFreeSlug, slugify } from './slug';
 
 const SLUG_ATTEMPTS = 5;
 
+export interface CourseSummary {
+  id: string;
+  title: string;
+  slug: string;
+}
+
 /** Words of a search, lower-case letters and digits only (safe inside to_tsquery). */
 function searchWords(q: string | undefined): string[] {
   return (q ?? '')
@@ -44,6 +51,7 @@ export class CoursesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly courses: CoursesRepository,
+    private readonly lessons: LessonsRepository,
     private readonly users: UsersService,
     private readonly outbox: OutboxService,
     private readonly cache: CourseCache,
@@ -158,6 +166,17 @@ export class CoursesService {
       this.instructorOf(instructors, course.instructorId),
       lessonCount,
     );
+  }
+
+  /** For other modules: lesson counts of several courses in one query (absent = 0). */
+  lessonCounts(courseIds: string[]): Promise<Map<string, number>> {
+    return this.lessons.countByCourses([...new Set(courseIds)]);
+  }
+
+  /** For other modules: `{id, title, slug}` by course id, in one query. */
+  async summaries(ids: string[]): Promise<Map<string, CourseSummary>> {
+    const rows = await this.courses.findSummaries([...new Set(ids)]);
+    return new Map(rows.map((row) => [row.id, { id: row.id, title: row.title, slug: row.slug }]));
   }
 
   private async getVisible(

@@ -9,5 +9,9 @@ export abstract class EnrollmentGateway {
   abstract isEnrolled(studentId: string, courseId: string): Promise<boolean>;
 
   /** Called inside the transaction that added or removed lessons, to recompute progress. */
-  abstract lessonsChanged(manager: EntityManager, courseId: string): Promise<void>;
+  abstract lessonsChanged(
+    manager: EntityManager,
+    courseId: string,
+    totalLessons: number,
+  ): Promise<void>;
 }

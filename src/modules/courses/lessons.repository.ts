@@ -85,4 +85,17 @@ export class LessonsRepository {
       [courseId, ids],
     );
   }
+
+  /** Number of lessons per course, in one query. */
+  async countByCourses(courseIds: string[]): Promise<Map<string, number>> {
+    if (courseIds.length === 0) return new Map();
+    const rows = await this.lessons
+      .createQueryBuilder('l')
+      .select('l.course_id', 'courseId')
+      .addSelect('count(*)::int', 'count')
+      .where('l.course_id IN (:...courseIds)', { courseIds })
+      .groupBy('l.course_id')
+      .getRawMany<{ courseId: string; count: number }>();
+    return new Map(rows.map((row) => [row.courseId, row.count]));
+  }
 }

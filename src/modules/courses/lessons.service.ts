@@ -1,4 +1,4 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
@@ -45,7 +45,7 @@ export class LessonsService {
     private readonly courses: CoursesRepository,
     private readonly lessons: LessonsRepository,
     private readonly cache: CourseCache,
-    @Optional() private readonly enrollments?: EnrollmentGateway,
+    private readonly enrollments: EnrollmentGateway,
   ) {}
 
   async outline(courseId: string, caller?: AuthenticatedUser): Promise<LessonOutlineResponse[]> {
@@ -67,7 +67,7 @@ export class LessonsService {
     if (
       isOwnerOrAdmin(course, caller) ||
       (course.isPublished && lesson.isPreview) ||
-      (course.isPublished && (await this.enrollments?.isEnrolled(caller.id, course.id)))
+      (course.isPublished && (await this.enrollments.isEnrolled(caller.id, course.id)))
     ) {
       return toLessonResponse(lesson);
     }
@@ -89,7 +89,7 @@ export class LessonsService {
         courseId,
         position,
       });
-      await this.enrollments?.lessonsChanged(manager, courseId);
+      await this.enrollments.lessonsChanged(manager, courseId, count + 1);
       return created;
     });
     return toLessonResponse(lesson);
@@ -127,7 +127,11 @@ export class LessonsService {
       const current = await manager.getRepository(Lesson).findOneBy({ id });
       if (!current) throw new LessonNotFoundError();
       await this.lessons.deleteAndCompact(manager, current);
-      await this.enrollments?.lessonsChanged(manager, current.courseId);
+      await this.enrollments.lessonsChanged(
+        manager,
+        current.courseId,
+        await this.lessons.count(manager, current.courseId),
+      );
     });
   }
 
@@ -153,6 +157,22 @@ export class LessonsService {
       await this.lessons.setOrder(manager, courseId, lessonIds);
     });
     return (await this.lessons.findByCourse(courseId)).map(toLessonOutline);
+  }
+
+  /** For other modules: the lessons of a course, by position (inside `manager`'s transaction). */
+  lessonsOf(courseId: string, manager?: EntityManager): Promise<Lesson[]> {
+    return this.lessons.findByCourse(courseId, manager);
+  }
+
+  /** For other modules: lesson count inside a transaction. */
+  countInCourse(manager: EntityManager, courseId: string): Promise<number> {
+    return this.lessons.count(manager, courseId);
+  }
+
+  /** For other modules: the lesson if it belongs to this course, else null. */
+  async findInCourse(lessonId: string, courseId: string): Promise<Lesson | null> {
+    const lesson = await this.lessons.findById(lessonId);
+    return lesson?.courseId === courseId ? lesson : null;
   }
 
   private async findLesson(id: string): Promise<Lesson> {

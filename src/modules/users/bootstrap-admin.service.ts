@@ -22,7 +22,9 @@ export class BootstrapAdminService implements OnApplicationBootstrap {
       this.logger.log(`created the first admin ${admin.email}`);
     } catch (error) {
       if (!(error instanceof EmailTakenError)) throw error;
-      this.logger.warn(`BOOTSTRAP_ADMIN_EMAIL ${admin.email} belongs to an existing non-admin account`);
+      this.logger.warn(
+        `BOOTSTRAP_ADMIN_EMAIL ${admin.email} belongs to an existing non-admin account`,
+      );
     }
   }
 }

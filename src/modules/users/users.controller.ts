@@ -29,7 +29,9 @@ export class UsersController {
 
   @Patch('me')
   @Auth()
-  @ApiOperation({ summary: 'Update the caller’s name and metadata (role, email, status are not writable)' })
+  @ApiOperation({
+    summary: 'Update the caller’s name and metadata (role, email, status are not writable)',
+  })
   @ApiEnvelope(UserResponse, { errors: [422] })
   async updateMe(
     @CurrentUser() caller: AuthenticatedUser,
@@ -55,7 +57,10 @@ export class UsersController {
 
   @Get()
   @Auth('admin')
-  @ApiOperation({ summary: 'List users (admin)', description: 'Sortable by createdAt, email, fullName, lastLoginAt.' })
+  @ApiOperation({
+    summary: 'List users (admin)',
+    description: 'Sortable by createdAt, email, fullName, lastLoginAt.',
+  })
   @ApiEnvelope(UserResponse, { paginated: true, errors: [422] })
   async list(@Query() query: ListUsersQuery): Promise<Paginated<UserResponse>> {
     return (await this.users.list(query)).map(toUserResponse);
@@ -81,7 +86,8 @@ export class UsersController {
   @Auth('admin')
   @ApiOperation({
     summary: 'Change a user’s name, role or status (admin)',
-    description: 'Deactivation ends the user’s sessions at once. Admins cannot demote or deactivate themselves.',
+    description:
+      'Deactivation ends the user’s sessions at once. Admins cannot demote or deactivate themselves.',
   })
   @ApiEnvelope(UserResponse, { errors: [404, 422] })
   async update(

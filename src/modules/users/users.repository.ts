@@ -24,7 +24,9 @@ const SORT_COLUMNS: Record<UserSortField, string> = {
 };
 
 function isUniqueViolation(error: unknown): boolean {
-  return error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505';
+  return (
+    error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505'
+  );
 }
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -59,7 +61,7 @@ export class UsersRepository {
     const repo = manager ? manager.getRepository(User) : this.users;
     try {
       const saved = await repo.save(repo.create(data));
-      return (await repo.findOneOrFail({ where: { id: saved.id } }));
+      return await repo.findOneOrFail({ where: { id: saved.id } });
     } catch (error) {
       if (isUniqueViolation(error)) throw new EmailTakenError();
       throw error;
@@ -114,6 +116,17 @@ export class UsersRepository {
       .createQueryBuilder('u')
       .withDeleted()
       .select(['u.id', 'u.fullName'])
+      .where('u.id IN (:...ids)', { ids })
+      .getMany();
+  }
+
+  /** id, name and email of each user (for rosters), in one query. */
+  findContacts(ids: string[]): Promise<Array<{ id: string; fullName: string; email: string }>> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.users
+      .createQueryBuilder('u')
+      .withDeleted()
+      .select(['u.id', 'u.fullName', 'u.email'])
       .where('u.id IN (:...ids)', { ids })
       .getMany();
   }

@@ -190,6 +190,16 @@ export class UsersService {
     return new Map(rows.map((row) => [row.id, { id: row.id, fullName: row.fullName }]));
   }
 
+  /** `{id, fullName, email}` by id, in one query (course rosters). */
+  async contacts(
+    ids: string[],
+  ): Promise<Map<string, { id: string; fullName: string; email: string }>> {
+    const rows = await this.users.findContacts([...new Set(ids)]);
+    return new Map(
+      rows.map((row) => [row.id, { id: row.id, fullName: row.fullName, email: row.email }]),
+    );
+  }
+
   async adminExists(): Promise<boolean> {
     return this.users.adminExists();
   }

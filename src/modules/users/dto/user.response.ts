@@ -10,7 +10,8 @@ export class UserResponse {
   @ApiProperty({ enum: ROLES }) role: Role;
   @ApiProperty() isActive: boolean;
   @ApiProperty() mfaEnabled: boolean;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true }) emailVerifiedAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) emailVerifiedAt:
+    string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastLoginAt: string | null;

@@ -1,0 +1,7 @@
+import { NotFoundError } from '../../common/errors/app-error';
+
+export class EnrollmentNotFoundError extends NotFoundError {
+  constructor() {
+    super('Enrollment');
+  }
+}

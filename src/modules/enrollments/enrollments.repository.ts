@@ -1,0 +1,146 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { Enrollment, EnrollmentStatus } from './entities/enrollment.entity';
+import { LessonProgress } from './entities/lesson-progress.entity';
+
+@Injectable()
+export class EnrollmentsRepository {
+  constructor(
+    @InjectRepository(Enrollment) private readonly enrollments: Repository<Enrollment>,
+    @InjectRepository(LessonProgress) private readonly progress: Repository<LessonProgress>,
+  ) {}
+
+  /**
+   * Inserts unless the pair exists (the unique index decides, so concurrent requests create exactly
+   * one). Returns the new row's id, or null when the student was already enrolled.
+   */
+  async insertIfAbsent(
+    manager: EntityManager,
+    studentId: string,
+    courseId: string,
+  ): Promise<string | null> {
+    const rows = await manager.query<Array<{ id: string }>>(
+      `INSERT INTO enrollments (student_id, course_id) VALUES ($1, $2)
+       ON CONFLICT (student_id, course_id) DO NOTHING RETURNING id`,
+      [studentId, courseId],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  findById(id: string, manager?: EntityManager): Promise<Enrollment | null> {
+    return (manager ? manager.getRepository(Enrollment) : this.enrollments).findOneBy({ id });
+  }
+
+  findByStudentAndCourse(studentId: string, courseId: string): Promise<Enrollment | null> {
+    return this.enrollments.findOneBy({ studentId, courseId });
+  }
+
+  async exists(studentId: string, courseId: string): Promise<boolean> {
+    return this.enrollments.existsBy({ studentId, courseId });
+  }
+
+  lockById(manager: EntityManager, id: string): Promise<Enrollment | null> {
+    return manager
+      .getRepository(Enrollment)
+      .createQueryBuilder('e')
+      .setLock('pessimistic_write')
+      .where('e.id = :id', { id })
+      .getOne();
+  }
+
+  /** Records a completed lesson; true when it was not recorded before. */
+  async markLessonCompleted(
+    manager: EntityManager,
+    enrollmentId: string,
+    lessonId: string,
+  ): Promise<boolean> {
+    const rows = await manager.query<Array<{ id: string }>>(
+      `INSERT INTO lesson_progress (enrollment_id, lesson_id) VALUES ($1, $2)
+       ON CONFLICT (enrollment_id, lesson_id) DO NOTHING RETURNING id`,
+      [enrollmentId, lessonId],
+    );
+    return rows.length > 0;
+  }
+
+  countCompletedLessons(manager: EntityManager, enrollmentId: string): Promise<number> {
+    return manager.getRepository(LessonProgress).countBy({ enrollmentId, completed: true });
+  }
+
+  async update(
+    manager: EntityManager,
+    id: string,
+    changes: QueryDeepPartialEntity<Enrollment>,
+  ): Promise<void> {
+    await manager.getRepository(Enrollment).update({ id }, changes);
+  }
+
+  progressOf(enrollmentId: string): Promise<LessonProgress[]> {
+    return this.progress.findBy({ enrollmentId });
+  }
+
+  /**
+   * After lessons were added or removed: recounts every enrollment of the course and recomputes the
+   * percentage of the active ones (progress.ts has the same formula); active enrollments that now
+   * have every lesson done become completed. Returns the ids of those.
+   */
+  async recomputeForCourse(
+    manager: EntityManager,
+    courseId: string,
+    totalLessons: number,
+  ): Promise<string[]> {
+    const [rows] = await manager.query<[Array<{ id: string; newly_completed: boolean }>, number]>(
+      `WITH counts AS (
+         SELECT e.id, e.status,
+                (SELECT count(*)::int FROM lesson_progress p WHERE p.enrollment_id = e.id AND p.completed) AS done
+           FROM enrollments e
+          WHERE e.course_id = $1
+       )
+       UPDATE enrollments e
+          SET completed_lessons = c.done,
+              progress_percentage = CASE
+                WHEN e.status = 'completed' THEN e.progress_percentage
+                WHEN $2::int = 0 THEN 0
+                ELSE round(100.0 * LEAST(c.done, $2::int) / $2::int, 2) END,
+              status = CASE WHEN e.status = 'active' AND $2::int > 0 AND c.done >= $2::int
+                            THEN 'completed' ELSE e.status END,
+              completed_at = CASE WHEN e.status = 'active' AND $2::int > 0 AND c.done >= $2::int
+                                  THEN now() ELSE e.completed_at END,
+              updated_at = now()
+         FROM counts c
+        WHERE e.id = c.id
+       RETURNING e.id, (c.status = 'active' AND e.status = 'completed') AS newly_completed`,
+      [courseId, totalLessons],
+    );
+    return rows.filter((row) => row.newly_completed).map((row) => row.id);
+  }
+
+  async findPageByStudent(
+    studentId: string,
+    status: EnrollmentStatus | undefined,
+    offset: number,
+    limit: number,
+  ): Promise<[Enrollment[], number]> {
+    return this.enrollments.findAndCount({
+      where: { studentId, ...(status ? { status } : {}) },
+      order: { enrolledAt: 'DESC', id: 'ASC' },
+      skip: offset,
+      take: limit,
+    });
+  }
+
+  async findPageByCourse(
+    courseId: string,
+    status: EnrollmentStatus | undefined,
+    offset: number,
+    limit: number,
+  ): Promise<[Enrollment[], number]> {
+    return this.enrollments.findAndCount({
+      where: { courseId, ...(status ? { status } : {}) },
+      order: { enrolledAt: 'DESC', id: 'ASC' },
+      skip: offset,
+      take: limit,
+    });
+  }
+}

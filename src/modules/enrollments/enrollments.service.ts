@@ -1,0 +1,195 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { AuthenticatedUser } from '../../common/auth/roles';
+import { Paginated } from '../../common/dto/paginated';
+import { ForbiddenError } from '../../common/errors/app-error';
+import { mailJob } from '../../infra/mail/mail.service';
+import { domainEventJob } from '../../infra/outbox/domain-event';
+import { OutboxService } from '../../infra/outbox/outbox.service';
+import { CoursesService } from '../courses/courses.service';
+import { LessonsService } from '../courses/lessons.service';
+import { LessonNotFoundError } from '../courses/courses.errors';
+import { UsersService } from '../users/users.service';
+import { CompletionJobs } from './completion-jobs';
+import {
+  EnrollmentDetailResponse,
+  EnrollmentResponse,
+  RosterEntryResponse,
+} from './dto/enrollment.response';
+import { ListEnrollmentsQuery } from './dto/list-enrollments.query';
+import { Enrollment } from './entities/enrollment.entity';
+import { EnrollmentPresenter } from './enrollment.presenter';
+import { EnrollmentsRepository } from './enrollments.repository';
+import { EnrollmentNotFoundError } from './enrollments.errors';
+import { isComplete, progressPercentage } from './progress';
+
+export interface EnrollOutcome {
+  created: boolean;
+  enrollment: EnrollmentResponse;
+}
+
+@Injectable()
+export class EnrollmentsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly enrollments: EnrollmentsRepository,
+    private readonly courses: CoursesService,
+    private readonly lessons: LessonsService,
+    private readonly users: UsersService,
+    private readonly outbox: OutboxService,
+    private readonly presenter: EnrollmentPresenter,
+    private readonly completion: CompletionJobs,
+  ) {}
+
+  /**
+   * Students enroll in published courses (drafts are 404). Idempotent: the unique index decides,
+   * so concurrent requests create one enrollment; `created` says whether this call made it.
+   */
+  async enroll(caller: AuthenticatedUser, courseId: string): Promise<EnrollOutcome> {
+    if (caller.role !== 'student') throw new ForbiddenError('Only students can enroll');
+    const course = await this.courses.findVisible(courseId, caller);
+    const newId = await this.dataSource.transaction(async (manager) => {
+      const id = await this.enrollments.insertIfAbsent(manager, caller.id, course.id);
+      if (!id) return null;
+      const created = await this.enrollments.findById(id, manager);
+      const student = await this.users.getById(caller.id);
+      const response = await this.presenter.present(created!);
+      await this.outbox.add(
+        manager,
+        domainEventJob('enrollment.created', response),
+        mailJob({
+          to: student.email,
+          template: 'enrollment-confirmation',
+          context: {
+            fullName: student.fullName,
+            courseTitle: course.title,
+            courseUrl: this.completion.courseUrl(course.slug),
+          },
+        }),
+      );
+      return id;
+    });
+    const enrollment = newId
+      ? await this.enrollments.findById(newId)
+      : await this.enrollments.findByStudentAndCourse(caller.id, course.id);
+    return { created: newId !== null, enrollment: await this.presenter.present(enrollment!) };
+  }
+
+  async myEnrollments(
+    caller: AuthenticatedUser,
+    query: ListEnrollmentsQuery,
+  ): Promise<Paginated<EnrollmentResponse>> {
+    const [rows, total] = await this.enrollments.findPageByStudent(
+      caller.id,
+      query.status,
+      Paginated.offset(query.page, query.pageSize),
+      query.pageSize,
+    );
+    return new Paginated(await this.presenter.presentMany(rows), total, query.page, query.pageSize);
+  }
+
+  /** The course roster, for its instructor and admins. */
+  async roster(
+    courseId: string,
+    caller: AuthenticatedUser,
+    query: ListEnrollmentsQuery,
+  ): Promise<Paginated<RosterEntryResponse>> {
+    await this.courses.findManageable(courseId, caller);
+    const [rows, total] = await this.enrollments.findPageByCourse(
+      courseId,
+      query.status,
+      Paginated.offset(query.page, query.pageSize),
+      query.pageSize,
+    );
+    const [presented, students] = await Promise.all([
+      this.presenter.presentMany(rows),
+      this.users.contacts(rows.map((row) => row.studentId)),
+    ]);
+    const items = presented.map((enrollment) => ({
+      ...enrollment,
+      student: students.get(enrollment.studentId) ?? {
+        id: enrollment.studentId,
+        fullName: '',
+        email: '',
+      },
+    }));
+    return new Paginated(items, total, query.page, query.pageSize);
+  }
+
+  /** One enrollment with its per-lesson progress: the student, the course's instructor, admins. */
+  async get(id: string, caller: AuthenticatedUser): Promise<EnrollmentDetailResponse> {
+    const enrollment = await this.enrollments.findById(id);
+    if (!enrollment) throw new EnrollmentNotFoundError();
+    await this.assertCanRead(enrollment, caller);
+    return this.detail(enrollment);
+  }
+
+  /**
+   * Idempotent. Progress is recomputed in the same transaction; the last lesson completes the
+   * enrollment, which queues the completion mail, the certificate and the webhook events.
+   */
+  async completeLesson(
+    id: string,
+    lessonId: string,
+    caller: AuthenticatedUser,
+  ): Promise<EnrollmentDetailResponse> {
+    const existing = await this.enrollments.findById(id);
+    if (!existing) throw new EnrollmentNotFoundError();
+    if (existing.studentId !== caller.id) {
+      throw new ForbiddenError('Only the enrolled student can complete lessons');
+    }
+    const lesson = await this.lessons.findInCourse(lessonId, existing.courseId);
+    if (!lesson) throw new LessonNotFoundError();
+
+    await this.dataSource.transaction(async (manager) => {
+      const enrollment = (await this.enrollments.lockById(manager, id))!;
+      const isNew = await this.enrollments.markLessonCompleted(manager, id, lessonId);
+      if (!isNew) return;
+      const completed = await this.enrollments.countCompletedLessons(manager, id);
+      const total = await this.lessons.countInCourse(manager, enrollment.courseId);
+      const finishes = enrollment.status === 'active' && isComplete(completed, total);
+      await this.enrollments.update(manager, id, {
+        completedLessons: completed,
+        ...(enrollment.status === 'active'
+          ? { progressPercentage: String(progressPercentage(completed, total)) }
+          : {}),
+        ...(finishes ? { status: 'completed', completedAt: () => 'now()' } : {}),
+      });
+      const updated = (await this.enrollments.findById(id, manager))!;
+      const presented = await this.presenter.present(updated);
+      await this.outbox.add(
+        manager,
+        domainEventJob('lesson.completed', { ...presented, lessonId }),
+        ...(finishes ? await this.completion.for(presented) : []),
+      );
+    });
+    return this.detail((await this.enrollments.findById(id))!);
+  }
+
+  private async assertCanRead(enrollment: Enrollment, caller: AuthenticatedUser): Promise<void> {
+    if (caller.role === 'admin' || enrollment.studentId === caller.id) return;
+    const course = await this.courses.findVisible(enrollment.courseId, caller).catch(() => null);
+    if (course?.instructorId === caller.id) return;
+    throw new ForbiddenError('Only the student, the course’s instructor and admins can see this');
+  }
+
+  private async detail(enrollment: Enrollment): Promise<EnrollmentDetailResponse> {
+    const [presented, lessons, progress] = await Promise.all([
+      this.presenter.present(enrollment),
+      this.lessons.lessonsOf(enrollment.courseId),
+      this.enrollments.progressOf(enrollment.id),
+    ]);
+    const done = new Map(progress.map((entry) => [entry.lessonId, entry]));
+    return {
+      ...presented,
+      lessons: lessons.map((lesson) => ({
+        lessonId: lesson.id,
+        title: lesson.title,
+        position: lesson.position,
+        completed: done.get(lesson.id)?.completed ?? false,
+        completedAt: done.get(lesson.id)?.completedAt.toISOString() ?? null,
+      })),
+    };
+  }
+}
