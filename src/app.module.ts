@@ -16,6 +16,7 @@ import { RedisModule } from './infra/redis/redis.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { CoursesModule } from './modules/courses/courses.module';
 import { EnrollmentsModule } from './modules/enrollments/enrollments.module';
+import { QuizzesModule } from './modules/quizzes/quizzes.module';
 import { JwtAuthGuard } from './modules/auth/guards/jwt-auth.guard';
 import { UsersModule } from './modules/users/users.module';
 import { HealthModule } from './observability/health/health.module';
@@ -44,7 +45,7 @@ export function coreImports() {
 
 /** The domain: the API serves their controllers, the worker runs their job handlers. */
 export function domainModules() {
-  return [UsersModule, AuthModule, CoursesModule, EnrollmentsModule];
+  return [UsersModule, AuthModule, CoursesModule, EnrollmentsModule, QuizzesModule];
 }
 
 /** The HTTP API. With jobs inline (no Redis) it also relays the outbox and runs job handlers. */

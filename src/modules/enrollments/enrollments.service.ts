@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { AuthenticatedUser } from '../../common/auth/roles';
 import { Paginated } from '../../common/dto/paginated';
 import { ForbiddenError } from '../../common/errors/app-error';
@@ -142,29 +142,45 @@ export class EnrollmentsService {
     const lesson = await this.lessons.findInCourse(lessonId, existing.courseId);
     if (!lesson) throw new LessonNotFoundError();
 
-    await this.dataSource.transaction(async (manager) => {
-      const enrollment = (await this.enrollments.lockById(manager, id))!;
-      const isNew = await this.enrollments.markLessonCompleted(manager, id, lessonId);
-      if (!isNew) return;
-      const completed = await this.enrollments.countCompletedLessons(manager, id);
-      const total = await this.lessons.countInCourse(manager, enrollment.courseId);
-      const finishes = enrollment.status === 'active' && isComplete(completed, total);
-      await this.enrollments.update(manager, id, {
-        completedLessons: completed,
-        ...(enrollment.status === 'active'
-          ? { progressPercentage: String(progressPercentage(completed, total)) }
-          : {}),
-        ...(finishes ? { status: 'completed', completedAt: () => 'now()' } : {}),
-      });
-      const updated = (await this.enrollments.findById(id, manager))!;
-      const presented = await this.presenter.present(updated);
-      await this.outbox.add(
-        manager,
-        domainEventJob('lesson.completed', { ...presented, lessonId }),
-        ...(finishes ? await this.completion.for(presented) : []),
-      );
-    });
+    await this.dataSource.transaction((manager) => this.recordCompletion(manager, id, lessonId));
     return this.detail((await this.enrollments.findById(id))!);
+  }
+
+  /**
+   * Records a completed lesson inside the caller's transaction (a passed quiz completes its
+   * lesson in the submit transaction): recomputes progress and, for the last lesson, completes
+   * the enrollment with its side effects. Does nothing when the lesson was already completed.
+   */
+  async recordCompletion(
+    manager: EntityManager,
+    enrollmentId: string,
+    lessonId: string,
+  ): Promise<void> {
+    const enrollment = (await this.enrollments.lockById(manager, enrollmentId))!;
+    const isNew = await this.enrollments.markLessonCompleted(manager, enrollmentId, lessonId);
+    if (!isNew) return;
+    const completed = await this.enrollments.countCompletedLessons(manager, enrollmentId);
+    const total = await this.lessons.countInCourse(manager, enrollment.courseId);
+    const finishes = enrollment.status === 'active' && isComplete(completed, total);
+    await this.enrollments.update(manager, enrollmentId, {
+      completedLessons: completed,
+      ...(enrollment.status === 'active'
+        ? { progressPercentage: String(progressPercentage(completed, total)) }
+        : {}),
+      ...(finishes ? { status: 'completed', completedAt: () => 'now()' } : {}),
+    });
+    const updated = (await this.enrollments.findById(enrollmentId, manager))!;
+    const presented = await this.presenter.present(updated);
+    await this.outbox.add(
+      manager,
+      domainEventJob('lesson.completed', { ...presented, lessonId }),
+      ...(finishes ? await this.completion.for(presented) : []),
+    );
+  }
+
+  /** For quizzes: the student's enrollment in a course, if any. */
+  findForStudent(studentId: string, courseId: string): Promise<Enrollment | null> {
+    return this.enrollments.findByStudentAndCourse(studentId, courseId);
   }
 
   private async assertCanRead(enrollment: Enrollment, caller: AuthenticatedUser): Promise<void> {

@@ -13,7 +13,9 @@ export class CourseResponse {
   @ApiProperty() slug: string;
   @ApiProperty({ type: String, nullable: true }) description: string | null;
   @ApiProperty({ type: String, nullable: true }) category: string | null;
-  @ApiProperty({ enum: DIFFICULTY_LEVELS, nullable: true }) difficultyLevel: DifficultyLevel | null;
+  // null is listed among the values: with `nullable` alone, an OpenAPI 3.0 enum still refuses it.
+  @ApiProperty({ type: String, enum: [...DIFFICULTY_LEVELS, null], nullable: true })
+  difficultyLevel: DifficultyLevel | null;
   @ApiProperty() isPublished: boolean;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) publishedAt: string | null;
   @ApiProperty({ type: String, nullable: true }) thumbnailUrl: string | null;

@@ -17,6 +17,7 @@ import { MaxJsonSize } from '../../../common/validation/max-json-size';
 import { trimmed } from '../../users/dto/create-user.dto';
 import { DIFFICULTY_LEVELS } from '../entities/course.entity';
 import type { DifficultyLevel } from '../entities/course.entity';
+import { IsOptionalNotNull } from './optional-not-null';
 
 export class CreateCourseDto {
   @ApiProperty({ example: 'Intro to TypeScript', minLength: 1, maxLength: 200 })
@@ -32,7 +33,7 @@ export class CreateCourseDto {
       'Generated from the title when absent (made unique with -2, -3...); 409 when a given slug is taken',
     pattern: '^[a-z0-9]+(-[a-z0-9]+)*$',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(100)
   @Matches(/^[a-z0-9]+(-[a-z0-9]+)*$/, {
@@ -73,7 +74,7 @@ export class CreateCourseDto {
   estimatedDurationMinutes?: number;
 
   @ApiPropertyOptional({ type: Object, description: 'Free-form JSON object (max 16 KB)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsObject()
   @MaxJsonSize(16_384)
   metadata?: Record<string, unknown>;

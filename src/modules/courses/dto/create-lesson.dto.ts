@@ -17,6 +17,7 @@ import { MaxJsonSize } from '../../../common/validation/max-json-size';
 import { trimmed } from '../../users/dto/create-user.dto';
 import { CONTENT_TYPES } from '../entities/lesson.entity';
 import type { ContentType } from '../entities/lesson.entity';
+import { IsOptionalNotNull } from './optional-not-null';
 
 export class CreateLessonDto {
   @ApiProperty({ example: 'Types and values', minLength: 1, maxLength: 200 })
@@ -53,18 +54,18 @@ export class CreateLessonDto {
     minimum: 1,
     description: '1-based; defaults to last + 1. Lessons at or after it move down one place.',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(1)
   position?: number;
 
   @ApiPropertyOptional({ default: false })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   isPreview?: boolean;
 
   @ApiPropertyOptional({ type: Object, description: 'Free-form JSON object (max 16 KB)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsObject()
   @MaxJsonSize(16_384)
   metadata?: Record<string, unknown>;

@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, QueryFailedError, Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { QuizAttempt } from './entities/quiz-attempt.entity';
+
+/** Raised when the unique indexes refuse a second in-progress attempt or a duplicate number. */
+export class AttemptClashError extends Error {}
+
+@Injectable()
+export class AttemptsRepository {
+  constructor(@InjectRepository(QuizAttempt) private readonly attempts: Repository<QuizAttempt>) {}
+
+  findById(id: string, manager?: EntityManager): Promise<QuizAttempt | null> {
+    return (manager ? manager.getRepository(QuizAttempt) : this.attempts).findOneBy({ id });
+  }
+
+  findInProgress(
+    manager: EntityManager,
+    quizId: string,
+    studentId: string,
+  ): Promise<QuizAttempt | null> {
+    return manager
+      .getRepository(QuizAttempt)
+      .findOneBy({ quizId, studentId, status: 'in_progress' });
+  }
+
+  count(manager: EntityManager, quizId: string, studentId: string): Promise<number> {
+    return manager.getRepository(QuizAttempt).countBy({ quizId, studentId });
+  }
+
+  async insert(
+    manager: EntityManager,
+    data: QueryDeepPartialEntity<QuizAttempt>,
+  ): Promise<QuizAttempt> {
+    try {
+      const result = await manager.getRepository(QuizAttempt).insert(data);
+      return manager
+        .getRepository(QuizAttempt)
+        .findOneByOrFail({ id: (result.identifiers[0] as { id: string }).id });
+    } catch (error) {
+      if (
+        error instanceof QueryFailedError &&
+        (error.driverError as { code?: string }).code === '23505'
+      ) {
+        throw new AttemptClashError();
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Moves an in-progress attempt to its final state. Conditional on `in_progress`, so of two
+   * concurrent submits exactly one wins; returns whether this one did.
+   */
+  async finish(
+    manager: EntityManager,
+    id: string,
+    changes: Partial<QuizAttempt>,
+  ): Promise<boolean> {
+    const result = await manager
+      .getRepository(QuizAttempt)
+      .createQueryBuilder()
+      .update()
+      // jsonb answers and results do not fit TypeORM's deep-partial type.
+      .set(changes as QueryDeepPartialEntity<QuizAttempt>)
+      .where('id = :id AND status = :status', { id, status: 'in_progress' })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  findForQuiz(quizId: string, studentId?: string): Promise<QuizAttempt[]> {
+    return this.attempts.find({
+      where: { quizId, ...(studentId ? { studentId } : {}) },
+      order: { createdAt: 'DESC', id: 'ASC' },
+    });
+  }
+}

@@ -1,0 +1,236 @@
+import { randomInt } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { AuthenticatedUser } from '../../common/auth/roles';
+import { BadRequestError, ForbiddenError } from '../../common/errors/app-error';
+import { Clock } from '../../common/time/clock';
+import { domainEventJob } from '../../infra/outbox/domain-event';
+import { OutboxService } from '../../infra/outbox/outbox.service';
+import { EnrollmentsService } from '../enrollments/enrollments.service';
+import { AttemptClashError, AttemptsRepository } from './attempts.repository';
+import { AttemptResponse, StartedAttemptResponse, toAttemptResponse } from './dto/attempt.response';
+import { toAttemptQuestion } from './dto/question.response';
+import { AnswerDto } from './dto/submit-attempt.dto';
+import { Question } from './entities/question.entity';
+import { QuizAttempt } from './entities/quiz-attempt.entity';
+import { gradeAttempt, hasPassed } from './grading';
+import { QuizzesRepository } from './quizzes.repository';
+import { QuizzesService } from './quizzes.service';
+import {
+  AttemptAlreadySubmittedError,
+  AttemptExpiredError,
+  AttemptInProgressError,
+  AttemptNotFoundError,
+  MaxAttemptsReachedError,
+} from './quizzes.errors';
+
+/** A submit this long after `expiresAt` is still accepted (network and clock slack). */
+export const SUBMIT_GRACE_MS = 30_000;
+
+function shuffled<T>(items: readonly T[]): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [copy[i], copy[j]] = [copy[j], copy[i]];
+  }
+  return copy;
+}
+
+const EXPIRED_CHANGES = { status: 'expired' as const, score: 0, percentage: '0', passed: false };
+
+/**
+ * Timed quiz attempts, graded on the server. Each start and submit is one transaction touching
+ * the student's own rows; the unique indexes and a conditional update decide races, so a whole
+ * class starting or submitting at once neither deadlocks nor grades twice.
+ */
+@Injectable()
+export class AttemptsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly attempts: AttemptsRepository,
+    private readonly quizzes: QuizzesRepository,
+    private readonly quizzesService: QuizzesService,
+    private readonly enrollments: EnrollmentsService,
+    private readonly outbox: OutboxService,
+    private readonly clock: Clock,
+  ) {}
+
+  async start(quizId: string, caller: AuthenticatedUser): Promise<StartedAttemptResponse> {
+    const { quiz } = await this.quizzesService.findVisible(quizId, caller);
+    if (caller.role !== 'student') throw new ForbiddenError('Only enrolled students take quizzes');
+    const enrollment = await this.enrollments.findForStudent(caller.id, quiz.courseId);
+    if (!enrollment) throw new ForbiddenError('Enroll in the course to take this quiz');
+    const questions = await this.quizzes.questionsOf(quiz.id);
+    const ordered = quiz.shuffleQuestions ? shuffled(questions) : questions;
+
+    const now = this.clock.now();
+    let attempt: QuizAttempt;
+    try {
+      attempt = await this.dataSource.transaction(async (manager) => {
+        await this.closeExpiredAttempt(manager, quiz.id, caller.id, now);
+        const used = await this.attempts.count(manager, quiz.id, caller.id);
+        if (quiz.maxAttempts !== null && used >= quiz.maxAttempts)
+          throw new MaxAttemptsReachedError();
+        return this.attempts.insert(manager, {
+          quizId: quiz.id,
+          studentId: caller.id,
+          enrollmentId: enrollment.id,
+          attemptNumber: used + 1,
+          startedAt: now,
+          expiresAt: quiz.timeLimitMinutes
+            ? new Date(now.getTime() + quiz.timeLimitMinutes * 60_000)
+            : null,
+          questionOrder: ordered.map((question) => question.id),
+        });
+      });
+    } catch (error) {
+      // A concurrent start of the same student won the unique index.
+      if (error instanceof AttemptClashError) throw new AttemptInProgressError();
+      throw error;
+    }
+    return {
+      attempt: toAttemptResponse(attempt, quiz.showCorrectAnswers),
+      questions: ordered.map((question, index) => toAttemptQuestion(question, index + 1)),
+    };
+  }
+
+  /**
+   * Grades and records the answers. Answers to questions outside the attempt, or two answers to
+   * one question, are 400 and change nothing; a late submit (past expiresAt + 30 s) records the
+   * attempt as expired with score 0 and is 409 ATTEMPT_EXPIRED.
+   */
+  async submit(
+    attemptId: string,
+    caller: AuthenticatedUser,
+    answers: AnswerDto[],
+  ): Promise<AttemptResponse> {
+    const attempt = await this.attempts.findById(attemptId);
+    if (!attempt) throw new AttemptNotFoundError();
+    if (attempt.studentId !== caller.id)
+      throw new ForbiddenError('Only the student can submit this attempt');
+    const quiz = (await this.quizzes.findById(attempt.quizId))!;
+    if (attempt.status === 'expired') throw new AttemptExpiredError();
+    if (attempt.status === 'submitted') throw new AttemptAlreadySubmittedError();
+    const answerMap = this.answerMap(attempt, answers);
+
+    const now = this.clock.now();
+    if (this.isPastDeadline(attempt, now)) {
+      await this.dataSource.transaction((manager) =>
+        this.attempts.finish(manager, attempt.id, EXPIRED_CHANGES),
+      );
+      throw new AttemptExpiredError();
+    }
+
+    const questions = await this.questionsInOrder(attempt);
+    const graded = gradeAttempt(questions, answerMap);
+    const passed = hasPassed(graded.percentage, quiz.passingScorePercentage);
+    const submitted = await this.dataSource.transaction(async (manager) => {
+      const won = await this.attempts.finish(manager, attempt.id, {
+        status: 'submitted',
+        submittedAt: now,
+        answers: answers.map((a) => ({ questionId: a.questionId, answer: a.answer })),
+        results: graded.results,
+        score: graded.score,
+        maxScore: graded.maxScore,
+        percentage: String(graded.percentage),
+        passed,
+      });
+      if (!won) throw new AttemptAlreadySubmittedError();
+      if (passed && quiz.lessonId) {
+        await this.enrollments.recordCompletion(manager, attempt.enrollmentId, quiz.lessonId);
+      }
+      const saved = (await this.attempts.findById(attempt.id, manager))!;
+      await this.outbox.add(
+        manager,
+        domainEventJob('quiz.attempt.submitted', toAttemptResponse(saved, quiz.showCorrectAnswers)),
+      );
+      return saved;
+    });
+    return toAttemptResponse(submitted, quiz.showCorrectAnswers);
+  }
+
+  /** The student, the course's instructor and admins. */
+  async get(attemptId: string, caller: AuthenticatedUser): Promise<AttemptResponse> {
+    let attempt = await this.attempts.findById(attemptId);
+    if (!attempt) throw new AttemptNotFoundError();
+    const quiz = (await this.quizzes.findById(attempt.quizId))!;
+    if (attempt.studentId !== caller.id) {
+      const { course } = await this.quizzesService.findVisible(quiz.id, caller).catch(() => {
+        throw new ForbiddenError();
+      });
+      if (!this.quizzesService.isManager(course, caller)) throw new ForbiddenError();
+    }
+    if (attempt.status === 'in_progress' && this.isPastDeadline(attempt, this.clock.now())) {
+      await this.dataSource.transaction((manager) =>
+        this.attempts.finish(manager, attempt!.id, EXPIRED_CHANGES),
+      );
+      attempt = (await this.attempts.findById(attemptId))!;
+    }
+    return toAttemptResponse(attempt, quiz.showCorrectAnswers);
+  }
+
+  /** Own attempts; the course's instructor and admins see everyone's (or one `studentId`'s). */
+  async list(
+    quizId: string,
+    caller: AuthenticatedUser,
+    studentId?: string,
+  ): Promise<AttemptResponse[]> {
+    const { quiz, course } = await this.quizzesService.findVisible(quizId, caller);
+    const manager = this.quizzesService.isManager(course, caller);
+    if (!manager && studentId && studentId !== caller.id) {
+      throw new ForbiddenError('You can only list your own attempts');
+    }
+    const attempts = await this.attempts.findForQuiz(quiz.id, manager ? studentId : caller.id);
+    return attempts.map((attempt) => toAttemptResponse(attempt, quiz.showCorrectAnswers));
+  }
+
+  private isPastDeadline(attempt: QuizAttempt, now: Date): boolean {
+    return (
+      attempt.expiresAt !== null && now.getTime() > attempt.expiresAt.getTime() + SUBMIT_GRACE_MS
+    );
+  }
+
+  /** Before a new start: an in-progress attempt past its deadline is closed as expired. */
+  private async closeExpiredAttempt(
+    manager: EntityManager,
+    quizId: string,
+    studentId: string,
+    now: Date,
+  ): Promise<void> {
+    const current = await this.attempts.findInProgress(manager, quizId, studentId);
+    if (!current) return;
+    if (!this.isPastDeadline(current, now)) throw new AttemptInProgressError();
+    await this.attempts.finish(manager, current.id, EXPIRED_CHANGES);
+  }
+
+  private answerMap(attempt: QuizAttempt, answers: AnswerDto[]): Map<string, unknown> {
+    const allowed = new Set(attempt.questionOrder);
+    const map = new Map<string, unknown>();
+    for (const [index, { questionId, answer }] of answers.entries()) {
+      if (!allowed.has(questionId)) {
+        throw new BadRequestError('An answer refers to a question outside this quiz', [
+          { field: `answers.${index}.questionId`, message: 'not a question of this attempt' },
+        ]);
+      }
+      if (map.has(questionId)) {
+        throw new BadRequestError('A question was answered twice', [
+          { field: `answers.${index}.questionId`, message: 'answered more than once' },
+        ]);
+      }
+      map.set(questionId, answer);
+    }
+    return map;
+  }
+
+  /** The attempt's questions in its order; questions deleted since the start are left out. */
+  private async questionsInOrder(attempt: QuizAttempt): Promise<Question[]> {
+    const byId = new Map(
+      (await this.quizzes.questionsByIds(attempt.questionOrder)).map((question) => [
+        question.id,
+        question,
+      ]),
+    );
+    return attempt.questionOrder.flatMap((id) => byId.get(id) ?? []);
+  }
+}

@@ -1,0 +1,45 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { Quiz } from '../entities/quiz.entity';
+
+export class QuizResponse {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) courseId: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) lessonId: string | null;
+  @ApiProperty() title: string;
+  @ApiProperty({ type: String, nullable: true }) description: string | null;
+  @ApiProperty({ type: Number, nullable: true }) timeLimitMinutes: number | null;
+  @ApiProperty() passingScorePercentage: number;
+  @ApiProperty() shuffleQuestions: boolean;
+  @ApiProperty({ type: Number, nullable: true }) maxAttempts: number | null;
+  @ApiProperty() showCorrectAnswers: boolean;
+  @ApiProperty() isPublished: boolean;
+  @ApiProperty() questionCount: number;
+  @ApiProperty() totalPoints: number;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+export interface QuizStats {
+  questionCount: number;
+  totalPoints: number;
+}
+
+export function toQuizResponse(quiz: Quiz, stats: QuizStats): QuizResponse {
+  return {
+    id: quiz.id,
+    courseId: quiz.courseId,
+    lessonId: quiz.lessonId,
+    title: quiz.title,
+    description: quiz.description,
+    timeLimitMinutes: quiz.timeLimitMinutes,
+    passingScorePercentage: quiz.passingScorePercentage,
+    shuffleQuestions: quiz.shuffleQuestions,
+    maxAttempts: quiz.maxAttempts,
+    showCorrectAnswers: quiz.showCorrectAnswers,
+    isPublished: quiz.isPublished,
+    questionCount: stats.questionCount,
+    totalPoints: stats.totalPoints,
+    createdAt: quiz.createdAt.toISOString(),
+    updatedAt: quiz.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,49 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+
+@Entity({ name: 'quizzes' })
+export class Quiz {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'uuid' })
+  courseId: string;
+
+  @Column({ type: 'uuid', nullable: true })
+  lessonId: string | null;
+
+  @Column({ type: 'varchar', length: 200 })
+  title: string;
+
+  @Column({ type: 'text', nullable: true })
+  description: string | null;
+
+  @Column({ type: 'int', nullable: true })
+  timeLimitMinutes: number | null;
+
+  @Column({ type: 'int', default: 70 })
+  passingScorePercentage: number;
+
+  @Column({ type: 'boolean', default: false })
+  shuffleQuestions: boolean;
+
+  @Column({ type: 'int', nullable: true })
+  maxAttempts: number | null;
+
+  @Column({ type: 'boolean', default: true })
+  showCorrectAnswers: boolean;
+
+  @Column({ type: 'boolean', default: false })
+  isPublished: boolean;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,44 @@
+import { HttpStatus } from '@nestjs/common';
+import { AppError, ConflictError, NotFoundError } from '../../common/errors/app-error';
+
+export class QuizNotFoundError extends NotFoundError {
+  constructor() {
+    super('Quiz');
+  }
+}
+
+export class QuestionNotFoundError extends NotFoundError {
+  constructor() {
+    super('Question');
+  }
+}
+
+export class AttemptNotFoundError extends NotFoundError {
+  constructor() {
+    super('Attempt');
+  }
+}
+
+export class AttemptInProgressError extends ConflictError {
+  constructor() {
+    super('An attempt of this quiz is already in progress', 'ATTEMPT_IN_PROGRESS');
+  }
+}
+
+export class AttemptAlreadySubmittedError extends ConflictError {
+  constructor() {
+    super('This attempt was already submitted', 'ATTEMPT_ALREADY_SUBMITTED');
+  }
+}
+
+export class AttemptExpiredError extends AppError {
+  constructor() {
+    super(HttpStatus.CONFLICT, 'ATTEMPT_EXPIRED', 'The time limit of this attempt has passed');
+  }
+}
+
+export class MaxAttemptsReachedError extends AppError {
+  constructor() {
+    super(HttpStatus.FORBIDDEN, 'MAX_ATTEMPTS_REACHED', 'No attempts left for this quiz');
+  }
+}

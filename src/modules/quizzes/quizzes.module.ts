@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Clock } from '../../common/time/clock';
+import { CoursesModule } from '../courses/courses.module';
+import { EnrollmentsModule } from '../enrollments/enrollments.module';
+import { AttemptsController } from './attempts.controller';
+import { AttemptsRepository } from './attempts.repository';
+import { AttemptsService } from './attempts.service';
+import { Question } from './entities/question.entity';
+import { QuizAttempt } from './entities/quiz-attempt.entity';
+import { Quiz } from './entities/quiz.entity';
+import { QuestionsController } from './questions.controller';
+import { QuizzesController } from './quizzes.controller';
+import { QuizzesRepository } from './quizzes.repository';
+import { QuizzesService } from './quizzes.service';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([Quiz, Question, QuizAttempt]),
+    CoursesModule,
+    EnrollmentsModule,
+  ],
+  controllers: [QuizzesController, QuestionsController, AttemptsController],
+  providers: [QuizzesService, QuizzesRepository, AttemptsService, AttemptsRepository, Clock],
+  exports: [QuizzesService],
+})
+export class QuizzesModule {}

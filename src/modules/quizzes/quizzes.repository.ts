@@ -1,0 +1,96 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { QuizStats } from './dto/quiz.response';
+import { Question } from './entities/question.entity';
+import { Quiz } from './entities/quiz.entity';
+
+@Injectable()
+export class QuizzesRepository {
+  constructor(
+    @InjectRepository(Quiz) private readonly quizzes: Repository<Quiz>,
+    @InjectRepository(Question) private readonly questions: Repository<Question>,
+  ) {}
+
+  async insert(data: QueryDeepPartialEntity<Quiz>): Promise<Quiz> {
+    const result = await this.quizzes.insert(data);
+    return this.quizzes.findOneByOrFail({ id: (result.identifiers[0] as { id: string }).id });
+  }
+
+  findById(id: string): Promise<Quiz | null> {
+    return this.quizzes.findOneBy({ id });
+  }
+
+  findByCourse(courseId: string, publishedOnly: boolean): Promise<Quiz[]> {
+    return this.quizzes.find({
+      where: { courseId, ...(publishedOnly ? { isPublished: true } : {}) },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+  }
+
+  findPublishedByLesson(manager: EntityManager, lessonId: string): Promise<Quiz[]> {
+    return manager.getRepository(Quiz).findBy({ lessonId, isPublished: true });
+  }
+
+  async update(id: string, changes: QueryDeepPartialEntity<Quiz>): Promise<void> {
+    await this.quizzes.update({ id }, changes);
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.quizzes.delete({ id });
+  }
+
+  /** Question count and total points per quiz, in one query. */
+  async stats(quizIds: string[]): Promise<Map<string, QuizStats>> {
+    if (quizIds.length === 0) return new Map();
+    const rows = await this.questions
+      .createQueryBuilder('q')
+      .select('q.quiz_id', 'quizId')
+      .addSelect('count(*)::int', 'questionCount')
+      .addSelect('coalesce(sum(q.points), 0)::int', 'totalPoints')
+      .where('q.quiz_id IN (:...quizIds)', { quizIds })
+      .groupBy('q.quiz_id')
+      .getRawMany<{ quizId: string } & QuizStats>();
+    return new Map(
+      rows.map((row) => [
+        row.quizId,
+        { questionCount: row.questionCount, totalPoints: row.totalPoints },
+      ]),
+    );
+  }
+
+  questionsOf(quizId: string): Promise<Question[]> {
+    return this.questions.find({ where: { quizId }, order: { position: 'ASC', createdAt: 'ASC' } });
+  }
+
+  questionsByIds(ids: string[]): Promise<Question[]> {
+    return ids.length === 0 ? Promise.resolve([]) : this.questions.findBy({ id: In(ids) });
+  }
+
+  findQuestion(id: string): Promise<Question | null> {
+    return this.questions.findOneBy({ id });
+  }
+
+  async nextQuestionPosition(quizId: string): Promise<number> {
+    const row = await this.questions
+      .createQueryBuilder('q')
+      .select('coalesce(max(q.position), 0)::int + 1', 'next')
+      .where('q.quiz_id = :quizId', { quizId })
+      .getRawOne<{ next: number }>();
+    return row?.next ?? 1;
+  }
+
+  async insertQuestion(data: QueryDeepPartialEntity<Question>): Promise<Question> {
+    const result = await this.questions.insert(data);
+    return this.questions.findOneByOrFail({ id: (result.identifiers[0] as { id: string }).id });
+  }
+
+  async updateQuestion(id: string, changes: QueryDeepPartialEntity<Question>): Promise<void> {
+    await this.questions.update({ id }, changes);
+  }
+
+  async deleteQuestion(id: string): Promise<void> {
+    await this.questions.delete({ id });
+  }
+}

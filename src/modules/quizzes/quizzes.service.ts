@@ -1,0 +1,192 @@
+import { Injectable } from '@nestjs/common';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { AuthenticatedUser } from '../../common/auth/roles';
+import { ForbiddenError, ValidationFailedError } from '../../common/errors/app-error';
+import { CoursesService } from '../courses/courses.service';
+import { LessonsService } from '../courses/lessons.service';
+import { Course } from '../courses/entities/course.entity';
+import { CreateQuestionDto } from './dto/create-question.dto';
+import { CreateQuizDto } from './dto/create-quiz.dto';
+import { QuestionResponse, toQuestionResponse } from './dto/question.response';
+import { QuizResponse, toQuizResponse } from './dto/quiz.response';
+import { UpdateQuestionDto } from './dto/update-question.dto';
+import { UpdateQuizDto } from './dto/update-quiz.dto';
+import { Question } from './entities/question.entity';
+import { Quiz } from './entities/quiz.entity';
+import { questionProblems } from './question-rules';
+import { QuizzesRepository } from './quizzes.repository';
+import { QuestionNotFoundError, QuizNotFoundError } from './quizzes.errors';
+
+const isManager = (course: Course, caller?: AuthenticatedUser) =>
+  !!caller && (caller.role === 'admin' || course.instructorId === caller.id);
+
+/** Quiz authoring and reading. Answers never leave it except to the course's owner and admins. */
+@Injectable()
+export class QuizzesService {
+  constructor(
+    private readonly quizzes: QuizzesRepository,
+    private readonly courses: CoursesService,
+    private readonly lessons: LessonsService,
+  ) {}
+
+  /** Students (and anyone who is not the owner) see published quizzes only. */
+  async listForCourse(courseId: string, caller?: AuthenticatedUser): Promise<QuizResponse[]> {
+    const course = await this.courses.findVisible(courseId, caller);
+    const quizzes = await this.quizzes.findByCourse(courseId, !isManager(course, caller));
+    return this.presentMany(quizzes);
+  }
+
+  async create(
+    courseId: string,
+    caller: AuthenticatedUser,
+    dto: CreateQuizDto,
+  ): Promise<QuizResponse> {
+    await this.courses.findManageable(courseId, caller);
+    await this.assertLessonOfCourse(dto.lessonId, courseId);
+    const quiz = await this.quizzes.insert({ ...dto, courseId });
+    return this.present(quiz);
+  }
+
+  async get(id: string, caller?: AuthenticatedUser): Promise<QuizResponse> {
+    return this.present((await this.findVisible(id, caller)).quiz);
+  }
+
+  async update(id: string, caller: AuthenticatedUser, dto: UpdateQuizDto): Promise<QuizResponse> {
+    const { quiz } = await this.findManageable(id, caller);
+    if (dto.lessonId !== undefined) await this.assertLessonOfCourse(dto.lessonId, quiz.courseId);
+    await this.quizzes.update(id, dto);
+    return this.present((await this.quizzes.findById(id))!);
+  }
+
+  async remove(id: string, caller: AuthenticatedUser): Promise<void> {
+    await this.findManageable(id, caller);
+    await this.quizzes.delete(id);
+  }
+
+  /** A quiz without questions cannot be published (422). */
+  async publish(id: string, caller: AuthenticatedUser): Promise<QuizResponse> {
+    await this.findManageable(id, caller);
+    const stats = (await this.quizzes.stats([id])).get(id);
+    if (!stats?.questionCount) {
+      throw new ValidationFailedError(
+        [{ field: 'questions', message: 'add at least one question before publishing' }],
+        'A quiz needs questions to be published',
+      );
+    }
+    await this.quizzes.update(id, { isPublished: true });
+    return this.present((await this.quizzes.findById(id))!);
+  }
+
+  /** With answers: owner and admins only (students get questions through an attempt). */
+  async questions(id: string, caller: AuthenticatedUser): Promise<QuestionResponse[]> {
+    await this.findManageable(id, caller);
+    return (await this.quizzes.questionsOf(id)).map(toQuestionResponse);
+  }
+
+  async addQuestion(
+    quizId: string,
+    caller: AuthenticatedUser,
+    dto: CreateQuestionDto,
+  ): Promise<QuestionResponse> {
+    await this.findManageable(quizId, caller);
+    this.assertQuestionFits(dto.type, dto.options, dto.correctAnswer);
+    const question = await this.quizzes.insertQuestion({
+      ...(dto as QueryDeepPartialEntity<Question>),
+      quizId,
+      options: dto.options ?? null,
+      position: dto.position ?? (await this.quizzes.nextQuestionPosition(quizId)),
+    });
+    return toQuestionResponse(question);
+  }
+
+  async updateQuestion(
+    id: string,
+    caller: AuthenticatedUser,
+    dto: UpdateQuestionDto,
+  ): Promise<QuestionResponse> {
+    const question = await this.findQuestion(id);
+    await this.findManageable(question.quizId, caller);
+    // The rules apply to the question as it will be after the change.
+    this.assertQuestionFits(
+      dto.type ?? question.type,
+      dto.options !== undefined ? dto.options : question.options,
+      dto.correctAnswer !== undefined ? dto.correctAnswer : question.correctAnswer,
+    );
+    await this.quizzes.updateQuestion(id, dto);
+    return toQuestionResponse((await this.quizzes.findQuestion(id))!);
+  }
+
+  async removeQuestion(id: string, caller: AuthenticatedUser): Promise<void> {
+    const question = await this.findQuestion(id);
+    await this.findManageable(question.quizId, caller);
+    await this.quizzes.deleteQuestion(id);
+  }
+
+  /** For attempts: the quiz and its course if this caller may see the quiz. */
+  async findVisible(
+    id: string,
+    caller?: AuthenticatedUser,
+  ): Promise<{ quiz: Quiz; course: Course }> {
+    const quiz = await this.quizzes.findById(id);
+    if (!quiz) throw new QuizNotFoundError();
+    const course = await this.courses.findVisible(quiz.courseId, caller).catch(() => {
+      throw new QuizNotFoundError();
+    });
+    if (!quiz.isPublished && !isManager(course, caller)) throw new QuizNotFoundError();
+    return { quiz, course };
+  }
+
+  isManager(course: Course, caller?: AuthenticatedUser): boolean {
+    return isManager(course, caller);
+  }
+
+  private async findManageable(
+    id: string,
+    caller: AuthenticatedUser,
+  ): Promise<{ quiz: Quiz; course: Course }> {
+    const found = await this.findVisible(id, caller);
+    if (!isManager(found.course, caller)) {
+      throw new ForbiddenError('Only the course’s instructor or an admin can do this');
+    }
+    return found;
+  }
+
+  private async findQuestion(id: string): Promise<Question> {
+    const question = await this.quizzes.findQuestion(id);
+    if (!question) throw new QuestionNotFoundError();
+    return question;
+  }
+
+  private assertQuestionFits(
+    type: Question['type'],
+    options: unknown,
+    correctAnswer: unknown,
+  ): void {
+    const problems = questionProblems(type, options, correctAnswer);
+    if (problems.length > 0) throw new ValidationFailedError(problems);
+  }
+
+  private async assertLessonOfCourse(
+    lessonId: string | null | undefined,
+    courseId: string,
+  ): Promise<void> {
+    if (!lessonId) return;
+    if (!(await this.lessons.findInCourse(lessonId, courseId))) {
+      throw new ValidationFailedError([
+        { field: 'lessonId', message: 'lessonId must be a lesson of the same course' },
+      ]);
+    }
+  }
+
+  private async present(quiz: Quiz): Promise<QuizResponse> {
+    const [presented] = await this.presentMany([quiz]);
+    return presented;
+  }
+
+  private async presentMany(quizzes: Quiz[]): Promise<QuizResponse[]> {
+    const stats = await this.quizzes.stats(quizzes.map((quiz) => quiz.id));
+    return quizzes.map((quiz) =>
+      toQuizResponse(quiz, stats.get(quiz.id) ?? { questionCount: 0, totalPoints: 0 }),
+    );
+  }
+}
