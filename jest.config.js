@@ -34,6 +34,8 @@ const shared = {
   transform: { '^.+\\.(t|j)s$': tsJest },
   transformIgnorePatterns: [`node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // file-type's export map only offers `import`; point jest at the file it transforms.
+  moduleNameMapper: { '^file-type$': '<rootDir>/node_modules/file-type/index.js' },
 };
 
 /** @type {import('jest').Config} */

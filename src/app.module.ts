@@ -13,9 +13,11 @@ import { OutboxModule } from './infra/outbox/outbox.module';
 import { QueueModule } from './infra/queue/queue.module';
 import { createRateLimitModule } from './infra/rate-limit/rate-limit.module';
 import { RedisModule } from './infra/redis/redis.module';
+import { StorageModule } from './infra/storage/storage.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { CoursesModule } from './modules/courses/courses.module';
 import { EnrollmentsModule } from './modules/enrollments/enrollments.module';
+import { FilesModule } from './modules/files/files.module';
 import { QuizzesModule } from './modules/quizzes/quizzes.module';
 import { JwtAuthGuard } from './modules/auth/guards/jwt-auth.guard';
 import { UsersModule } from './modules/users/users.module';
@@ -38,6 +40,7 @@ export function coreImports() {
     QueueModule.forRoot(),
     OutboxModule,
     MailModule,
+    StorageModule,
     HealthModule,
     ...domainModules(),
   ];
@@ -45,7 +48,7 @@ export function coreImports() {
 
 /** The domain: the API serves their controllers, the worker runs their job handlers. */
 export function domainModules() {
-  return [UsersModule, AuthModule, CoursesModule, EnrollmentsModule, QuizzesModule];
+  return [UsersModule, AuthModule, CoursesModule, EnrollmentsModule, QuizzesModule, FilesModule];
 }
 
 /** The HTTP API. With jobs inline (no Redis) it also relays the outbox and runs job handlers. */

@@ -1,0 +1,54 @@
+import type { Readable } from 'node:stream';
+import { BlobSASPermissions, BlobServiceClient, ContainerClient } from '@azure/storage-blob';
+import { SignedUrlOptions, StorageBackend } from './storage.backend';
+
+const UPLOAD_BUFFER_BYTES = 4 * 1024 * 1024;
+const UPLOAD_CONCURRENCY = 4;
+
+/** Azure Blob Storage; downloads go through short-lived SAS URLs. */
+export class AzureStorageBackend extends StorageBackend {
+  readonly provider = 'azure' as const;
+  private readonly container: ContainerClient;
+
+  constructor(connectionString: string, containerName: string) {
+    super();
+    this.container =
+      BlobServiceClient.fromConnectionString(connectionString).getContainerClient(containerName);
+  }
+
+  async ensureReady(): Promise<void> {
+    await this.container.createIfNotExists();
+  }
+
+  async put(key: string, content: Readable, contentType: string): Promise<number> {
+    let bytes = 0;
+    content.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+    });
+    const blob = this.container.getBlockBlobClient(key);
+    await blob.uploadStream(content, UPLOAD_BUFFER_BYTES, UPLOAD_CONCURRENCY, {
+      blobHTTPHeaders: { blobContentType: contentType },
+    });
+    return bytes;
+  }
+
+  async get(key: string): Promise<Readable> {
+    const response = await this.container.getBlobClient(key).download();
+    if (!response.readableStreamBody) throw new Error('empty blob download');
+    return response.readableStreamBody as Readable;
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.container.getBlobClient(key).deleteIfExists();
+  }
+
+  async signedUrl(key: string, options: SignedUrlOptions): Promise<string> {
+    return this.container.getBlobClient(key).generateSasUrl({
+      permissions: BlobSASPermissions.parse('r'),
+      startsOn: new Date(Date.now() - 60_000),
+      expiresOn: new Date(Date.now() + options.ttlSeconds * 1000),
+      contentDisposition: `attachment; filename="${options.filename.replace(/["\\]/g, '_')}"`,
+      contentType: options.contentType,
+    });
+  }
+}

@@ -1,0 +1,30 @@
+import { HttpStatus } from '@nestjs/common';
+import { AppError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
+
+export class FileNotFoundError extends NotFoundError {
+  constructor() {
+    super('File');
+  }
+}
+
+export class FileTooLargeError extends AppError {
+  constructor(maxBytes: number) {
+    super(
+      HttpStatus.PAYLOAD_TOO_LARGE,
+      'PAYLOAD_TOO_LARGE',
+      `The file is larger than ${maxBytes} bytes`,
+    );
+  }
+}
+
+export class UnsupportedFileTypeError extends AppError {
+  constructor(message: string) {
+    super(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'UNSUPPORTED_MEDIA_TYPE', message);
+  }
+}
+
+export class MissingFileError extends ValidationFailedError {
+  constructor(message = 'a multipart field "file" is required') {
+    super([{ field: 'file', message }]);
+  }
+}

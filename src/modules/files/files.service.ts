@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import type { AuthenticatedUser } from '../../common/auth/roles';
+import { Paginated } from '../../common/dto/paginated';
+import { ForbiddenError } from '../../common/errors/app-error';
+import { storageConfig } from '../../config/configuration';
+import { StorageBackend } from '../../infra/storage/storage.backend';
+import { FileResponse, toFileResponse } from './dto/file.response';
+import { ListFilesQuery } from './dto/list-files.query';
+import { StoredFile } from './entities/stored-file.entity';
+import { FilesRepository } from './files.repository';
+import { FileNotFoundError } from './files.errors';
+import { receiveUpload } from './multipart-upload';
+
+const SAS_TTL_SECONDS = 15 * 60;
+
+export type Download =
+  { kind: 'redirect'; url: string } | { kind: 'stream'; stream: Readable; file: StoredFile };
+
+@Injectable()
+export class FilesService {
+  constructor(
+    private readonly files: FilesRepository,
+    private readonly storage: StorageBackend,
+    @Inject(storageConfig.KEY) private readonly cfg: ConfigType<typeof storageConfig>,
+  ) {}
+
+  /** Streams the upload into storage under a generated key, then records it. */
+  async upload(req: IncomingMessage, caller: AuthenticatedUser): Promise<FileResponse> {
+    const storageKey = `uploads/${randomUUID()}`;
+    const received = await receiveUpload(
+      req,
+      { maxBytes: this.cfg.maxUploadBytes, allowedExtensions: this.cfg.allowedExtensions },
+      (content, contentType) => this.storage.put(storageKey, content, contentType),
+    ).catch(async (error: unknown) => {
+      await this.storage.delete(storageKey).catch(() => undefined);
+      throw error;
+    });
+    try {
+      const file = await this.files.insert({
+        uploadedById: caller.id,
+        originalFilename: received.originalFilename,
+        contentType: received.contentType,
+        fileSize: String(received.size),
+        storageProvider: this.storage.provider,
+        storageKey,
+      });
+      return toFileResponse(file);
+    } catch (error) {
+      await this.storage.delete(storageKey).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Own files; admins see everyone's, optionally one uploader's. */
+  async list(caller: AuthenticatedUser, query: ListFilesQuery): Promise<Paginated<FileResponse>> {
+    if (query.uploadedById && caller.role !== 'admin' && query.uploadedById !== caller.id) {
+      throw new ForbiddenError('Only admins can list other users’ files');
+    }
+    const owner = caller.role === 'admin' ? query.uploadedById : caller.id;
+    const [rows, total] = await this.files.findPage(
+      owner,
+      Paginated.offset(query.page, query.pageSize),
+      query.pageSize,
+    );
+    return new Paginated(rows.map(toFileResponse), total, query.page, query.pageSize);
+  }
+
+  async get(id: string, caller: AuthenticatedUser): Promise<FileResponse> {
+    return toFileResponse(await this.findOwned(id, caller));
+  }
+
+  /** Local storage streams the bytes; Azure answers with a SAS URL valid 15 minutes. */
+  async download(id: string, caller: AuthenticatedUser): Promise<Download> {
+    const file = await this.findOwned(id, caller);
+    const url = await this.storage.signedUrl(file.storageKey, {
+      filename: file.originalFilename,
+      contentType: file.contentType,
+      ttlSeconds: SAS_TTL_SECONDS,
+    });
+    if (url) return { kind: 'redirect', url };
+    return { kind: 'stream', stream: await this.storage.get(file.storageKey), file };
+  }
+
+  /** The row and the stored object. */
+  async remove(id: string, caller: AuthenticatedUser): Promise<void> {
+    const file = await this.findOwned(id, caller);
+    await this.storage.delete(file.storageKey);
+    await this.files.delete(file.id);
+  }
+
+  /** Others' files are 404, not 403: their existence is not revealed. */
+  private async findOwned(id: string, caller: AuthenticatedUser): Promise<StoredFile> {
+    const file = await this.files.findById(id);
+    if (!file || (caller.role !== 'admin' && file.uploadedById !== caller.id)) {
+      throw new FileNotFoundError();
+    }
+    return file;
+  }
+}
