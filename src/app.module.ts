@@ -17,6 +17,7 @@ import { StorageModule } from './infra/storage/storage.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { CoursesModule } from './modules/courses/courses.module';
 import { EnrollmentsModule } from './modules/enrollments/enrollments.module';
+import { CertificatesModule } from './modules/certificates/certificates.module';
 import { FilesModule } from './modules/files/files.module';
 import { QuizzesModule } from './modules/quizzes/quizzes.module';
 import { JwtAuthGuard } from './modules/auth/guards/jwt-auth.guard';
@@ -48,7 +49,15 @@ export function coreImports() {
 
 /** The domain: the API serves their controllers, the worker runs their job handlers. */
 export function domainModules() {
-  return [UsersModule, AuthModule, CoursesModule, EnrollmentsModule, QuizzesModule, FilesModule];
+  return [
+    UsersModule,
+    AuthModule,
+    CoursesModule,
+    EnrollmentsModule,
+    QuizzesModule,
+    FilesModule,
+    CertificatesModule,
+  ];
 }
 
 /** The HTTP API. With jobs inline (no Redis) it also relays the outbox and runs job handlers. */

@@ -101,12 +101,14 @@ export class LessonsService {
     dto: UpdateLessonDto,
   ): Promise<LessonResponse> {
     const existing = await this.findLesson(id);
-    assertVideoUrlFits(
-      dto.contentType ?? existing.contentType,
-      dto.videoUrl !== undefined ? dto.videoUrl : existing.videoUrl,
-    );
     const lesson = await this.inCourseTransaction(existing.courseId, caller, async (manager) => {
-      const current = await manager.getRepository(Lesson).findOneByOrFail({ id });
+      const current = await manager.getRepository(Lesson).findOneBy({ id });
+      if (!current) throw new LessonNotFoundError();
+      // Against the locked row, and only for callers who may change it (others get 403/404).
+      assertVideoUrlFits(
+        dto.contentType ?? current.contentType,
+        dto.videoUrl !== undefined ? dto.videoUrl : current.videoUrl,
+      );
       const { position, ...fields } = dto;
       if (position !== undefined) {
         assertPosition(position, await this.lessons.count(manager, current.courseId));

@@ -8,6 +8,12 @@ import { JOBS, QUEUES } from '../../infra/queue/queue.constants';
 import { UsersService } from '../users/users.service';
 import { EnrollmentResponse } from './dto/enrollment.response';
 
+/** Who gets the completion mail. */
+export interface MailRecipient {
+  email: string;
+  fullName: string;
+}
+
 /** What finishing a course sets off: `enrollment.completed`, the completion mail, the certificate. */
 @Injectable()
 export class CompletionJobs {
@@ -16,8 +22,12 @@ export class CompletionJobs {
     @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
   ) {}
 
-  async for(enrollment: EnrollmentResponse): Promise<OutboxJob[]> {
-    const student = await this.users.getById(enrollment.studentId);
+  /**
+   * Pass `student` when it was read before the transaction (see EnrollmentPresenter.contextOf);
+   * otherwise it is looked up.
+   */
+  async for(enrollment: EnrollmentResponse, student?: MailRecipient): Promise<OutboxJob[]> {
+    student ??= await this.users.getById(enrollment.studentId);
     return [
       domainEventJob('enrollment.completed', enrollment),
       mailJob({

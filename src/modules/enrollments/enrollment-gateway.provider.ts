@@ -35,7 +35,9 @@ export class EnrollmentGatewayProvider extends EnrollmentGateway {
     for (const id of completedIds) {
       const enrollment = await this.enrollments.findById(id, manager);
       if (!enrollment) continue;
-      const presented = await this.presenter.present(enrollment);
+      // The presenter counts lessons on another connection, which cannot see this transaction's
+      // uncommitted change yet: the event carries the count as it is once the change commits.
+      const presented = { ...(await this.presenter.present(enrollment)), totalLessons };
       await this.outbox.add(manager, ...(await this.completion.for(presented)));
     }
   }

@@ -11,11 +11,13 @@ import { CoursesService } from '../courses/courses.service';
 import { LessonsService } from '../courses/lessons.service';
 import { LessonNotFoundError } from '../courses/courses.errors';
 import { UsersService } from '../users/users.service';
-import { CompletionJobs } from './completion-jobs';
+import { CompletionJobs, MailRecipient } from './completion-jobs';
 import {
+  EnrollmentContext,
   EnrollmentDetailResponse,
   EnrollmentResponse,
   RosterEntryResponse,
+  toEnrollmentResponse,
 } from './dto/enrollment.response';
 import { ListEnrollmentsQuery } from './dto/list-enrollments.query';
 import { Enrollment } from './entities/enrollment.entity';
@@ -23,6 +25,12 @@ import { EnrollmentPresenter } from './enrollment.presenter';
 import { EnrollmentsRepository } from './enrollments.repository';
 import { EnrollmentNotFoundError } from './enrollments.errors';
 import { isComplete, progressPercentage } from './progress';
+
+/** Read before a completion's transaction (see EnrollmentPresenter.contextOf). */
+export interface CompletionLookups {
+  student: MailRecipient;
+  context: EnrollmentContext;
+}
 
 export interface EnrollOutcome {
   created: boolean;
@@ -49,12 +57,17 @@ export class EnrollmentsService {
   async enroll(caller: AuthenticatedUser, courseId: string): Promise<EnrollOutcome> {
     if (caller.role !== 'student') throw new ForbiddenError('Only students can enroll');
     const course = await this.courses.findVisible(courseId, caller);
+    // Read before the transaction: concurrent enrolls wait inside theirs for this one's row (see
+    // EnrollmentPresenter.contextOf), so it must not need a second connection.
+    const [student, context] = await Promise.all([
+      this.users.getById(caller.id),
+      this.presenter.contextOf(course.id),
+    ]);
     const newId = await this.dataSource.transaction(async (manager) => {
       const id = await this.enrollments.insertIfAbsent(manager, caller.id, course.id);
       if (!id) return null;
       const created = await this.enrollments.findById(id, manager);
-      const student = await this.users.getById(caller.id);
-      const response = await this.presenter.present(created!);
+      const response = toEnrollmentResponse(created!, context);
       await this.outbox.add(
         manager,
         domainEventJob('enrollment.created', response),
@@ -142,7 +155,12 @@ export class EnrollmentsService {
     const lesson = await this.lessons.findInCourse(lessonId, existing.courseId);
     if (!lesson) throw new LessonNotFoundError();
 
-    await this.dataSource.transaction((manager) => this.recordCompletion(manager, id, lessonId));
+    // Read before the transaction: concurrent completions wait inside theirs for this one's lock
+    // (see EnrollmentPresenter.contextOf), so it must not need a second connection.
+    const lookups = await this.completionLookups(existing);
+    await this.dataSource.transaction((manager) =>
+      this.recordCompletion(manager, id, lessonId, lookups),
+    );
     return this.detail((await this.enrollments.findById(id))!);
   }
 
@@ -155,7 +173,14 @@ export class EnrollmentsService {
     manager: EntityManager,
     enrollmentId: string,
     lessonId: string,
+    lookups?: CompletionLookups,
   ): Promise<void> {
+    if (!lookups) {
+      // Still before this transaction takes the enrollment's lock, which others may wait for.
+      const current = await this.enrollments.findById(enrollmentId, manager);
+      if (!current) throw new EnrollmentNotFoundError();
+      lookups = await this.completionLookups(current);
+    }
     const enrollment = (await this.enrollments.lockById(manager, enrollmentId))!;
     const isNew = await this.enrollments.markLessonCompleted(manager, enrollmentId, lessonId);
     if (!isNew) return;
@@ -170,12 +195,26 @@ export class EnrollmentsService {
       ...(finishes ? { status: 'completed', completedAt: () => 'now()' } : {}),
     });
     const updated = (await this.enrollments.findById(enrollmentId, manager))!;
-    const presented = await this.presenter.present(updated);
+    const presented = toEnrollmentResponse(updated, { ...lookups.context, totalLessons: total });
     await this.outbox.add(
       manager,
       domainEventJob('lesson.completed', { ...presented, lessonId }),
-      ...(finishes ? await this.completion.for(presented) : []),
+      ...(finishes ? await this.completion.for(presented, lookups.student) : []),
     );
+  }
+
+  /** What recordCompletion needs besides the transaction: the student and the presenter context. */
+  private async completionLookups(enrollment: Enrollment): Promise<CompletionLookups> {
+    const [student, context] = await Promise.all([
+      this.users.getById(enrollment.studentId),
+      this.presenter.contextOf(enrollment.courseId, enrollment.id),
+    ]);
+    return { student, context };
+  }
+
+  /** For certificates (jobs act without a caller): the enrollment, whoever owns it. */
+  findById(id: string): Promise<Enrollment | null> {
+    return this.enrollments.findById(id);
   }
 
   /** For quizzes: the student's enrollment in a course, if any. */

@@ -12,6 +12,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
+import { IsOptionalNotNull } from '../../courses/dto/optional-not-null';
 import { trimmed } from '../../users/dto/create-user.dto';
 import { QUESTION_TYPES } from '../entities/question.entity';
 import type { CorrectAnswer, QuestionType } from '../entities/question.entity';
@@ -48,14 +49,14 @@ export class CreateQuestionDto {
   correctAnswer: CorrectAnswer;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 1000, default: 1 })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(0)
   @Max(1000)
   points?: number;
 
   @ApiPropertyOptional({ minimum: 1, description: 'Defaults to last + 1' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(1)
   position?: number;

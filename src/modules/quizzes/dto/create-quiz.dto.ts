@@ -11,6 +11,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
+import { IsOptionalNotNull } from '../../courses/dto/optional-not-null';
 import { trimmed } from '../../users/dto/create-user.dto';
 
 export class CreateQuizDto {
@@ -44,14 +45,14 @@ export class CreateQuizDto {
   timeLimitMinutes?: number | null;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 100, default: 70 })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(0)
   @Max(100)
   passingScorePercentage?: number;
 
   @ApiPropertyOptional({ default: false })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   shuffleQuestions?: boolean;
 
@@ -63,7 +64,7 @@ export class CreateQuizDto {
   maxAttempts?: number | null;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   showCorrectAnswers?: boolean;
 }

@@ -1,0 +1,109 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { AuthenticatedUser } from '../../common/auth/roles';
+import { Auth } from '../../common/decorators/auth.decorator';
+import { CurrentUser } from '../../common/decorators/current-user.decorator';
+import { Public } from '../../common/decorators/public.decorator';
+import { Paginated } from '../../common/dto/paginated';
+import { PaginationQueryDto } from '../../common/dto/pagination-query.dto';
+import { attachmentDisposition } from '../../common/http/content-disposition';
+import { ApiEnvelope, ApiErrors } from '../../common/openapi/api-envelope.decorator';
+import { uuidParam } from '../../common/pipes/parse-uuid.pipe';
+import { CertificatesService } from './certificates.service';
+import {
+  CertificateResponse,
+  CertificateVerificationResponse,
+  toCertificateResponse,
+} from './dto/certificate.response';
+import { GenerateCertificateDto } from './dto/generate-certificate.dto';
+
+@ApiTags('certificates')
+@Controller('certificates')
+export class CertificatesController {
+  constructor(private readonly certificates: CertificatesService) {}
+
+  @Get('my-certificates')
+  @Auth()
+  @ApiOperation({ summary: 'Your certificates, newest first' })
+  @ApiEnvelope(CertificateResponse, { paginated: true, errors: [422] })
+  mine(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Query() query: PaginationQueryDto,
+  ): Promise<Paginated<CertificateResponse>> {
+    return this.certificates.mine(caller, query);
+  }
+
+  @Post('generate')
+  @Auth()
+  @ApiOperation({
+    summary: 'Issue the certificate of a completed enrollment (its student, admins)',
+    description: '201 when issued now, 200 with the existing one; 422 ENROLLMENT_NOT_COMPLETED.',
+  })
+  @ApiEnvelope(CertificateResponse, { status: 201, errors: [403, 404, 422] })
+  @ApiEnvelope(CertificateResponse, { status: 200, description: 'Already issued' })
+  async generate(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Body() body: GenerateCertificateDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<CertificateResponse> {
+    const outcome = await this.certificates.generate(body.enrollmentId, caller);
+    res.status(outcome.created ? 201 : 200);
+    return toCertificateResponse(outcome.certificate);
+  }
+
+  @Get('verify/:certificateNumber')
+  @Public()
+  @ApiOperation({
+    summary: 'Verify a certificate (public)',
+    description: '`valid` is false once revoked; 404 for unknown numbers.',
+  })
+  @ApiEnvelope(CertificateVerificationResponse, { errors: [404] })
+  verify(
+    @Param('certificateNumber') certificateNumber: string,
+  ): Promise<CertificateVerificationResponse> {
+    return this.certificates.verify(certificateNumber);
+  }
+
+  @Get(':id')
+  @Auth()
+  @ApiOperation({ summary: 'One certificate (its student, admins; 404 for others)' })
+  @ApiEnvelope(CertificateResponse, { errors: [404, 422] })
+  get(
+    @Param('id', uuidParam()) id: string,
+    @CurrentUser() caller: AuthenticatedUser,
+  ): Promise<CertificateResponse> {
+    return this.certificates.get(id, caller);
+  }
+
+  @Get(':id/download')
+  @Auth()
+  @ApiOperation({ summary: 'The certificate as a PDF (its student, admins)' })
+  @ApiProduces('application/pdf')
+  @ApiResponse({ status: 200, description: 'PDF', schema: { type: 'string', format: 'binary' } })
+  @ApiErrors(404, 422)
+  async download(
+    @Param('id', uuidParam()) id: string,
+    @CurrentUser() caller: AuthenticatedUser,
+    @Res() res: Response,
+  ): Promise<void> {
+    const { certificate, stream } = await this.certificates.pdf(id, caller);
+    res.setHeader('Content-Type', 'application/pdf');
+    res.setHeader(
+      'Content-Disposition',
+      attachmentDisposition(`certificate-${certificate.certificateNumber}.pdf`),
+    );
+    res.setHeader('Cache-Control', 'private, no-store');
+    stream.on('error', () => res.destroy());
+    stream.pipe(res);
+  }
+
+  @Post(':id/revoke')
+  @HttpCode(200)
+  @Auth('admin')
+  @ApiOperation({ summary: 'Revoke a certificate (admin); verification then says valid: false' })
+  @ApiEnvelope(CertificateResponse, { errors: [404, 422] })
+  revoke(@Param('id', uuidParam()) id: string): Promise<CertificateResponse> {
+    return this.certificates.revoke(id);
+  }
+}

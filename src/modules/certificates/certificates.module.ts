@@ -1,0 +1,26 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CoursesModule } from '../courses/courses.module';
+import { CertificateLookup } from '../enrollments/certificate.lookup';
+import { UsersModule } from '../users/users.module';
+import { CertificateLookupProvider } from './certificate-lookup.provider';
+import { CertificatesController } from './certificates.controller';
+import { CertificatesRepository } from './certificates.repository';
+import { CertificatesService } from './certificates.service';
+import { Certificate } from './entities/certificate.entity';
+import { IssueCertificateProcessor } from './jobs/issue-certificate.processor';
+
+/** Global only to hand the enrollments module its CertificateLookup (see that class). */
+@Global()
+@Module({
+  imports: [TypeOrmModule.forFeature([Certificate]), CoursesModule, UsersModule],
+  controllers: [CertificatesController],
+  providers: [
+    CertificatesService,
+    CertificatesRepository,
+    IssueCertificateProcessor,
+    { provide: CertificateLookup, useClass: CertificateLookupProvider },
+  ],
+  exports: [CertificateLookup],
+})
+export class CertificatesModule {}
