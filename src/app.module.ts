@@ -20,6 +20,7 @@ import { EnrollmentsModule } from './modules/enrollments/enrollments.module';
 import { CertificatesModule } from './modules/certificates/certificates.module';
 import { FilesModule } from './modules/files/files.module';
 import { QuizzesModule } from './modules/quizzes/quizzes.module';
+import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { JwtAuthGuard } from './modules/auth/guards/jwt-auth.guard';
 import { UsersModule } from './modules/users/users.module';
 import { HealthModule } from './observability/health/health.module';
@@ -57,6 +58,7 @@ export function domainModules() {
     QuizzesModule,
     FilesModule,
     CertificatesModule,
+    WebhooksModule,
   ];
 }
 

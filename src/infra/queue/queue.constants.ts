@@ -14,6 +14,9 @@ export const JOBS = {
   PURGE_AUTH_TOKENS: 'purge-auth-tokens',
   /** A domain event (webhook payload) to fan out to subscribed endpoints. */
   DOMAIN_EVENT: 'domain-event',
+  /** Deliver one webhook (one endpoint, one event). */
+  DELIVER_WEBHOOK: 'deliver-webhook',
+  SCAN_WEBHOOK_DELIVERIES: 'scan-webhook-deliveries',
   /** Issue the certificate of a completed enrollment. */
   ISSUE_CERTIFICATE: 'issue-certificate',
 } as const;

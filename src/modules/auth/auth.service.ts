@@ -93,7 +93,11 @@ export class AuthService {
     }
     await this.lockout.recordSuccess(normalized, client.ip);
     if (user.mfaEnabled) {
-      const challenge = this.tokens.signMfa(user.id, user.role);
+      const challenge = this.tokens.signMfa(
+        user.id,
+        user.role,
+        validAfterSeconds(user.tokensValidAfter),
+      );
       return { mfaRequired: true, mfaToken: challenge.token, expiresIn: MFA_TOKEN_TTL_SECONDS };
     }
     return this.startSession(user, client);
@@ -108,6 +112,8 @@ export class AuthService {
     if (!user || !user.isActive || !user.mfaEnabled || !user.mfaSecret) {
       throw new InvalidTokenError();
     }
+    // A challenge from before a password reset or deactivation is dead like any other token.
+    if (claims.iat < validAfterSeconds(user.tokensValidAfter)) throw new InvalidTokenError();
     if (!(await this.mfa.check(user.id, this.secrets.open(user.mfaSecret), code))) {
       const wrong = await this.store.increment(attemptsKey, MFA_TOKEN_TTL_SECONDS);
       if (wrong >= MFA_MAX_WRONG_CODES) await this.revoked.revoke(claims.jti, claims.exp);
@@ -205,6 +211,9 @@ export class AuthService {
       return owner;
     });
     if (!userId) throw new InvalidTokenError();
+    // Again after the commit: a request between the in-transaction invalidation and the commit
+    // may have cached the old state.
+    await this.users.forgetAuthState(userId);
   }
 
   async requestEmailVerification(userId: string): Promise<void> {

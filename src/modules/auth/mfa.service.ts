@@ -25,10 +25,13 @@ export class MfaService {
     if (!/^\d{6}$/.test(code)) return false;
     const result = await verify({ secret, token: code, epochTolerance: PERIOD_SECONDS });
     if (!result.valid) return false;
-    const step = Math.floor(Date.now() / 1000 / PERIOD_SECONDS) + result.delta;
-    const usedKey = `mfa-used:${userId}:${step}`;
-    if (await this.store.get(usedKey)) return false;
-    await this.store.set(usedKey, '1', PERIOD_SECONDS * 4);
-    return true;
+    // The matched period (not the clock after the await), and an atomic first-use check, so a
+    // code cannot be used twice, even by two requests at the same moment.
+    const period =
+      'epoch' in result && typeof result.epoch === 'number'
+        ? result.epoch
+        : (Math.floor(Date.now() / 1000 / PERIOD_SECONDS) + result.delta) * PERIOD_SECONDS;
+    const uses = await this.store.increment(`mfa-used:${userId}:${period}`, PERIOD_SECONDS * 4);
+    return uses === 1;
   }
 }

@@ -98,7 +98,7 @@ describe('TokenService', () => {
 
   describe('mfa tokens', () => {
     it('carry type mfa and live 10 minutes', () => {
-      const signed = tokens.signMfa(USER_ID, 'student');
+      const signed = tokens.signMfa(USER_ID, 'student', 0);
       const claims = decode(signed.token);
       expect(claims).toMatchObject({ sub: USER_ID, role: 'student', type: 'mfa', jti: signed.jti });
       expect(claims.exp).toBe((claims.iat as number) + MFA_TOKEN_TTL_SECONDS);
@@ -107,7 +107,7 @@ describe('TokenService', () => {
     });
 
     it('verify as mfa and are refused as access tokens', () => {
-      const signed = tokens.signMfa(USER_ID, 'student');
+      const signed = tokens.signMfa(USER_ID, 'student', 0);
       expect(tokens.verify(signed.token, 'mfa').jti).toBe(signed.jti);
       expect(() => tokens.verify(signed.token, 'access')).toThrow(InvalidTokenError);
     });

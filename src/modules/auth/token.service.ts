@@ -41,8 +41,8 @@ export class TokenService {
     return this.sign(userId, role, 'access', this.cfg.accessTokenTtlSeconds, notBefore);
   }
 
-  signMfa(userId: string, role: Role): SignedToken {
-    return this.sign(userId, role, 'mfa', MFA_TOKEN_TTL_SECONDS, 0);
+  signMfa(userId: string, role: Role, notBefore: number): SignedToken {
+    return this.sign(userId, role, 'mfa', MFA_TOKEN_TTL_SECONDS, notBefore);
   }
 
   /** Signature, algorithm, expiry and type; throws InvalidTokenError otherwise. */

@@ -181,7 +181,21 @@ export class AttemptsService {
     if (!manager && studentId && studentId !== caller.id) {
       throw new ForbiddenError('You can only list your own attempts');
     }
-    const attempts = await this.attempts.findForQuiz(quiz.id, manager ? studentId : caller.id);
+    const forStudent = manager ? studentId : caller.id;
+    let attempts = await this.attempts.findForQuiz(quiz.id, forStudent);
+    // As in get(): attempts past their deadline are recorded as expired before they are shown.
+    const now = this.clock.now();
+    const stale = attempts.filter(
+      (attempt) => attempt.status === 'in_progress' && this.isPastDeadline(attempt, now),
+    );
+    if (stale.length > 0) {
+      await this.dataSource.transaction(async (transaction) => {
+        for (const attempt of stale) {
+          await this.attempts.finish(transaction, attempt.id, EXPIRED_CHANGES);
+        }
+      });
+      attempts = await this.attempts.findForQuiz(quiz.id, forStudent);
+    }
     return attempts.map((attempt) => toAttemptResponse(attempt, quiz.showCorrectAnswers));
   }
 

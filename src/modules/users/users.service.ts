@@ -169,6 +169,11 @@ export class UsersService {
     await this.users.update(id, { emailVerifiedAt: new Date() }, manager);
   }
 
+  /** Drops the cached auth state (after a commit that changed it). */
+  async forgetAuthState(id: string): Promise<void> {
+    await this.stateCache.invalidate(id);
+  }
+
   /** Role, activity and token cut-off, from the cache or the database; null for a deleted user. */
   async authState(id: string): Promise<UserAuthState | null> {
     const cached = await this.stateCache.get(id);

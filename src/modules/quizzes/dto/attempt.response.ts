@@ -5,7 +5,14 @@ import { AttemptQuestionResponse } from './question.response';
 
 export class AttemptResultResponse {
   @ApiProperty({ format: 'uuid' }) questionId: string;
-  @ApiProperty({ nullable: true, description: 'The answer given; null when unanswered' })
+  @ApiProperty({
+    description: 'The answer given; null when unanswered',
+    oneOf: [
+      { type: 'string', nullable: true },
+      { type: 'boolean' },
+      { type: 'array', items: { type: 'string' } },
+    ],
+  })
   answer: unknown;
   @ApiProperty() correct: boolean;
   @ApiProperty() pointsAwarded: number;

@@ -1,6 +1,19 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsDefined, IsUUID, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsDefined,
+  IsUUID,
+  ValidateBy,
+  ValidateNested,
+} from 'class-validator';
+
+/** What some question type asks for: a string, a boolean or a list of strings. */
+const isAnswerValue = (value: unknown): boolean =>
+  typeof value === 'string' ||
+  typeof value === 'boolean' ||
+  (Array.isArray(value) && value.every((item) => typeof item === 'string'));
 
 export class AnswerDto {
   @ApiProperty({ format: 'uuid' })
@@ -12,6 +25,13 @@ export class AnswerDto {
     oneOf: [{ type: 'string' }, { type: 'boolean' }, { type: 'array', items: { type: 'string' } }],
   })
   @IsDefined()
+  @ValidateBy({
+    name: 'isAnswer',
+    validator: {
+      validate: isAnswerValue,
+      defaultMessage: () => '$property must be a string, a boolean or a list of strings',
+    },
+  })
   answer: unknown;
 }
 

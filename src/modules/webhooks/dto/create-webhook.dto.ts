@@ -1,0 +1,67 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  MaxLength,
+} from 'class-validator';
+import { DOMAIN_EVENTS } from '../../../infra/outbox/domain-event';
+import type { DomainEventType } from '../../../infra/outbox/domain-event';
+import { IsHttpUrl } from '../../../common/validation/is-http-url';
+
+export class CreateWebhookDto {
+  @ApiProperty({
+    example: 'https://hooks.example.com/lms',
+    description: 'http(s); private, loopback and link-local targets are refused unless allowed',
+  })
+  @IsHttpUrl()
+  @MaxLength(2048)
+  url: string;
+
+  @ApiProperty({ enum: DOMAIN_EVENTS, isArray: true })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(DOMAIN_EVENTS.length)
+  @ArrayUnique()
+  @IsIn(DOMAIN_EVENTS, { each: true })
+  events: DomainEventType[];
+
+  @ApiPropertyOptional({ maxLength: 500 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  description?: string;
+}
+
+export class UpdateWebhookDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsHttpUrl()
+  @MaxLength(2048)
+  url?: string;
+
+  @ApiPropertyOptional({ enum: DOMAIN_EVENTS, isArray: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(DOMAIN_EVENTS.length)
+  @ArrayUnique()
+  @IsIn(DOMAIN_EVENTS, { each: true })
+  events?: DomainEventType[];
+
+  @ApiPropertyOptional({ maxLength: 500, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  description?: string | null;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  isActive?: boolean;
+}

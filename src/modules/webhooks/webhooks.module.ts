@@ -1,0 +1,34 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { makeCounterProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
+import { WebhookDelivery } from './entities/webhook-delivery.entity';
+import { WebhookEndpoint } from './entities/webhook-endpoint.entity';
+import {
+  DELIVERIES_METRIC,
+  DELIVERY_DURATION_METRIC,
+  WebhookDeliveryService,
+} from './webhook-delivery.service';
+import { WebhooksController } from './webhooks.controller';
+import { WebhooksRepository } from './webhooks.repository';
+import { WebhooksService } from './webhooks.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([WebhookEndpoint, WebhookDelivery])],
+  controllers: [WebhooksController],
+  providers: [
+    WebhooksService,
+    WebhookDeliveryService,
+    WebhooksRepository,
+    makeCounterProvider({
+      name: DELIVERIES_METRIC,
+      help: 'Webhook delivery attempts by outcome (succeeded, retrying, failed)',
+      labelNames: ['outcome'],
+    }),
+    makeHistogramProvider({
+      name: DELIVERY_DURATION_METRIC,
+      help: 'Duration of webhook delivery attempts in seconds',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    }),
+  ],
+})
+export class WebhooksModule {}

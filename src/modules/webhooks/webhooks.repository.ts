@@ -1,0 +1,109 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { WebhookDelivery } from './entities/webhook-delivery.entity';
+import { WebhookEndpoint } from './entities/webhook-endpoint.entity';
+
+@Injectable()
+export class WebhooksRepository {
+  constructor(
+    @InjectRepository(WebhookEndpoint) private readonly endpoints: Repository<WebhookEndpoint>,
+    @InjectRepository(WebhookDelivery) private readonly deliveries: Repository<WebhookDelivery>,
+  ) {}
+
+  async insertEndpoint(data: Partial<WebhookEndpoint>): Promise<WebhookEndpoint> {
+    const result = await this.endpoints.insert(data);
+    return this.endpoints.findOneByOrFail({ id: (result.identifiers[0] as { id: string }).id });
+  }
+
+  findEndpoint(id: string): Promise<WebhookEndpoint | null> {
+    return this.endpoints.findOneBy({ id });
+  }
+
+  findEndpointWithSecret(id: string): Promise<WebhookEndpoint | null> {
+    return this.endpoints
+      .createQueryBuilder('e')
+      .addSelect('e.secret')
+      .where('e.id = :id', { id })
+      .getOne();
+  }
+
+  findEndpointPage(offset: number, limit: number): Promise<[WebhookEndpoint[], number]> {
+    return this.endpoints.findAndCount({
+      order: { createdAt: 'DESC', id: 'ASC' },
+      skip: offset,
+      take: limit,
+    });
+  }
+
+  async updateEndpoint(id: string, changes: Partial<WebhookEndpoint>): Promise<void> {
+    await this.endpoints.update({ id }, changes);
+  }
+
+  async deleteEndpoint(id: string): Promise<void> {
+    await this.endpoints.delete({ id });
+  }
+
+  /** Active endpoints subscribed to this event type (GIN index on `events`). */
+  subscribers(manager: EntityManager, eventType: string): Promise<WebhookEndpoint[]> {
+    return manager
+      .getRepository(WebhookEndpoint)
+      .createQueryBuilder('e')
+      .where('e.is_active AND e.events @> ARRAY[:eventType]::text[]', { eventType })
+      .getMany();
+  }
+
+  /**
+   * One delivery per endpoint and event: a fan-out that runs twice creates nothing new.
+   * Returns the ids of the deliveries created now.
+   */
+  async insertDeliveries(
+    manager: EntityManager,
+    endpointIds: string[],
+    event: { id: string; type: string; payload: object },
+  ): Promise<string[]> {
+    if (endpointIds.length === 0) return [];
+    const rows = await manager.query<Array<{ id: string }>>(
+      `INSERT INTO webhook_deliveries (endpoint_id, event_id, event_type, payload, next_attempt_at)
+       SELECT endpoint_id, $2, $3, $4::jsonb, now() FROM unnest($1::uuid[]) AS endpoint_id
+       ON CONFLICT (endpoint_id, event_id) DO NOTHING RETURNING id`,
+      [endpointIds, event.id, event.type, JSON.stringify(event.payload)],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  findDelivery(id: string): Promise<WebhookDelivery | null> {
+    return this.deliveries.findOneBy({ id });
+  }
+
+  async updateDelivery(id: string, changes: Partial<WebhookDelivery>): Promise<void> {
+    await this.deliveries.update({ id }, changes);
+  }
+
+  findDeliveryPage(
+    endpointId: string,
+    offset: number,
+    limit: number,
+  ): Promise<[WebhookDelivery[], number]> {
+    return this.deliveries.findAndCount({
+      where: { endpointId },
+      order: { createdAt: 'DESC', id: 'ASC' },
+      skip: offset,
+      take: limit,
+    });
+  }
+
+  /** Pending deliveries whose attempt is overdue (their job was lost): the retry scan. */
+  async overdueDeliveries(
+    olderThan: Date,
+    limit: number,
+  ): Promise<Array<{ id: string; attempts: number }>> {
+    return this.deliveries
+      .createQueryBuilder('d')
+      .select(['d.id', 'd.attempts'])
+      .where("d.status = 'pending' AND d.next_attempt_at < :olderThan", { olderThan })
+      .orderBy('d.next_attempt_at', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+}
