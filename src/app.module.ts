@@ -14,6 +14,7 @@ import { QueueModule } from './infra/queue/queue.module';
 import { createRateLimitModule } from './infra/rate-limit/rate-limit.module';
 import { RedisModule } from './infra/redis/redis.module';
 import { StorageModule } from './infra/storage/storage.module';
+import { AnalyticsModule } from './modules/analytics/analytics.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { CoursesModule } from './modules/courses/courses.module';
 import { EnrollmentsModule } from './modules/enrollments/enrollments.module';
@@ -59,6 +60,7 @@ export function domainModules() {
     FilesModule,
     CertificatesModule,
     WebhooksModule,
+    AnalyticsModule,
   ];
 }
 

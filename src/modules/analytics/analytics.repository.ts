@@ -1,0 +1,218 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type {
+  DailyCount,
+  InstructorCourseStats,
+  LessonCompletionStats,
+  StudentCourseProgress,
+} from './dto/analytics.response';
+
+/**
+ * The read side of analytics: every figure is an aggregate computed by PostgreSQL (no rows are
+ * loaded to be counted in Node). It reads across the domain tables on purpose: it owns no data.
+ * Casts (::int, ::float8) make the driver return numbers rather than strings.
+ */
+@Injectable()
+export class AnalyticsRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async studentTotals(studentId: string) {
+    const [row] = await this.db.query<
+      Array<{
+        enrolled: number;
+        completed: number;
+        average_progress: number;
+        lessons: number;
+        attempts: number;
+        passed: number;
+        average_score: number;
+        certificates: number;
+      }>
+    >(
+      `SELECT
+         (SELECT count(*)::int FROM enrollments WHERE student_id = $1) AS enrolled,
+         (SELECT count(*)::int FROM enrollments WHERE student_id = $1 AND status = 'completed') AS completed,
+         (SELECT coalesce(round(avg(progress_percentage), 2), 0)::float8 FROM enrollments WHERE student_id = $1) AS average_progress,
+         (SELECT count(*)::int FROM lesson_progress p JOIN enrollments e ON e.id = p.enrollment_id
+           WHERE e.student_id = $1 AND p.completed) AS lessons,
+         (SELECT count(*)::int FROM quiz_attempts WHERE student_id = $1) AS attempts,
+         (SELECT count(DISTINCT quiz_id)::int FROM quiz_attempts WHERE student_id = $1 AND passed) AS passed,
+         (SELECT coalesce(round(avg(percentage), 2), 0)::float8 FROM quiz_attempts
+           WHERE student_id = $1 AND status IN ('submitted', 'expired')) AS average_score,
+         (SELECT count(*)::int FROM certificates WHERE student_id = $1 AND revoked_at IS NULL) AS certificates`,
+      [studentId],
+    );
+    return row;
+  }
+
+  studentCourses(studentId: string): Promise<StudentCourseProgress[]> {
+    return this.db.query(
+      `SELECT c.id AS "courseId", c.title, e.progress_percentage::float8 AS "progressPercentage", e.status
+         FROM enrollments e JOIN courses c ON c.id = e.course_id
+        WHERE e.student_id = $1
+        ORDER BY e.enrolled_at DESC, e.id`,
+      [studentId],
+    );
+  }
+
+  async instructorTotals(instructorId: string) {
+    const [row] = await this.db.query<
+      Array<{
+        courses: number;
+        published: number;
+        enrollments: number;
+        students: number;
+        completed: number;
+        average_score: number;
+      }>
+    >(
+      `SELECT
+         (SELECT count(*)::int FROM courses WHERE instructor_id = $1) AS courses,
+         (SELECT count(*)::int FROM courses WHERE instructor_id = $1 AND is_published) AS published,
+         count(e.id)::int AS enrollments,
+         count(DISTINCT e.student_id)::int AS students,
+         count(e.id) FILTER (WHERE e.status = 'completed')::int AS completed,
+         (SELECT coalesce(round(avg(a.percentage), 2), 0)::float8
+            FROM quiz_attempts a JOIN quizzes q ON q.id = a.quiz_id JOIN courses c ON c.id = q.course_id
+           WHERE c.instructor_id = $1 AND a.status IN ('submitted', 'expired')) AS average_score
+         FROM courses c LEFT JOIN enrollments e ON e.course_id = c.id
+        WHERE c.instructor_id = $1`,
+      [instructorId],
+    );
+    return row;
+  }
+
+  instructorCourses(instructorId: string): Promise<InstructorCourseStats[]> {
+    return this.db.query(
+      `SELECT c.id AS "courseId", c.title,
+              count(e.id)::int AS enrollments,
+              count(e.id) FILTER (WHERE e.status = 'completed')::int AS completions,
+              CASE WHEN count(e.id) = 0 THEN 0
+                   ELSE round(count(e.id) FILTER (WHERE e.status = 'completed')::numeric / count(e.id), 4)
+              END::float8 AS "completionRate",
+              coalesce(round(avg(e.progress_percentage), 2), 0)::float8 AS "averageProgress"
+         FROM courses c LEFT JOIN enrollments e ON e.course_id = c.id
+        WHERE c.instructor_id = $1
+        GROUP BY c.id
+        ORDER BY c.created_at DESC, c.id`,
+      [instructorId],
+    );
+  }
+
+  async courseTotals(courseId: string) {
+    const [row] = await this.db.query<
+      Array<{
+        enrollments: number;
+        active: number;
+        completed: number;
+        average_progress: number;
+        average_days: number | null;
+      }>
+    >(
+      `SELECT count(*)::int AS enrollments,
+              count(*) FILTER (WHERE status = 'active')::int AS active,
+              count(*) FILTER (WHERE status = 'completed')::int AS completed,
+              coalesce(round(avg(progress_percentage), 2), 0)::float8 AS average_progress,
+              round((avg(extract(epoch FROM completed_at - enrolled_at)) FILTER (WHERE status = 'completed') / 86400)::numeric, 2)::float8 AS average_days
+         FROM enrollments WHERE course_id = $1`,
+      [courseId],
+    );
+    return row;
+  }
+
+  /** Completions per lesson: one grouped index scan over lesson_progress for the course's lessons. */
+  courseLessons(courseId: string): Promise<LessonCompletionStats[]> {
+    return this.db.query(
+      `SELECT l.id AS "lessonId", l.title, l.position, coalesce(p.completions, 0)::int AS completions
+         FROM lessons l
+         LEFT JOIN (
+           SELECT lesson_id, count(*) AS completions FROM lesson_progress
+            WHERE completed AND lesson_id IN (SELECT id FROM lessons WHERE course_id = $1)
+            GROUP BY lesson_id
+         ) p ON p.lesson_id = l.id
+        WHERE l.course_id = $1
+        ORDER BY l.position`,
+      [courseId],
+    );
+  }
+
+  courseQuizzes(
+    courseId: string,
+  ): Promise<
+    Array<{
+      quizId: string;
+      title: string;
+      attempts: number;
+      averageScore: number;
+      passRate: number;
+      buckets: number[];
+    }>
+  > {
+    return this.db.query(
+      `SELECT q.id AS "quizId", q.title,
+              count(a.id)::int AS attempts,
+              coalesce(round(avg(a.percentage), 2), 0)::float8 AS "averageScore",
+              CASE WHEN count(a.id) = 0 THEN 0
+                   ELSE round(count(a.id) FILTER (WHERE a.passed)::numeric / count(a.id), 4) END::float8 AS "passRate",
+              ARRAY(SELECT coalesce(sum(CASE WHEN least(floor(a2.percentage / 10), 9) = b THEN 1 ELSE 0 END), 0)::int
+                      FROM generate_series(0, 9) AS b
+                      LEFT JOIN quiz_attempts a2 ON a2.quiz_id = q.id AND a2.status IN ('submitted', 'expired')
+                     GROUP BY b ORDER BY b) AS buckets
+         FROM quizzes q
+         LEFT JOIN quiz_attempts a ON a.quiz_id = q.id AND a.status IN ('submitted', 'expired')
+        WHERE q.course_id = $1
+        GROUP BY q.id
+        ORDER BY q.created_at, q.id`,
+      [courseId],
+    );
+  }
+
+  async systemTotals() {
+    const [row] = await this.db.query<
+      Array<{
+        users: number;
+        students: number;
+        instructors: number;
+        admins: number;
+        active30d: number;
+        courses: number;
+        published: number;
+        enrollments: number;
+        active_enrollments: number;
+        completed_enrollments: number;
+        certificates: number;
+        attempts: number;
+      }>
+    >(
+      `SELECT u.users, u.students, u.instructors, u.admins, u.active30d,
+              c.courses, c.published, e.enrollments, e.active_enrollments, e.completed_enrollments,
+              (SELECT count(*)::int FROM certificates) AS certificates,
+              (SELECT count(*)::int FROM quiz_attempts) AS attempts
+         FROM (SELECT count(*)::int AS users,
+                      count(*) FILTER (WHERE role = 'student')::int AS students,
+                      count(*) FILTER (WHERE role = 'instructor')::int AS instructors,
+                      count(*) FILTER (WHERE role = 'admin')::int AS admins,
+                      count(*) FILTER (WHERE last_login_at >= now() - interval '30 days')::int AS active30d
+                 FROM users WHERE deleted_at IS NULL) u,
+              (SELECT count(*)::int AS courses, count(*) FILTER (WHERE is_published)::int AS published
+                 FROM courses) c,
+              (SELECT count(*)::int AS enrollments,
+                      count(*) FILTER (WHERE status = 'active')::int AS active_enrollments,
+                      count(*) FILTER (WHERE status = 'completed')::int AS completed_enrollments
+                 FROM enrollments) e`,
+    );
+    return row;
+  }
+
+  /** Sign-ups per UTC day over the last 30 days, zeros included. */
+  signupsLast30Days(): Promise<DailyCount[]> {
+    return this.db.query(
+      `SELECT to_char(d.day, 'YYYY-MM-DD') AS date, count(u.id)::int AS count
+         FROM generate_series((now() AT TIME ZONE 'UTC')::date - 29, (now() AT TIME ZONE 'UTC')::date, interval '1 day') AS d(day)
+         LEFT JOIN users u ON u.created_at >= d.day AT TIME ZONE 'UTC'
+                          AND u.created_at < (d.day + interval '1 day') AT TIME ZONE 'UTC'
+        GROUP BY d.day ORDER BY d.day`,
+    );
+  }
+}
