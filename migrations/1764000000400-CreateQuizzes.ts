@@ -26,7 +26,9 @@ export class CreateQuizzes1764000000400 implements MigrationInterface {
         CONSTRAINT "fk_quizzes_course" FOREIGN KEY ("course_id") REFERENCES "courses"("id") ON DELETE CASCADE,
         CONSTRAINT "fk_quizzes_lesson" FOREIGN KEY ("lesson_id") REFERENCES "lessons"("id") ON DELETE SET NULL
       )`);
-    await queryRunner.query(`CREATE INDEX "ix_quizzes_course" ON "quizzes" ("course_id", "created_at")`);
+    await queryRunner.query(
+      `CREATE INDEX "ix_quizzes_course" ON "quizzes" ("course_id", "created_at")`,
+    );
     await queryRunner.query(`CREATE INDEX "ix_quizzes_lesson" ON "quizzes" ("lesson_id")`);
 
     await queryRunner.query(`
@@ -46,7 +48,9 @@ export class CreateQuizzes1764000000400 implements MigrationInterface {
         CONSTRAINT "ck_questions_points" CHECK ("points" >= 0),
         CONSTRAINT "fk_questions_quiz" FOREIGN KEY ("quiz_id") REFERENCES "quizzes"("id") ON DELETE CASCADE
       )`);
-    await queryRunner.query(`CREATE INDEX "ix_questions_quiz" ON "questions" ("quiz_id", "position")`);
+    await queryRunner.query(
+      `CREATE INDEX "ix_questions_quiz" ON "questions" ("quiz_id", "position")`,
+    );
 
     await queryRunner.query(`
       CREATE TABLE "quiz_attempts" (

@@ -137,9 +137,7 @@ export class AnalyticsRepository {
     );
   }
 
-  courseQuizzes(
-    courseId: string,
-  ): Promise<
+  courseQuizzes(courseId: string): Promise<
     Array<{
       quizId: string;
       title: string;

@@ -173,14 +173,8 @@ export class EnrollmentsService {
     manager: EntityManager,
     enrollmentId: string,
     lessonId: string,
-    lookups?: CompletionLookups,
+    lookups: CompletionLookups,
   ): Promise<void> {
-    if (!lookups) {
-      // Still before this transaction takes the enrollment's lock, which others may wait for.
-      const current = await this.enrollments.findById(enrollmentId, manager);
-      if (!current) throw new EnrollmentNotFoundError();
-      lookups = await this.completionLookups(current);
-    }
     const enrollment = (await this.enrollments.lockById(manager, enrollmentId))!;
     const isNew = await this.enrollments.markLessonCompleted(manager, enrollmentId, lessonId);
     if (!isNew) return;
@@ -203,7 +197,17 @@ export class EnrollmentsService {
     );
   }
 
-  /** What recordCompletion needs besides the transaction: the student and the presenter context. */
+  /**
+   * What recordCompletion needs besides the transaction (the student, the presenter context), read
+   * BEFORE the transaction: reading it inside, on other pooled connections while holding the
+   * enrollment's lock, starves the pool when many students complete at once.
+   */
+  async prepareCompletion(enrollmentId: string): Promise<CompletionLookups> {
+    const enrollment = await this.enrollments.findById(enrollmentId);
+    if (!enrollment) throw new EnrollmentNotFoundError();
+    return this.completionLookups(enrollment);
+  }
+
   private async completionLookups(enrollment: Enrollment): Promise<CompletionLookups> {
     const [student, context] = await Promise.all([
       this.users.getById(enrollment.studentId),

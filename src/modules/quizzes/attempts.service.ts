@@ -125,6 +125,11 @@ export class AttemptsService {
     const questions = await this.questionsInOrder(attempt);
     const graded = gradeAttempt(questions, answerMap);
     const passed = hasPassed(graded.percentage, quiz.passingScorePercentage);
+    // Read before the transaction: see EnrollmentsService.prepareCompletion.
+    const completion =
+      passed && quiz.lessonId
+        ? await this.enrollments.prepareCompletion(attempt.enrollmentId)
+        : null;
     const submitted = await this.dataSource.transaction(async (manager) => {
       const won = await this.attempts.finish(manager, attempt.id, {
         status: 'submitted',
@@ -137,8 +142,13 @@ export class AttemptsService {
         passed,
       });
       if (!won) throw new AttemptAlreadySubmittedError();
-      if (passed && quiz.lessonId) {
-        await this.enrollments.recordCompletion(manager, attempt.enrollmentId, quiz.lessonId);
+      if (completion && quiz.lessonId) {
+        await this.enrollments.recordCompletion(
+          manager,
+          attempt.enrollmentId,
+          quiz.lessonId,
+          completion,
+        );
       }
       const saved = (await this.attempts.findById(attempt.id, manager))!;
       await this.outbox.add(

@@ -1,0 +1,392 @@
+import { DataSource, QueryRunner } from 'typeorm';
+import { assertEmpty } from './empty-database';
+import type { ScaleOptions } from './seed-options';
+import { StepReporter, StepTiming } from './step-reporter';
+
+/**
+ * The `scale` profile: benchmark volumes generated inside PostgreSQL, a few INSERT ... SELECT
+ * statements over generate_series, in ONE transaction on one connection (the temp tables that
+ * tie the steps together live in that session, and a failure leaves the database empty, so the
+ * run can simply be repeated). Random draws use a fixed setseed, so that the same options give
+ * the same distribution; ids are gen_random_uuid().
+ */
+
+export const SCALE_DOMAIN = 'scale.example.com';
+export const BIG_COURSE_SLUG = 'scale-course-1';
+
+/** One question of each type; the score expression below is built from these points. */
+const QUESTIONS = [
+  {
+    type: 'multiple_choice',
+    text: 'Which statement creates an index without blocking writes?',
+    options: ['CREATE INDEX', 'CREATE INDEX CONCURRENTLY', 'REINDEX'],
+    answer: 'CREATE INDEX CONCURRENTLY',
+    points: 3,
+  },
+  {
+    type: 'multiple_select',
+    text: 'Which of these are aggregate functions?',
+    options: ['count', 'avg', 'lower', 'sum'],
+    answer: ['count', 'avg', 'sum'],
+    points: 4,
+  },
+  {
+    type: 'true_false',
+    text: 'Every index makes writes to its table a little slower.',
+    options: null,
+    answer: true,
+    points: 1,
+  },
+  {
+    type: 'short_answer',
+    text: 'Which clause filters the groups of a GROUP BY?',
+    options: null,
+    answer: ['having'],
+    points: 2,
+  },
+] as const;
+
+const MAX_SCORE = QUESTIONS.reduce((sum, question) => sum + question.points, 0);
+const QUIZ_MINUTES = 30;
+const PASSING_PERCENTAGE = 70;
+
+/** Share of big-course students who take the quiz once / twice. */
+const QUIZ_TAKERS = 0.6;
+const QUIZ_RETAKERS = 0.1;
+
+export interface ScaleResult {
+  bigCourseId: string;
+  counts: Record<string, number>;
+  bigCourse: { enrollments: number; completed: number; progressRows: number; lessons: number };
+  timings: StepTiming[];
+  totalSeconds: number;
+}
+
+/** Instructors: one per 4 courses, at least 2, at most 10. */
+const instructorCount = (courses: number) => Math.min(10, Math.max(2, Math.ceil(courses / 4)));
+
+async function affected(runner: QueryRunner, sql: string, parameters: unknown[] = []) {
+  const result = (await runner.query(sql, parameters, true)) as { affected?: number };
+  return result.affected ?? 0;
+}
+
+/** Temp table of the students with their random traits (reused by several steps). */
+async function insertStudents(runner: QueryRunner, o: ScaleOptions, hash: string) {
+  await runner.query(
+    `CREATE TEMP TABLE seed_student ON COMMIT DROP AS
+     SELECT i, gen_random_uuid() AS id,
+            now() - (1 + random() * 364) * interval '1 day' AS created_at,
+            0.25 + 0.7 * random() AS skill,
+            random() AS r_quiz,
+            random() AS r_status
+       FROM generate_series(1, $1::int) AS i`,
+    [o.students],
+  );
+  await runner.query('ANALYZE seed_student');
+  return affected(
+    runner,
+    `INSERT INTO users (id, email, password_hash, full_name, role, email_verified_at,
+                        tokens_valid_after, created_at, updated_at)
+     SELECT id, 'student' || i || '@${SCALE_DOMAIN}', $1, 'Student ' || i, 'student', created_at,
+            created_at, created_at, created_at
+       FROM seed_student`,
+    [hash],
+  );
+}
+
+async function insertStaff(runner: QueryRunner, o: ScaleOptions, hash: string) {
+  return affected(
+    runner,
+    `INSERT INTO users (email, password_hash, full_name, role, email_verified_at,
+                        tokens_valid_after, created_at, updated_at)
+     SELECT email, $1, full_name, role, t, t, t, t
+       FROM (SELECT now() - interval '400 days' AS t) AS created,
+            (SELECT 'admin@${SCALE_DOMAIN}' AS email, 'Scale Admin' AS full_name, 'admin' AS role
+             UNION ALL
+             SELECT 'instructor' || k || '@${SCALE_DOMAIN}', 'Instructor ' || k, 'instructor'
+               FROM generate_series(1, $2::int) AS k) AS staff`,
+    [hash, instructorCount(o.courses)],
+  );
+}
+
+/** Course 1 is the big course, with 2P lessons; the others have L. */
+async function insertCourses(runner: QueryRunner, o: ScaleOptions) {
+  await runner.query(
+    `CREATE TEMP TABLE seed_course ON COMMIT DROP AS
+     SELECT n, gen_random_uuid() AS id,
+            CASE WHEN n = 1 THEN $2::int ELSE $3::int END AS lessons,
+            (SELECT id FROM users
+              WHERE email = 'instructor' || (1 + (n - 1) % $4::int) || '@${SCALE_DOMAIN}') AS instructor_id,
+            now() - interval '400 days' + (n % 20) * interval '1 day' AS created_at
+       FROM generate_series(1, $1::int) AS n`,
+    [o.courses, 2 * o.progressPerStudent, o.lessons, instructorCount(o.courses)],
+  );
+  return affected(
+    runner,
+    `INSERT INTO courses (id, title, slug, description, category, difficulty_level, is_published,
+                          published_at, estimated_duration_minutes, instructor_id, created_at,
+                          updated_at)
+     SELECT id, CASE WHEN n = 1 THEN 'Scale course 1 (big course)' ELSE 'Scale course ' || n END,
+            'scale-course-' || n, 'Generated by the scale seed for benchmarks.',
+            (ARRAY['programming', 'data', 'design', 'business'])[1 + n % 4],
+            (ARRAY['beginner', 'intermediate', 'advanced'])[1 + n % 3],
+            true, created_at + interval '1 day', lessons * 15, instructor_id, created_at, created_at
+       FROM seed_course`,
+  );
+}
+
+function insertLessons(runner: QueryRunner) {
+  return affected(
+    runner,
+    `INSERT INTO lessons (course_id, title, content, content_type, duration_minutes, position,
+                          created_at, updated_at)
+     SELECT c.id, 'Lesson ' || p, 'Lesson ' || p || ' of ' || c.lessons || '.', 'text', 15, p,
+            c.created_at, c.created_at
+       FROM seed_course c, generate_series(1, c.lessons) AS p`,
+  );
+}
+
+/**
+ * Every student in the big course, and in 0-2 other courses. Each enrollment draws how many
+ * lessons it completed (uniform 0..total: the big course's mean is P); `r_finish` places the
+ * last activity (the completion, when all lessons are done) between enrollment and now.
+ */
+async function insertEnrollments(runner: QueryRunner, o: ScaleOptions) {
+  await runner.query(
+    `CREATE TEMP TABLE seed_enrollment ON COMMIT DROP AS
+     WITH picks AS (
+       SELECT s.id AS student_id, s.created_at AS joined, 1 AS course_n FROM seed_student s
+       UNION ALL
+       SELECT s.id, s.created_at, 2 + (s.i * 7 + j) % ($1::int - 1)
+         FROM seed_student s, generate_series(1, least($1::int - 1, s.i % 3)) AS j
+     )
+     SELECT gen_random_uuid() AS id, p.student_id, c.id AS course_id, c.n AS course_n,
+            c.lessons AS total,
+            floor(random() * (c.lessons + 1))::int AS done,
+            p.joined + random() * (now() - p.joined) / 2 AS enrolled_at,
+            0.05 + 0.9 * random() AS r_finish
+       FROM picks p JOIN seed_course c ON c.n = p.course_n`,
+    [o.courses],
+  );
+  await runner.query('ANALYZE seed_enrollment');
+  // progress_percentage mirrors progressPercentage() in enrollments/progress.ts.
+  return affected(
+    runner,
+    `INSERT INTO enrollments (id, student_id, course_id, status, enrolled_at, completed_at,
+                              progress_percentage, completed_lessons, created_at, updated_at)
+     SELECT id, student_id, course_id,
+            CASE WHEN done = total THEN 'completed' ELSE 'active' END,
+            enrolled_at,
+            CASE WHEN done = total THEN enrolled_at + r_finish * (now() - enrolled_at) END,
+            round(done * 100.0 / total, 2), done, enrolled_at,
+            enrolled_at + r_finish * (now() - enrolled_at)
+       FROM seed_enrollment`,
+  );
+}
+
+/** The first `done` lessons of each enrollment, spread evenly up to its last activity. */
+function insertProgress(runner: QueryRunner) {
+  return affected(
+    runner,
+    `INSERT INTO lesson_progress (enrollment_id, lesson_id, completed, completed_at)
+     SELECT e.id, l.id, true,
+            e.enrolled_at + (l.position::float8 / e.done) * e.r_finish * (now() - e.enrolled_at)
+       FROM seed_enrollment e
+       JOIN lessons l ON l.course_id = e.course_id AND l.position <= e.done`,
+  );
+}
+
+/** A published quiz per course, with one question of each type (not tied to a lesson). */
+async function insertQuizzes(runner: QueryRunner) {
+  await runner.query(
+    `CREATE TEMP TABLE seed_quiz ON COMMIT DROP AS
+     SELECT n, id AS course_id, gen_random_uuid() AS id, created_at + interval '2 days' AS created_at
+       FROM seed_course`,
+  );
+  const quizzes = await affected(
+    runner,
+    `INSERT INTO quizzes (id, course_id, title, description, time_limit_minutes,
+                          passing_score_percentage, max_attempts, is_published, created_at,
+                          updated_at)
+     SELECT id, course_id, 'Final quiz', 'One question of each type.', $1::int, $2::int, 3, true,
+            created_at, created_at
+       FROM seed_quiz`,
+    [QUIZ_MINUTES, PASSING_PERCENTAGE],
+  );
+  const questions = await affected(
+    runner,
+    `INSERT INTO questions (quiz_id, text, type, options, correct_answer, points, position,
+                            created_at, updated_at)
+     SELECT q.id, t.text, t.type, t.options, t.correct_answer, t.points, t.position,
+            q.created_at, q.created_at
+       FROM seed_quiz q,
+            jsonb_to_recordset($1::jsonb)
+              AS t(position int, text text, type text, options jsonb, correct_answer jsonb, points int)`,
+    [
+      JSON.stringify(
+        QUESTIONS.map((question, index) => ({
+          position: index + 1,
+          text: question.text,
+          type: question.type,
+          options: question.options,
+          correct_answer: question.answer,
+          points: question.points,
+        })),
+      ),
+    ],
+  );
+  return quizzes + questions;
+}
+
+/**
+ * Attempts at the big course's quiz: 60 % of its students try once, 10 % of them twice; each
+ * question is right with the student's `skill` (a retake a little more), so scores spread over
+ * every bucket. The latest attempt is sometimes expired or still in progress. MATERIALIZED keeps
+ * each random draw evaluated once per row although the outer query reads it several times.
+ */
+function insertAttempts(runner: QueryRunner) {
+  const score = QUESTIONS.map(
+    (question) => `${question.points} * (random() < s.skill + 0.15 * (k - 1))::int`,
+  ).join(' + ');
+  return affected(
+    runner,
+    `INSERT INTO quiz_attempts (quiz_id, student_id, enrollment_id, attempt_number, status,
+                                started_at, expires_at, submitted_at, question_order, score,
+                                max_score, percentage, passed, created_at, updated_at)
+     WITH quiz AS MATERIALIZED (
+       SELECT q.id, (SELECT jsonb_agg(id ORDER BY position) FROM questions
+                      WHERE quiz_id = q.id) AS question_order
+         FROM seed_quiz q WHERE q.n = 1
+     ), tries AS MATERIALIZED (
+       SELECT s.id AS student_id, e.id AS enrollment_id, k AS attempt_number,
+              CASE WHEN k = n.attempts AND s.r_status < 0.03 THEN 'in_progress'
+                   WHEN k = n.attempts AND s.r_status < 0.08 THEN 'expired'
+                   ELSE 'submitted' END AS status,
+              CASE WHEN k = n.attempts AND s.r_status < 0.03
+                   THEN now() - s.r_status * interval '100 minutes'
+                   ELSE e.enrolled_at + 0.3 * k * (now() - e.enrolled_at) END AS started_at,
+              (5 + 20 * random()) * interval '1 minute' AS duration,
+              ${score} AS score
+         FROM seed_student s
+         CROSS JOIN LATERAL (SELECT CASE WHEN s.r_quiz < $1::float8 THEN 2
+                                         WHEN s.r_quiz < $2::float8 THEN 1
+                                         ELSE 0 END AS attempts) AS n
+         JOIN seed_enrollment e ON e.student_id = s.id AND e.course_n = 1
+         CROSS JOIN generate_series(1, n.attempts) AS k
+     )
+     SELECT quiz.id, t.student_id, t.enrollment_id, t.attempt_number, t.status, t.started_at,
+            t.started_at + $3::int * interval '1 minute',
+            CASE WHEN t.status = 'submitted' THEN t.started_at + t.duration END,
+            quiz.question_order,
+            CASE t.status WHEN 'submitted' THEN t.score WHEN 'expired' THEN 0 END,
+            CASE WHEN t.status = 'submitted' THEN $4::int END,
+            CASE t.status WHEN 'submitted' THEN round(t.score * 100.0 / $4::int, 2)
+                          WHEN 'expired' THEN 0 END,
+            CASE t.status WHEN 'submitted' THEN t.score * 100.0 / $4::int >= $5::int
+                          WHEN 'expired' THEN false END,
+            t.started_at,
+            CASE WHEN t.status = 'submitted' THEN t.started_at + t.duration ELSE t.started_at END
+       FROM tries t CROSS JOIN quiz`,
+    [QUIZ_RETAKERS, QUIZ_TAKERS, QUIZ_MINUTES, MAX_SCORE, PASSING_PERCENTAGE],
+  );
+}
+
+const TABLES = [
+  'users',
+  'courses',
+  'lessons',
+  'enrollments',
+  'lesson_progress',
+  'quizzes',
+  'questions',
+  'quiz_attempts',
+];
+
+async function tableCounts(db: DataSource): Promise<Record<string, number>> {
+  const [row] = await db.query<Array<Record<string, number>>>(
+    `SELECT ${TABLES.map((table) => `(SELECT count(*)::int FROM ${table}) AS ${table}`).join(', ')}`,
+  );
+  return row;
+}
+
+async function bigCourseFigures(db: DataSource, courseId: string) {
+  const [row] = await db.query<
+    Array<{ enrollments: number; completed: number; progress: number; lessons: number }>
+  >(
+    `SELECT (SELECT count(*)::int FROM enrollments WHERE course_id = $1) AS enrollments,
+            (SELECT count(*)::int FROM enrollments
+              WHERE course_id = $1 AND status = 'completed') AS completed,
+            (SELECT count(*)::int FROM lesson_progress p JOIN lessons l ON l.id = p.lesson_id
+              WHERE l.course_id = $1) AS progress,
+            (SELECT count(*)::int FROM lessons WHERE course_id = $1) AS lessons`,
+    [courseId],
+  );
+  return {
+    enrollments: row.enrollments,
+    completed: row.completed,
+    progressRows: row.progress,
+    lessons: row.lessons,
+  };
+}
+
+async function vacuumAnalyze(db: DataSource): Promise<number> {
+  const runner = db.createQueryRunner();
+  try {
+    await runner.query('SET statement_timeout = 0');
+    await runner.query(`VACUUM (ANALYZE) ${TABLES.join(', ')}`);
+    await runner.query('RESET statement_timeout');
+  } finally {
+    await runner.release();
+  }
+  return 0;
+}
+
+/** Generates everything in one transaction, then VACUUM ANALYZE (statistics, visibility map). */
+export async function seedScale(
+  db: DataSource,
+  options: ScaleOptions,
+  passwordHash: string,
+): Promise<ScaleResult> {
+  const steps = new StepReporter(10);
+  const runner = db.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.startTransaction();
+    // Bulk work: no per-statement limit, memory for the hash joins, no fsync wait at commit.
+    await runner.query(
+      `SET LOCAL statement_timeout = 0; SET LOCAL work_mem = '256MB';
+       SET LOCAL synchronous_commit = off; SELECT setseed(0.42)`,
+    );
+    await assertEmpty(runner, { lock: true });
+    await steps.step('students', () => insertStudents(runner, options, passwordHash));
+    await steps.step('admin and instructors', () => insertStaff(runner, options, passwordHash));
+    await steps.step('courses', () => insertCourses(runner, options));
+    await steps.step('lessons', () => insertLessons(runner));
+    await steps.step('enrollments', () => insertEnrollments(runner, options));
+    await steps.step('lesson progress', () => insertProgress(runner));
+    await steps.step('quizzes and questions', () => insertQuizzes(runner));
+    await steps.step('quiz attempts', () => insertAttempts(runner));
+    await steps.step('commit', async () => {
+      await runner.commitTransaction();
+      return 0;
+    });
+  } catch (error) {
+    if (runner.isTransactionActive) await runner.rollbackTransaction();
+    throw error;
+  } finally {
+    await runner.release();
+  }
+  // Outside the transaction (VACUUM cannot run in one): fresh statistics for the planner and a
+  // set visibility map, without which index-only scans would still visit the heap.
+  await steps.step('vacuum analyze', () => vacuumAnalyze(db));
+  const [big] = await db.query<Array<{ id: string }>>('SELECT id FROM courses WHERE slug = $1', [
+    BIG_COURSE_SLUG,
+  ]);
+  return {
+    bigCourseId: big.id,
+    counts: await tableCounts(db),
+    bigCourse: await bigCourseFigures(db, big.id),
+    timings: steps.timings,
+    totalSeconds: steps.totalSeconds(),
+  };
+}
