@@ -84,8 +84,12 @@ export function parseSeedOptions(argv: string[]): SeedOptions {
   const password = values.password ?? DEFAULT_PASSWORD[profile];
   // The API's rule (IsStrongPassword), so that the printed logins can also be typed into a form.
   const strong =
-    password.length >= 8 && password.length <= 128 && /[A-Za-z]/.test(password) && /\d/.test(password);
-  if (!strong) throw new UsageError('--password must be 8-128 characters with a letter and a digit');
+    password.length >= 8 &&
+    password.length <= 128 &&
+    /[A-Za-z]/.test(password) &&
+    /\d/.test(password);
+  if (!strong)
+    throw new UsageError('--password must be 8-128 characters with a letter and a digit');
   if (profile === 'demo') {
     const extra = ['students', 'courses', 'lessons', 'progress-per-student'].find(
       (name) => values[name] !== undefined,

@@ -35,7 +35,7 @@ describe('generated TypeScript SDK', () => {
 
   it('is generated from the committed openapi.json (run `npm run sdk`)', () => {
     // The same command as `npm run sdk`, writing elsewhere.
-    const [command, ...args] = (packageJson.scripts.sdk).split(' ');
+    const [command, ...args] = packageJson.scripts.sdk.split(' ');
     const out = join(mkdtempSync(join(tmpdir(), 'lms-sdk-')), 'schema.d.ts');
     args[args.indexOf('-o') + 1] = out;
     execFileSync(join(ROOT, 'node_modules', '.bin', command), args, { cwd: ROOT, stdio: 'ignore' });
