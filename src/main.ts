@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { APP_OPTIONS, configureApp } from './app.setup';
 import { appConfig } from './config/configuration';
+import { exitGracefullyOnSignals } from './common/http/graceful-shutdown';
 import { prepareEnvironment } from './config/prepare-environment';
 import { initErrorReporting } from './observability/error-reporting';
 
@@ -12,7 +13,7 @@ async function bootstrap(): Promise<void> {
   await initErrorReporting('api');
   const app = await NestFactory.create(AppModule.forRoot(), APP_OPTIONS);
   configureApp(app);
-  app.enableShutdownHooks();
+  exitGracefullyOnSignals(app, 'the API');
   if (vault.warning) Logger.warn(vault.warning, 'Vault');
 
   const { port } = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);

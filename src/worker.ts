@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
+import { exitGracefullyOnSignals } from './common/http/graceful-shutdown';
 import { prepareEnvironment } from './config/prepare-environment';
 import { initErrorReporting } from './observability/error-reporting';
 import { startWorkerHealthServer } from './observability/health/worker-health.server';
@@ -13,7 +14,7 @@ async function bootstrap(): Promise<void> {
     bufferLogs: true,
   });
   app.useLogger(app.get(PinoLogger));
-  app.enableShutdownHooks();
+  exitGracefullyOnSignals(app, 'the worker');
   if (vault.warning) Logger.warn(vault.warning, 'Vault');
   await startWorkerHealthServer(app);
   Logger.log('worker started: consuming queues and relaying the outbox', 'Bootstrap');

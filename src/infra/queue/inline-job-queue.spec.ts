@@ -128,7 +128,7 @@ describe('InlineJobQueue', () => {
     expect(registry.dispatch.mock.calls.map(([, , data]) => data)).toEqual([{ n: 1 }, { n: 4 }]);
   });
 
-  it('runs nothing after onApplicationShutdown: no queued, delayed, retried or new job', async () => {
+  it('runs nothing after beforeApplicationShutdown: no queued, delayed, retried or new job', async () => {
     let fail = true;
     const { registry, queue } = setup(async () => {
       if (fail) throw new Error('first run fails');
@@ -140,7 +140,7 @@ describe('InlineJobQueue', () => {
     await queue.add(QUEUES.EMAIL, 'send-email', { kind: 'delayed' }, { delayMs: 500 });
     await queue.add(QUEUES.EMAIL, 'send-email', { kind: 'queued' });
 
-    await queue.onApplicationShutdown();
+    await queue.beforeApplicationShutdown();
     await queue.add(QUEUES.EMAIL, 'send-email', { kind: 'after shutdown' });
     await jest.advanceTimersByTimeAsync(60 * 60_000);
 
@@ -156,7 +156,7 @@ describe('InlineJobQueue', () => {
     expect((await emailDepth(queue))?.active).toBe(1);
 
     let stopped = false;
-    const shutdown = queue.onApplicationShutdown().then(() => (stopped = true));
+    const shutdown = queue.beforeApplicationShutdown().then(() => (stopped = true));
     await jest.advanceTimersByTimeAsync(0);
     expect(stopped).toBe(false);
     finish();
@@ -173,7 +173,7 @@ describe('InlineJobQueue', () => {
     expect(registry.dispatch).toHaveBeenCalledTimes(3);
     expect(registry.dispatch).toHaveBeenCalledWith(QUEUES.MAINTENANCE, 'purge-outbox', {});
 
-    await queue.onApplicationShutdown();
+    await queue.beforeApplicationShutdown();
     await jest.advanceTimersByTimeAsync(10_000);
     expect(registry.dispatch).toHaveBeenCalledTimes(3);
   });

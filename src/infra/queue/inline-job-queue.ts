@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { EnqueueOptions, JobQueue, QueueDepth } from './job-queue';
 import { JobHandlerRegistry } from './job-handler.registry';
 import {
@@ -15,7 +15,7 @@ import {
  * queued, so nothing written through the outbox is lost before that point.
  */
 @Injectable()
-export class InlineJobQueue extends JobQueue implements OnApplicationShutdown {
+export class InlineJobQueue extends JobQueue implements BeforeApplicationShutdown {
   private readonly logger = new Logger('InlineJobs');
   private readonly running = new Set<Promise<void>>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -56,7 +56,8 @@ export class InlineJobQueue extends JobQueue implements OnApplicationShutdown {
     return ALL_QUEUES.map((queue) => ({ queue, waiting: 0, ...this.countsOf(queue) }));
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database and Redis close: running jobs still need them. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.closed = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();

@@ -153,7 +153,7 @@ export class AnalyticsRepository {
               coalesce(round(avg(a.percentage), 2), 0)::float8 AS "averageScore",
               CASE WHEN count(a.id) = 0 THEN 0
                    ELSE round(count(a.id) FILTER (WHERE a.passed)::numeric / count(a.id), 4) END::float8 AS "passRate",
-              ARRAY(SELECT coalesce(sum(CASE WHEN least(floor(a2.percentage / 10), 9) = b THEN 1 ELSE 0 END), 0)::int
+              ARRAY(SELECT count(a2.id) FILTER (WHERE least(floor(a2.percentage / 10), 9) = b)::int
                       FROM generate_series(0, 9) AS b
                       LEFT JOIN quiz_attempts a2 ON a2.quiz_id = q.id AND a2.status IN ('submitted', 'expired')
                      GROUP BY b ORDER BY b) AS buckets
@@ -203,11 +203,14 @@ export class AnalyticsRepository {
     return row;
   }
 
-  /** Sign-ups per UTC day over the last 30 days, zeros included. */
+  /**
+   * Sign-ups per UTC day over the last 30 days, zeros included. The days are timestamps without
+   * time zone (UTC midnights), so the session's TimeZone setting cannot shift them.
+   */
   signupsLast30Days(): Promise<DailyCount[]> {
     return this.db.query(
       `SELECT to_char(d.day, 'YYYY-MM-DD') AS date, count(u.id)::int AS count
-         FROM generate_series((now() AT TIME ZONE 'UTC')::date - 29, (now() AT TIME ZONE 'UTC')::date, interval '1 day') AS d(day)
+         FROM generate_series((now() AT TIME ZONE 'UTC')::date::timestamp - interval '29 days', (now() AT TIME ZONE 'UTC')::date::timestamp, interval '1 day') AS d(day)
          LEFT JOIN users u ON u.created_at >= d.day AT TIME ZONE 'UTC'
                           AND u.created_at < (d.day + interval '1 day') AT TIME ZONE 'UTC'
         GROUP BY d.day ORDER BY d.day`,

@@ -84,7 +84,7 @@ export class WebhookDeliveryService {
     const started = process.hrtime.bigint();
     const result = problem
       ? { error: `target refused: ${problem}` }
-      : await this.send(endpoint.url, this.secrets.open(endpoint.secret), delivery);
+      : await this.sendWithSecret(endpoint.url, endpoint.secret, delivery);
     this.duration.observe(Number(process.hrtime.bigint() - started) / 1e9);
     await this.record(delivery.id, attempt, result, false);
   }
@@ -124,6 +124,25 @@ export class WebhookDeliveryService {
       })
       .execute();
     return (result.affected ?? 0) > 0 ? delivery.attempts + 1 : null;
+  }
+
+  /**
+   * A sealed secret that cannot be opened (DATA_ENCRYPTION_KEY changed) is a failed attempt like
+   * any other: throwing here, after the claim, would retry the job outside WEBHOOK_MAX_ATTEMPTS
+   * and leave the delivery pending forever without an error.
+   */
+  private async sendWithSecret(
+    url: string,
+    sealedSecret: string,
+    delivery: WebhookDelivery,
+  ): Promise<{ statusCode?: number; error?: string }> {
+    let secret: string;
+    try {
+      secret = this.secrets.open(sealedSecret);
+    } catch {
+      return { error: 'the endpoint secret cannot be opened (encryption key changed?)' };
+    }
+    return this.send(url, secret, delivery);
   }
 
   private async send(
