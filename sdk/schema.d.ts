@@ -2161,20 +2161,12 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
+            /** @description Done; no body */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": {
-                        /** @enum {boolean} */
-                        success: true;
-                        /** @example OK */
-                        message: string;
-                        data: Record<string, never> | null;
-                    };
-                };
+                content?: never;
             };
             /**
              * @description UNAUTHORIZED
@@ -2507,20 +2499,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
+            /** @description Done; no body */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": {
-                        /** @enum {boolean} */
-                        success: true;
-                        /** @example OK */
-                        message: string;
-                        data: Record<string, never> | null;
-                    };
-                };
+                content?: never;
             };
             /** @description UNAUTHORIZED */
             401: {
@@ -2966,20 +2950,12 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
+            /** @description Done; no body */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": {
-                        /** @enum {boolean} */
-                        success: true;
-                        /** @example OK */
-                        message: string;
-                        data: Record<string, never> | null;
-                    };
-                };
+                content?: never;
             };
             /** @description UNAUTHORIZED */
             401: {
@@ -3849,20 +3825,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
+            /** @description Done; no body */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": {
-                        /** @enum {boolean} */
-                        success: true;
-                        /** @example OK */
-                        message: string;
-                        data: Record<string, never> | null;
-                    };
-                };
+                content?: never;
             };
             /** @description UNAUTHORIZED */
             401: {
@@ -4571,20 +4539,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
+            /** @description Done; no body */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": {
-                        /** @enum {boolean} */
-                        success: true;
-                        /** @example OK */
-                        message: string;
-                        data: Record<string, never> | null;
-                    };
-                };
+                content?: never;
             };
             /** @description UNAUTHORIZED */
             401: {
@@ -5457,20 +5417,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
+            /** @description Done; no body */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": {
-                        /** @enum {boolean} */
-                        success: true;
-                        /** @example OK */
-                        message: string;
-                        data: Record<string, never> | null;
-                    };
-                };
+                content?: never;
             };
             /** @description UNAUTHORIZED */
             401: {
@@ -5915,20 +5867,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
+            /** @description Done; no body */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": {
-                        /** @enum {boolean} */
-                        success: true;
-                        /** @example OK */
-                        message: string;
-                        data: Record<string, never> | null;
-                    };
-                };
+                content?: never;
             };
             /** @description UNAUTHORIZED */
             401: {
@@ -6763,20 +6707,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
+            /** @description Done; no body */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": {
-                        /** @enum {boolean} */
-                        success: true;
-                        /** @example OK */
-                        message: string;
-                        data: Record<string, never> | null;
-                    };
-                };
+                content?: never;
             };
             /** @description UNAUTHORIZED */
             401: {
@@ -7644,20 +7580,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
+            /** @description Done; no body */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": {
-                        /** @enum {boolean} */
-                        success: true;
-                        /** @example OK */
-                        message: string;
-                        data: Record<string, never> | null;
-                    };
-                };
+                content?: never;
             };
             /** @description UNAUTHORIZED */
             401: {

@@ -56,13 +56,16 @@ export function ApiEnvelope(
     properties.meta = { $ref: getSchemaPath(PageMetaSchema) };
     required.push('meta');
   }
+  const status = options.status ?? HttpStatus.OK;
   return applyDecorators(
     ApiExtraModels(PageMetaSchema, ...models),
-    ApiResponse({
-      status: options.status ?? HttpStatus.OK,
-      description: options.description ?? 'Success',
-      schema: { type: 'object', required, properties },
-    }),
+    status === HttpStatus.NO_CONTENT
+      ? ApiResponse({ status, description: options.description ?? 'Done; no body' })
+      : ApiResponse({
+          status,
+          description: options.description ?? 'Success',
+          schema: { type: 'object', required, properties },
+        }),
     ApiErrors(...(options.errors ?? [])),
   );
 }

@@ -18,8 +18,10 @@ const rate = (part: number, whole: number) =>
   whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 10_000;
 
 /**
- * Analytics answers, cached for 60 s per caller and parameters (in Redis when configured): they
- * summarise, so a minute of staleness is the price of not aggregating on every request.
+ * Analytics answers, cached for 60 s (in Redis when configured) per subject: the student, the
+ * instructor described, the course, the platform. The answer does not depend on who asks (access
+ * is checked before the cache), and a minute of staleness is the price of not aggregating on
+ * every request.
  */
 @Injectable()
 export class AnalyticsService {

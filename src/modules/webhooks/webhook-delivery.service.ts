@@ -99,7 +99,9 @@ export class WebhookDeliveryService {
         JOBS.DELIVER_WEBHOOK,
         { deliveryId: id },
         {
-          jobId: `${id}-scan-${attempts}`,
+          // Per attempt and minute: a scan job that failed is not kept from running again (BullMQ
+          // keeps failed job ids), and duplicates are harmless since attempts are claimed.
+          jobId: `${id}-scan-${attempts}-${Math.floor(Date.now() / 60_000)}`,
           attempts: 1,
         },
       );
