@@ -1,7 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import type { Response } from 'supertest';
 import { Clock } from '../../src/common/time/clock';
 import { KeyValueStore } from '../../src/infra/kv/key-value.store';
 import { SUBMIT_GRACE_MS } from '../../src/modules/quizzes/attempts.service';
@@ -11,6 +10,7 @@ import { expectMatchesOpenApi } from '../utils/openapi-validator';
 import { pollUntil } from '../utils/poll';
 import { createTestApp, TestApp } from '../utils/test-app';
 import { createTestDatabase, dropTestDatabase } from '../utils/test-database';
+import { expectError, expectValidationError } from '../utils/expectations';
 
 const API = '/api/v1';
 const ROUTES = {
@@ -168,19 +168,6 @@ interface DataSet {
 }
 
 type SignupLayout = Array<{ id: string; daysAgo: number; at: string }>;
-
-function expectError(res: Response, status: number, code: string): void {
-  expect({ status: res.status, body: res.body }).toMatchObject({
-    status,
-    body: { success: false, error: { code } },
-  });
-}
-
-function expectValidationError(res: Response, field: string): void {
-  expectError(res, 422, 'VALIDATION_ERROR');
-  const fields = (res.body.error.details as Array<{ field?: string }>).map((d) => d.field);
-  expect(fields).toContain(field);
-}
 
 /** `n` days before `day` (YYYY-MM-DD), as YYYY-MM-DD. */
 const daysBefore = (day: string, n: number) =>

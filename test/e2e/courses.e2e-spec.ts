@@ -5,6 +5,7 @@ import { createCourse } from '../factories/courses.factory';
 import { bearer, createUser, TestUser } from '../factories/users.factory';
 import { expectMatchesOpenApi } from '../utils/openapi-validator';
 import { createTestApp, TestApp } from '../utils/test-app';
+import { expectError, expectValidationError } from '../utils/expectations';
 
 const API = '/api/v1';
 
@@ -34,20 +35,6 @@ const word = (): string =>
     .replace(/\d/g, (digit) => 'ghijklmnop'[Number(digit)]);
 
 const ids = (res: Response): string[] => (res.body.data as CourseBody[]).map((c) => c.id);
-
-function expectValidationError(res: Response, field?: string): void {
-  expect(res.status).toBe(422);
-  expect(res.body).toMatchObject({ success: false, error: { code: 'VALIDATION_ERROR' } });
-  if (field) {
-    const fields = (res.body.error.details as Array<{ field?: string }>).map((d) => d.field);
-    expect(fields).toContain(field);
-  }
-}
-
-function expectError(res: Response, status: number, code: string): void {
-  expect(res.status).toBe(status);
-  expect(res.body).toMatchObject({ success: false, error: { code } });
-}
 
 describe('Courses (e2e)', () => {
   let t: TestApp;

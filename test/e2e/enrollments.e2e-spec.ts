@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import type { Response } from 'supertest';
 import { createCourse, TestCourse } from '../factories/courses.factory';
 import { bearer, createUser, TestUser } from '../factories/users.factory';
 import { expectMatchesOpenApi } from '../utils/openapi-validator';
 import { createTestApp, TestApp } from '../utils/test-app';
+import { expectError, expectValidationError } from '../utils/expectations';
 
 const API = '/api/v1';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -59,17 +59,6 @@ function summaryOf(detail: DetailBody): EnrollmentBody {
   const summary: Partial<DetailBody> = { ...detail };
   delete summary.lessons;
   return summary as EnrollmentBody;
-}
-
-function expectError(res: Response, status: number, code: string): void {
-  expect(res.status).toBe(status);
-  expect(res.body).toMatchObject({ success: false, error: { code } });
-}
-
-function expectValidationError(res: Response, field: string): void {
-  expectError(res, 422, 'VALIDATION_ERROR');
-  const fields = (res.body.error.details as Array<{ field?: string }>).map((d) => d.field);
-  expect(fields).toContain(field);
 }
 
 describe('Enrollments and progress (e2e)', () => {

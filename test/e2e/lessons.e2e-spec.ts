@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Response } from 'supertest';
 import { createCourse } from '../factories/courses.factory';
 import { bearer, createUser, TestUser } from '../factories/users.factory';
 import { expectMatchesOpenApi } from '../utils/openapi-validator';
 import { createTestApp, TestApp } from '../utils/test-app';
+import { expectValidationError } from '../utils/expectations';
 
 const API = '/api/v1';
 
@@ -20,15 +20,6 @@ interface LessonBody {
   metadata: Record<string, unknown>;
   createdAt: string;
   updatedAt: string;
-}
-
-function expectValidationError(res: Response, field?: string): void {
-  expect(res.status).toBe(422);
-  expect(res.body).toMatchObject({ success: false, error: { code: 'VALIDATION_ERROR' } });
-  if (field) {
-    const fields = (res.body.error.details as Array<{ field?: string }>).map((d) => d.field);
-    expect(fields).toContain(field);
-  }
 }
 
 describe('Lessons (e2e)', () => {

@@ -76,7 +76,7 @@ describe('TRUSTED_HOSTS=api.example.com', () => {
     'refuses Host: %s with 400 BAD_REQUEST and the error envelope',
     async (host) => {
       const res = await t.http
-        .get('/api/v1/health')
+        .get('/api/v1/probe/items')
         .set('Host', host)
         .set('X-Request-ID', 'host-400')
         .expect(400);
@@ -90,11 +90,16 @@ describe('TRUSTED_HOSTS=api.example.com', () => {
     },
   );
 
-  it('refuses an untrusted Host on every path, /metrics and unknown routes included', async () => {
-    await t.http.get('/metrics').set('Host', 'evil.example').expect(400);
+  it('refuses an untrusted Host on API paths, unknown routes included', async () => {
     await t.http.get('/api/v1/probe/items').set('Host', 'evil.example').expect(400);
     const res = await t.http.get('/api/v1/nothing-here').set('Host', 'evil.example').expect(400);
     expect(res.body.error.code).toBe('BAD_REQUEST');
+  });
+
+  it('lets probes and scrapes through whatever their Host (they address the pod by IP)', async () => {
+    await t.http.get('/api/v1/health').set('Host', '10.1.2.3:8000').expect(200);
+    await t.http.get('/api/v1/ready').set('Host', '10.1.2.3:8000').expect(200);
+    await t.http.get('/metrics').set('Host', '10.1.2.3:8000').expect(200);
   });
 
   it.each(['api.example.com', 'api.example.com:8000', 'API.Example.com'])(

@@ -5,6 +5,7 @@ import { createCourse, TestCourse } from '../factories/courses.factory';
 import { bearer, createUser, TestUser } from '../factories/users.factory';
 import { expectMatchesOpenApi } from '../utils/openapi-validator';
 import { createTestApp, TestApp } from '../utils/test-app';
+import { expectError, expectValidationError, keysOf } from '../utils/expectations';
 
 const API = '/api/v1';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -65,35 +66,6 @@ const SHORT_ANSWER: Body = {
   correctAnswer: ['Ada Lovelace', 'Lovelace'],
   points: 4,
 };
-
-function expectError(res: Response, status: number, code: string): void {
-  expect({ status: res.status, body: res.body }).toMatchObject({
-    status,
-    body: { success: false, error: { code } },
-  });
-}
-
-function expectValidationError(res: Response, field: string): void {
-  expectError(res, 422, 'VALIDATION_ERROR');
-  const fields = (res.body.error.details as Array<{ field?: string }>).map((d) => d.field);
-  expect(fields).toContain(field);
-}
-
-/** Every key of a JSON value, at any depth. */
-function keysOf(value: unknown): Set<string> {
-  const keys = new Set<string>();
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(visit);
-    else if (node !== null && typeof node === 'object') {
-      for (const [key, child] of Object.entries(node)) {
-        keys.add(key);
-        visit(child);
-      }
-    }
-  };
-  visit(value);
-  return keys;
-}
 
 function expectNoAnswers(res: Response): void {
   expect([...keysOf(res.body)]).not.toContain('correctAnswer');

@@ -1,62 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, IncomingHttpHeaders, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
 import type { INestApplicationContext } from '@nestjs/common';
 import { WebhookDeliveryService } from '../../src/modules/webhooks/webhook-delivery.service';
-import { verifyWebhook } from '../../src/modules/webhooks/webhook-signature';
 import { bearer, createUser, TestUser } from '../factories/users.factory';
 import { pollUntil } from '../utils/poll';
 import { createTestApp, createTestWorker, TestApp } from '../utils/test-app';
+import { Receiver, verify } from '../utils/webhook-receiver';
 
 const BASE = '/api/v1/webhooks';
-
-interface Received {
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/** A webhook receiver on loopback: one path per endpoint, each answering `status(count)`. */
-class Receiver {
-  readonly requests: Received[] = [];
-  private readonly statuses = new Map<string, (count: number) => number>();
-  private readonly server: Server;
-  private origin = '';
-
-  constructor() {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        const path = req.url ?? '';
-        this.requests.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString() });
-        const status = this.statuses.get(path) ?? (() => 204);
-        res.writeHead(status(this.at(path).length)).end();
-      });
-    });
-  }
-
-  async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.origin = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  url(status?: (count: number) => number): string {
-    const path = `/hooks/${randomUUID()}`;
-    if (status) this.statuses.set(path, status);
-    return `${this.origin}${path}`;
-  }
-
-  at(url: string): Received[] {
-    const path = url.startsWith('http') ? new URL(url).pathname : url;
-    return this.requests.filter((request) => request.path === path);
-  }
-
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server.close(resolve));
-  }
-}
 
 interface Delivery {
   id: string;
@@ -64,18 +14,6 @@ interface Delivery {
   status: 'pending' | 'succeeded' | 'failed';
   attempts: number;
   lastStatusCode: number | null;
-}
-
-function verify(secret: string, request: Received): boolean {
-  return verifyWebhook(
-    secret,
-    {
-      id: String(request.headers['webhook-id']),
-      timestamp: String(request.headers['webhook-timestamp']),
-      signature: String(request.headers['webhook-signature']),
-    },
-    request.body,
-  );
 }
 
 describe('webhooks across processes (API without job runner + BullMQ worker)', () => {
@@ -199,7 +137,7 @@ describe('webhooks across processes (API without job runner + BullMQ worker)', (
 
   it('retries through delayed BullMQ jobs until the receiver accepts', async () => {
     await startedWorker();
-    const url = receiver.url((count) => (count <= 2 ? 500 : 200));
+    const url = receiver.url((count) => ({ status: count <= 2 ? 500 : 200 }));
     const endpoint = await createEndpoint(url, ['webhook.test']);
     const res = await api.http
       .post(`${BASE}/${endpoint.id}/test`)

@@ -3,6 +3,8 @@ import { INestApplicationContext, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { register } from 'prom-client';
 import { observabilityConfig } from '../../config/configuration';
+import { ensureDefaultMetrics } from '../metrics/default-metrics';
+import { metricsAuthorized } from '../metrics/metrics-token';
 import { ReadinessService } from './readiness.service';
 
 /**
@@ -15,6 +17,7 @@ export async function startWorkerHealthServer(
   const cfg = app.get<ConfigType<typeof observabilityConfig>>(observabilityConfig.KEY);
   if (!cfg.workerHealthPort) return undefined;
   const readiness = app.get(ReadinessService);
+  ensureDefaultMetrics();
 
   const server = createServer((req, res) => {
     const send = (status: number, body: unknown, type = 'application/json') => {
@@ -28,6 +31,9 @@ export async function startWorkerHealthServer(
       return;
     }
     if (path === '/metrics' && cfg.metricsEnabled) {
+      if (!metricsAuthorized(req.headers.authorization, cfg.metricsToken)) {
+        return send(401, { status: 'unauthorized' });
+      }
       void register.metrics().then((text) => send(200, text, register.contentType));
       return;
     }

@@ -1,20 +1,14 @@
-import { timingSafeEqual } from 'node:crypto';
 import { Controller, Get, Headers, Inject, NotFoundException, Res } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { register } from 'prom-client';
 import { observabilityConfig } from '../../config/configuration';
+import { metricsAuthorized } from './metrics-token';
 import { Public } from '../../common/decorators/public.decorator';
 import { RawResponse } from '../../common/decorators/raw-response.decorator';
 import { RateLimit } from '../../common/decorators/rate-limit.decorator';
 import { UnauthorizedError } from '../../common/errors/app-error';
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 /** Prometheus text at /metrics; with METRICS_TOKEN set, only for `Authorization: Bearer <token>`. */
 @ApiExcludeController()
@@ -34,12 +28,8 @@ export class MetricsController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<string> {
     if (!this.cfg.metricsEnabled) throw new NotFoundException('Cannot GET /metrics');
-    const token = this.cfg.metricsToken;
-    if (token) {
-      const given = authorization?.startsWith('Bearer ') ? authorization.slice(7) : '';
-      if (!sameSecret(given, token)) {
-        throw new UnauthorizedError('A valid metrics token is required');
-      }
+    if (!metricsAuthorized(authorization, this.cfg.metricsToken)) {
+      throw new UnauthorizedError('A valid metrics token is required');
     }
     res.setHeader('Content-Type', register.contentType);
     return register.metrics();

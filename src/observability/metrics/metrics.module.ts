@@ -5,7 +5,7 @@ import {
   makeHistogramProvider,
   PrometheusModule,
 } from '@willsoto/nestjs-prometheus';
-import { collectDefaultMetrics, register } from 'prom-client';
+import { ensureDefaultMetrics } from './default-metrics';
 import { HttpMetricsMiddleware } from './http-metrics.middleware';
 import { MetricsController } from './metrics.controller';
 import {
@@ -14,11 +14,6 @@ import {
   HTTP_REQUESTS_TOTAL,
 } from './metrics.constants';
 import { QueueDepthCollector } from './queue-depth.collector';
-
-/** Node and process defaults, once per process (prom-client refuses a second registration). */
-function ensureDefaultMetrics(): void {
-  if (!register.getSingleMetric('process_cpu_user_seconds_total')) collectDefaultMetrics();
-}
 
 @Module({
   imports: [

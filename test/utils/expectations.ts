@@ -1,0 +1,34 @@
+import type { Response } from 'supertest';
+
+/** The error envelope with this status and code. */
+export function expectError(res: Response, status: number, code: string): void {
+  expect({ status: res.status, body: res.body }).toMatchObject({
+    status,
+    body: { success: false, error: { code } },
+  });
+}
+
+/** 422 VALIDATION_ERROR, naming `field` in its details when given. */
+export function expectValidationError(res: Response, field?: string): void {
+  expectError(res, 422, 'VALIDATION_ERROR');
+  if (field) {
+    const fields = (res.body.error.details as Array<{ field?: string }>).map((d) => d.field);
+    expect(fields).toContain(field);
+  }
+}
+
+/** Every key of a JSON value, at any depth (to prove a field appears nowhere). */
+export function keysOf(value: unknown): Set<string> {
+  const keys = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (node !== null && typeof node === 'object') {
+      for (const [key, child] of Object.entries(node)) {
+        keys.add(key);
+        visit(child);
+      }
+    }
+  };
+  visit(value);
+  return keys;
+}
