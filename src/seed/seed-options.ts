@@ -6,7 +6,8 @@ Profiles (both refuse a database that already has users):
   demo    an admin, 2 instructors, 8 students, 4 published courses with lessons and quizzes,
           enrollments at varied progress, graded attempts and certificates; prints the logins
   scale   bulk data for benchmarks, generated in PostgreSQL (INSERT ... SELECT):
-            --students N               students, all enrolled in the "big course" (required)
+            --students N               students (required); all enroll in the "big course",
+                                       and each in 0-4 of the other courses
             --courses C                courses (default 20); course 1 is the big course
             --lessons L                lessons per course (default 10)
             --progress-per-student P   average completed lessons per student in the big course
@@ -17,8 +18,8 @@ Profiles (both refuse a database that already has users):
 Options:
   --password <password>   the one password of every seeded account (default: printed at the end)
 
-Works against DATABASE_URL, or the embedded database under DATA_DIR when it is unset; pending
-migrations are applied first (DB_MIGRATE_ON_START).`;
+Works against DATABASE_URL, or the embedded database under DATA_DIR when it is unset. Once the
+database is known to be empty, pending migrations are applied (unless DB_MIGRATE_ON_START=false).`;
 
 export interface DemoOptions {
   profile: 'demo';

@@ -6,6 +6,7 @@ import { bearer, createUser } from '../factories/users.factory';
 import { pollUntil } from '../utils/poll';
 import { freePort, runEntryPoint, waitForHttp } from '../utils/processes';
 import { createTestApp, TestApp, testEnv } from '../utils/test-app';
+import { dropTestDatabase } from '../utils/test-database';
 
 const BOUNDARY = '----lms-shutdown-test';
 
@@ -84,6 +85,8 @@ describe('graceful shutdown', () => {
       expect(await api.exited).toBe(0);
     } finally {
       if (api.child.exitCode === null) api.child.kill('SIGKILL');
+      await api.exited;
+      await dropTestDatabase(env.DATABASE_URL ?? '');
     }
   });
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 
 let counter = 0;
@@ -15,7 +16,8 @@ function server(): { url: string; template: string; runId: string } {
 /** A fresh database cloned from the migrated template: each test app sees only its own rows. */
 export async function createTestDatabase(): Promise<string> {
   const { url, template, runId } = server();
-  const name = `lms_t_${runId}_${process.pid}_${++counter}`;
+  // Random part: jest reloads this module (and its counter) for every test file of a worker.
+  const name = `lms_t_${runId}_${process.pid}_${++counter}_${randomBytes(4).toString('hex')}`;
   const admin = new Client({ connectionString: `${url}/postgres` });
   await admin.connect();
   try {
@@ -44,5 +46,5 @@ export function testRedisUrl(): string {
 }
 
 export function uniqueRedisPrefix(): string {
-  return `t_${server().runId}_${process.pid}_${++counter}`;
+  return `t_${server().runId}_${process.pid}_${++counter}_${randomBytes(4).toString('hex')}`;
 }

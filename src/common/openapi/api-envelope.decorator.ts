@@ -56,10 +56,11 @@ export function ApiEnvelope(
     properties.meta = { $ref: getSchemaPath(PageMetaSchema) };
     required.push('meta');
   }
-  const status = options.status ?? HttpStatus.OK;
+  const status: number = options.status ?? HttpStatus.OK;
+  const noContent = status === 204;
   return applyDecorators(
     ApiExtraModels(PageMetaSchema, ...models),
-    status === HttpStatus.NO_CONTENT
+    noContent
       ? ApiResponse({ status, description: options.description ?? 'Done; no body' })
       : ApiResponse({
           status,

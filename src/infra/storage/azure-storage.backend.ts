@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { BlobSASPermissions, BlobServiceClient, ContainerClient } from '@azure/storage-blob';
+import { attachmentDisposition } from '../../common/http/content-disposition';
 import { SignedUrlOptions, StorageBackend } from './storage.backend';
 
 const UPLOAD_BUFFER_BYTES = 4 * 1024 * 1024;
@@ -47,7 +48,8 @@ export class AzureStorageBackend extends StorageBackend {
       permissions: BlobSASPermissions.parse('r'),
       startsOn: new Date(Date.now() - 60_000),
       expiresOn: new Date(Date.now() + options.ttlSeconds * 1000),
-      contentDisposition: `attachment; filename="${options.filename.replace(/["\\]/g, '_')}"`,
+      // Sent back verbatim as a header: ASCII only, the exact name in RFC 5987 form.
+      contentDisposition: attachmentDisposition(options.filename),
       contentType: options.contentType,
     });
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AuthenticatedUser } from '../../common/auth/roles';
 import { Auth } from '../../common/decorators/auth.decorator';
@@ -79,8 +79,12 @@ export class CertificatesController {
   @Get(':id/download')
   @Auth()
   @ApiOperation({ summary: 'The certificate as a PDF (its student, admins)' })
-  @ApiProduces('application/pdf')
-  @ApiResponse({ status: 200, description: 'PDF', schema: { type: 'string', format: 'binary' } })
+  // The PDF media type is set on the 200 response only: errors stay JSON envelopes.
+  @ApiResponse({
+    status: 200,
+    description: 'PDF',
+    content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
+  })
   @ApiErrors(404, 422)
   async download(
     @Param('id', uuidParam()) id: string,

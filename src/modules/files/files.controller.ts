@@ -1,12 +1,5 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import {
-  ApiBody,
-  ApiConsumes,
-  ApiOperation,
-  ApiProduces,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { AuthenticatedUser } from '../../common/auth/roles';
 import { Auth } from '../../common/decorators/auth.decorator';
@@ -79,11 +72,11 @@ export class FilesController {
       'Local storage: the bytes, with Content-Disposition: attachment. Azure: 302 to a SAS URL ' +
       'valid 15 minutes.',
   })
-  @ApiProduces('application/octet-stream')
+  // The bytes' media type is set on the 200 response only: errors stay JSON envelopes.
   @ApiResponse({
     status: 200,
     description: 'The file',
-    schema: { type: 'string', format: 'binary' },
+    content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
   })
   @ApiResponse({ status: 302, description: 'Redirect to a time-limited download URL' })
   @ApiErrors(404, 422)

@@ -44,7 +44,11 @@ export function receiveUpload(
   try {
     parser = busboy({
       headers: req.headers,
-      limits: { files: 1, fileSize: limits.maxBytes, fields: 10, parts: 20 },
+      // Browsers send file names as raw UTF-8 (busboy would read them as Latin-1).
+      defParamCharset: 'utf8',
+      // busboy flags a file as truncated once it *reaches* `fileSize`; one byte more lets a file
+      // of exactly maxBytes through and still stops anything over it.
+      limits: { files: 1, fileSize: limits.maxBytes + 1, fields: 10, parts: 20 },
     });
   } catch {
     return Promise.reject(new BadRequestError('Expected a multipart/form-data body'));
