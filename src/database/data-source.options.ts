@@ -31,7 +31,8 @@ export function buildDataSourceOptions(settings: DatabaseConnectionSettings): Da
     migrations: [MIGRATIONS_GLOB],
     entities: [join(__dirname, '..', '**', '*.entity.{ts,js}')],
     namingStrategy: new SnakeNamingStrategy(),
-    logging: settings.logging ? ['query', 'error'] : ['error'],
+    // Off unless asked for: TypeORM's error log prints the SQL and its parameters (hashes, tokens).
+    logging: settings.logging ? ['query', 'error'] : false,
     applicationName: settings.applicationName ?? 'lms-api',
     extra: {
       max: settings.poolMax,

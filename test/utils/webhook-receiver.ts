@@ -10,7 +10,8 @@ export interface Received {
 }
 
 export type Answer = { status: number; headers?: Record<string, string> } | 'hang-up';
-export type Reply = (count: number) => Answer;
+/** May answer later: return a promise to hold the request open until the test decides. */
+export type Reply = (count: number) => Answer | Promise<Answer>;
 
 /** A webhook receiver on loopback: one server, one path per test endpoint, scripted answers. */
 export class Receiver {
@@ -26,14 +27,15 @@ export class Receiver {
       req.on('end', () => {
         const path = req.url ?? '';
         this.requests.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString() });
-        const reply: Answer = (this.replies.get(path) ?? (() => ({ status: 204 })))(
-          this.at(path).length,
-        );
-        if (reply === 'hang-up') {
-          req.socket.destroy();
-          return;
-        }
-        res.writeHead(reply.status, reply.headers).end();
+        const reply: Reply = this.replies.get(path) ?? (() => ({ status: 204 }));
+        const answer = reply(this.at(path).length);
+        void Promise.resolve(answer).then((given) => {
+          if (given === 'hang-up') {
+            req.socket.destroy();
+            return;
+          }
+          res.writeHead(given.status, given.headers).end();
+        });
       });
     });
   }

@@ -35,8 +35,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (error.status >= 500) {
       reportError(exception);
       this.logger.error(
-        { err: exception, requestId: requestIdOf(req) },
-        exception instanceof Error ? exception.message : 'non-error thrown',
+        { error: describeForLog(exception), requestId: requestIdOf(req) },
+        'request failed',
       );
     }
     if (res.headersSent) {
@@ -74,6 +74,17 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (clientError) return clientError;
     return { status: 500, code: 'INTERNAL_ERROR', message: GENERIC_500, details: [], headers: {} };
   }
+}
+
+/**
+ * What a log line may say about an unexpected error: its type, message and driver code. Not the
+ * stack, and not the SQL text or parameters that query errors carry (they can hold secrets).
+ */
+function describeForLog(exception: unknown): Record<string, unknown> {
+  if (!(exception instanceof Error)) return { type: typeof exception };
+  const code = (exception as { code?: unknown; driverError?: { code?: unknown } }).driverError
+    ?.code;
+  return { type: exception.name, message: exception.message, ...(code ? { code } : {}) };
 }
 
 const BODY_ERROR_MESSAGES: Record<number, string> = {
