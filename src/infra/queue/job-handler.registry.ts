@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Counter } from 'prom-client';
+import { reportError } from '../../observability/error-reporting';
 import { JOB_HANDLER_KEY, JobHandlerMetadata } from './job-handler.decorator';
 import { QueueName } from './queue.constants';
 
@@ -61,6 +62,7 @@ export class JobHandlerRegistry implements OnModuleInit {
     } catch (error) {
       this.outcomes.inc({ queue, name, status: 'failed' });
       this.logger.warn(`job ${queue}:${name} failed: ${(error as Error).message}`);
+      reportError(error);
       throw error;
     }
   }
