@@ -36,6 +36,12 @@ describe('auth smoke', () => {
       .expect(401);
   });
 
+  it('accepts a logout without any body', async () => {
+    const user = await createUser(t, 'student');
+    await t.http.post('/api/v1/auth/logout').set(...bearer(user)).expect(204);
+    await t.http.get('/api/v1/users/me').set(...bearer(user)).expect(401);
+  });
+
   it('lets admins list users and forbids students', async () => {
     const admin = await createUser(t, 'admin');
     const student = await createUser(t, 'student');

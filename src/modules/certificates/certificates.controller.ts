@@ -7,7 +7,7 @@ import { CurrentUser } from '../../common/decorators/current-user.decorator';
 import { Public } from '../../common/decorators/public.decorator';
 import { Paginated } from '../../common/dto/paginated';
 import { PaginationQueryDto } from '../../common/dto/pagination-query.dto';
-import { attachmentDisposition } from '../../common/http/content-disposition';
+import { sendAttachment } from '../../common/http/content-disposition';
 import { ApiEnvelope, ApiErrors } from '../../common/openapi/api-envelope.decorator';
 import { uuidParam } from '../../common/pipes/parse-uuid.pipe';
 import { CertificatesService } from './certificates.service';
@@ -92,14 +92,10 @@ export class CertificatesController {
     @Res() res: Response,
   ): Promise<void> {
     const { certificate, stream } = await this.certificates.pdf(id, caller);
-    res.setHeader('Content-Type', 'application/pdf');
-    res.setHeader(
-      'Content-Disposition',
-      attachmentDisposition(`certificate-${certificate.certificateNumber}.pdf`),
-    );
-    res.setHeader('Cache-Control', 'private, no-store');
-    stream.on('error', () => res.destroy());
-    stream.pipe(res);
+    sendAttachment(res, stream, {
+      contentType: 'application/pdf',
+      filename: `certificate-${certificate.certificateNumber}.pdf`,
+    });
   }
 
   @Post(':id/revoke')

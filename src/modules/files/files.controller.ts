@@ -6,7 +6,7 @@ import { Auth } from '../../common/decorators/auth.decorator';
 import { CurrentUser } from '../../common/decorators/current-user.decorator';
 import { RateLimit } from '../../common/decorators/rate-limit.decorator';
 import { Paginated } from '../../common/dto/paginated';
-import { attachmentDisposition } from '../../common/http/content-disposition';
+import { sendAttachment } from '../../common/http/content-disposition';
 import { ApiEnvelope, ApiErrors } from '../../common/openapi/api-envelope.decorator';
 import { uuidParam } from '../../common/pipes/parse-uuid.pipe';
 import { FileResponse } from './dto/file.response';
@@ -90,12 +90,11 @@ export class FilesController {
       res.redirect(302, download.url);
       return;
     }
-    res.setHeader('Content-Type', download.file.contentType);
-    res.setHeader('Content-Length', download.file.fileSize);
-    res.setHeader('Content-Disposition', attachmentDisposition(download.file.originalFilename));
-    res.setHeader('Cache-Control', 'private, no-store');
-    download.stream.on('error', () => res.destroy());
-    download.stream.pipe(res);
+    sendAttachment(res, download.stream, {
+      contentType: download.file.contentType,
+      filename: download.file.originalFilename,
+      length: download.file.fileSize,
+    });
   }
 
   @Delete(':id')
