@@ -38,8 +38,14 @@ describe('auth smoke', () => {
 
   it('accepts a logout without any body', async () => {
     const user = await createUser(t, 'student');
-    await t.http.post('/api/v1/auth/logout').set(...bearer(user)).expect(204);
-    await t.http.get('/api/v1/users/me').set(...bearer(user)).expect(401);
+    await t.http
+      .post('/api/v1/auth/logout')
+      .set(...bearer(user))
+      .expect(204);
+    await t.http
+      .get('/api/v1/users/me')
+      .set(...bearer(user))
+      .expect(401);
   });
 
   it('lets admins list users and forbids students', async () => {
