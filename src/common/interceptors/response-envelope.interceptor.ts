@@ -25,6 +25,9 @@ export interface SuccessEnvelope<T> {
  */
 @Injectable()
 export class ResponseEnvelopeInterceptor implements NestInterceptor {
+  /** `@RawResponse()` per controller and handler: decorator metadata, fixed at boot. */
+  private readonly rawByRoute = new WeakMap<object, WeakMap<object, boolean>>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly enabled: boolean,
@@ -32,11 +35,7 @@ export class ResponseEnvelopeInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const res = context.switchToHttp().getResponse<Response>();
-    const raw = this.reflector.getAllAndOverride<boolean | undefined>(RAW_RESPONSE_KEY, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    if (raw) return next.handle();
+    if (this.isRaw(context)) return next.handle();
     return next.handle().pipe(
       map((body: unknown) => {
         if (body instanceof StreamableFile || res.statusCode === 204 || res.headersSent) {
@@ -50,5 +49,25 @@ export class ResponseEnvelopeInterceptor implements NestInterceptor {
         return this.enabled ? { success: true, message: 'OK', data: body ?? null } : body;
       }),
     );
+  }
+
+  /** Looked up once per route rather than on every request. */
+  private isRaw(context: ExecutionContext): boolean {
+    const controller = context.getClass();
+    const handler = context.getHandler();
+    let byHandler = this.rawByRoute.get(controller);
+    if (!byHandler) {
+      byHandler = new WeakMap();
+      this.rawByRoute.set(controller, byHandler);
+    }
+    let raw = byHandler.get(handler);
+    if (raw === undefined) {
+      raw = !!this.reflector.getAllAndOverride<boolean | undefined>(RAW_RESPONSE_KEY, [
+        handler,
+        controller,
+      ]);
+      byHandler.set(handler, raw);
+    }
+    return raw;
   }
 }

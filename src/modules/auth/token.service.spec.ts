@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
 import type { ConfigType } from '@nestjs/config';
 import { authConfig } from '../../config/configuration';
@@ -31,7 +32,12 @@ const header = (token: string): Record<string, unknown> =>
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 describe('TokenService', () => {
-  const jwt = new JwtService({});
+  // Configured as AuthModule configures it: one key object, HS256 only.
+  const jwt = new JwtService({
+    secret: createSecretKey(Buffer.from(SECRET)),
+    signOptions: { algorithm: 'HS256' },
+    verifyOptions: { algorithms: ['HS256'] },
+  });
   const tokens = new TokenService(jwt, cfg);
   const sign = (payload: object, secret = SECRET) =>
     jwt.sign(payload, { secret, algorithm: 'HS256' });

@@ -49,10 +49,7 @@ export class TokenService {
   verify(token: string, type: TokenType): TokenClaims {
     let claims: TokenClaims;
     try {
-      claims = this.jwt.verify<TokenClaims>(token, {
-        secret: this.cfg.jwtSecret,
-        algorithms: ['HS256'],
-      });
+      claims = this.jwt.verify<TokenClaims>(token);
     } catch {
       throw new InvalidTokenError();
     }
@@ -71,10 +68,8 @@ export class TokenService {
   ): SignedToken {
     const jti = randomUUID();
     const iat = Math.max(Math.floor(Date.now() / 1000), notBefore);
-    const token = this.jwt.sign(
-      { sub: userId, role, type, jti, iat, exp: iat + ttlSeconds },
-      { secret: this.cfg.jwtSecret, algorithm: 'HS256' },
-    );
+    // Key and HS256 come from the module (AuthModule): one algorithm, accepted and produced.
+    const token = this.jwt.sign({ sub: userId, role, type, jti, iat, exp: iat + ttlSeconds });
     return { token, jti, expiresIn: ttlSeconds };
   }
 }

@@ -216,16 +216,15 @@ export class CoursesService {
       Paginated.offset(query.page, query.pageSize),
       query.pageSize,
     );
-    return new Paginated(await this.presentRows(rows), total, query.page, query.pageSize);
+    return new Paginated(this.presentRows(rows), total, query.page, query.pageSize);
   }
 
-  /** A page of courses with their instructors, in one batched lookup (no N+1). */
-  private async presentRows(rows: CourseRow[]): Promise<CourseResponse[]> {
-    const instructors = await this.users.summaries(rows.map((row) => row.course.instructorId));
+  /** A page of courses with their instructors, read by the page query itself (no N+1). */
+  private presentRows(rows: CourseRow[]): CourseResponse[] {
     return rows.map((row) =>
       toCourseResponse(
         row.course,
-        this.instructorOf(instructors, row.course.instructorId),
+        { id: row.course.instructorId, fullName: row.instructorName ?? '' },
         row.lessonCount,
       ),
     );
