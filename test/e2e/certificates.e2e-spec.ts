@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Stream } from 'node:stream';
 import { decodePDFRawStream, PDFDocument, PDFRawStream } from 'pdf-lib';
 import type { Response } from 'supertest';
 import { JobQueue } from '../../src/infra/queue/job-queue';
@@ -11,6 +10,7 @@ import { bearer, createUser, TestUser } from '../factories/users.factory';
 import { expectMatchesOpenApi } from '../utils/openapi-validator';
 import { pollUntil } from '../utils/poll';
 import { createTestApp, TestApp } from '../utils/test-app';
+import { binaryParser } from '../utils/binary-parser';
 
 const API = '/api/v1';
 const PUBLIC_URL = 'https://lms.example.test';
@@ -42,12 +42,6 @@ async function pdfText(bytes: Uint8Array): Promise<string> {
     }
   }
   return texts.join('\n');
-}
-
-function binaryParser(res: Stream, callback: (error: Error | null, body: Buffer) => void) {
-  const chunks: Buffer[] = [];
-  res.on('data', (chunk: Buffer) => chunks.push(chunk));
-  res.on('end', () => callback(null, Buffer.concat(chunks)));
 }
 
 function expectError(res: Response, status: number, code: string): void {

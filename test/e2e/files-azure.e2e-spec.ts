@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import type { Stream } from 'node:stream';
 import { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
 import type { Response } from 'supertest';
 import { JobQueue } from '../../src/infra/queue/job-queue';
@@ -10,6 +9,7 @@ import { Azurite, startAzurite } from '../utils/azurite';
 import { expectMatchesOpenApi } from '../utils/openapi-validator';
 import { pollUntil } from '../utils/poll';
 import { createTestApp, TestApp } from '../utils/test-app';
+import { binaryParser } from '../utils/binary-parser';
 
 const API = '/api/v1';
 /** Over two of the backend's 4 MiB blocks: big uploads are staged in several blocks. */
@@ -29,12 +29,6 @@ interface FileBody {
   storageProvider: string;
   uploadedById: string;
   createdAt: string;
-}
-
-function binaryParser(res: Stream, callback: (error: Error | null, body: Buffer) => void) {
-  const chunks: Buffer[] = [];
-  res.on('data', (chunk: Buffer) => chunks.push(chunk));
-  res.on('end', () => callback(null, Buffer.concat(chunks)));
 }
 
 function expectError(res: Response, status: number, code: string): void {

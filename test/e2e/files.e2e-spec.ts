@@ -4,7 +4,6 @@ import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { request as httpRequest, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import type { Stream } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import { PDFDocument } from 'pdf-lib';
 import type { Response } from 'supertest';
@@ -12,6 +11,7 @@ import { bearer, createUser, TestUser } from '../factories/users.factory';
 import { expectMatchesOpenApi } from '../utils/openapi-validator';
 import { pollUntil } from '../utils/poll';
 import { createTestApp, TestApp } from '../utils/test-app';
+import { binaryParser } from '../utils/binary-parser';
 
 const API = '/api/v1';
 const MAX_UPLOAD_BYTES = 50_000;
@@ -121,13 +121,6 @@ function multipart(parts: Part[]): { contentType: string; body: Buffer } {
   }
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
   return { contentType: `multipart/form-data; boundary=${boundary}`, body: Buffer.concat(chunks) };
-}
-
-/** Collects a response body as raw bytes, whatever its content type. */
-function binaryParser(res: Stream, callback: (error: Error | null, body: Buffer) => void) {
-  const chunks: Buffer[] = [];
-  res.on('data', (chunk: Buffer) => chunks.push(chunk));
-  res.on('end', () => callback(null, Buffer.concat(chunks)));
 }
 
 function expectError(res: Response, status: number, code: string): void {
