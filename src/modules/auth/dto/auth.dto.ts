@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { IsStrongPassword } from '../../users/dto/password.rules';
-import { trimmed } from '../../users/dto/create-user.dto';
+import { trimmed } from '../../../common/validation/transforms';
 
 export class LoginDto {
   @ApiProperty({ example: 'ada@example.com' })

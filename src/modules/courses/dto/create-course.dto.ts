@@ -14,7 +14,7 @@ import {
 } from 'class-validator';
 import { IsHttpUrl } from '../../../common/validation/is-http-url';
 import { MaxJsonSize } from '../../../common/validation/max-json-size';
-import { trimmed } from '../../users/dto/create-user.dto';
+import { trimmed } from '../../../common/validation/transforms';
 import { DIFFICULTY_LEVELS } from '../entities/course.entity';
 import type { DifficultyLevel } from '../entities/course.entity';
 import { IsOptionalNotNull } from './optional-not-null';

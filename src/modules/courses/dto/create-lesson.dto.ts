@@ -14,7 +14,7 @@ import {
 } from 'class-validator';
 import { IsHttpUrl } from '../../../common/validation/is-http-url';
 import { MaxJsonSize } from '../../../common/validation/max-json-size';
-import { trimmed } from '../../users/dto/create-user.dto';
+import { trimmed } from '../../../common/validation/transforms';
 import { CONTENT_TYPES } from '../entities/lesson.entity';
 import type { ContentType } from '../entities/lesson.entity';
 import { IsOptionalNotNull } from './optional-not-null';

@@ -2,12 +2,10 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PaginationQueryDto } from '../../../common/dto/pagination-query.dto';
+import { queryBoolean } from '../../../common/validation/transforms';
 import { SortBy } from '../../../common/dto/sort';
 import { DIFFICULTY_LEVELS } from '../entities/course.entity';
 import type { DifficultyLevel } from '../entities/course.entity';
-
-const toBoolean = ({ value }: { value: unknown }): unknown =>
-  value === 'true' ? true : value === 'false' ? false : value;
 
 export const COURSE_SORT_FIELDS = ['createdAt', 'title'] as const;
 
@@ -39,7 +37,7 @@ export class ListCoursesQuery extends PaginationQueryDto {
     description: 'true: only the caller’s own courses, drafts included (authentication required)',
   })
   @IsOptional()
-  @Transform(toBoolean)
+  @Transform(queryBoolean)
   @IsBoolean()
   mine?: boolean;
 

@@ -13,7 +13,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { IsOptionalNotNull } from '../../courses/dto/optional-not-null';
-import { trimmed } from '../../users/dto/create-user.dto';
+import { trimmed } from '../../../common/validation/transforms';
 import { QUESTION_TYPES } from '../entities/question.entity';
 import type { CorrectAnswer, QuestionType } from '../entities/question.entity';
 

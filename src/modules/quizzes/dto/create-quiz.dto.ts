@@ -12,7 +12,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { IsOptionalNotNull } from '../../courses/dto/optional-not-null';
-import { trimmed } from '../../users/dto/create-user.dto';
+import { trimmed } from '../../../common/validation/transforms';
 
 export class CreateQuizDto {
   @ApiProperty({ minLength: 1, maxLength: 200 })

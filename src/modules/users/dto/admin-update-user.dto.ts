@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { ROLES } from '../../../common/auth/roles';
 import type { Role } from '../../../common/auth/roles';
-import { trimmed } from './create-user.dto';
+import { trimmed } from '../../../common/validation/transforms';
 
 export class AdminUpdateUserDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 200 })

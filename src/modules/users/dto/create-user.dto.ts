@@ -2,11 +2,9 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
 import { ROLES } from '../../../common/auth/roles';
+import { trimmed } from '../../../common/validation/transforms';
 import type { Role } from '../../../common/auth/roles';
 import { IsStrongPassword } from './password.rules';
-
-export const trimmed = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' ? value.trim() : value;
 
 export class RegisterUserDto {
   @ApiProperty({ example: 'ada@example.com', maxLength: 254 })

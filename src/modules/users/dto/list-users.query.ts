@@ -4,10 +4,8 @@ import { IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validato
 import { ROLES } from '../../../common/auth/roles';
 import type { Role } from '../../../common/auth/roles';
 import { PaginationQueryDto } from '../../../common/dto/pagination-query.dto';
+import { queryBoolean } from '../../../common/validation/transforms';
 import { SortBy } from '../../../common/dto/sort';
-
-const toBoolean = ({ value }: { value: unknown }): unknown =>
-  value === 'true' ? true : value === 'false' ? false : value;
 
 export class ListUsersQuery extends PaginationQueryDto {
   @ApiPropertyOptional({ enum: ROLES })
@@ -17,7 +15,7 @@ export class ListUsersQuery extends PaginationQueryDto {
 
   @ApiPropertyOptional({ type: Boolean })
   @IsOptional()
-  @Transform(toBoolean)
+  @Transform(queryBoolean)
   @IsBoolean()
   isActive?: boolean;
 

@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsObject, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { MaxJsonSize } from '../../../common/validation/max-json-size';
-import { trimmed } from './create-user.dto';
+import { trimmed } from '../../../common/validation/transforms';
 
 export class UpdateProfileDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
