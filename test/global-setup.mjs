@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureBuild } from './ensure-build.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -52,6 +53,7 @@ async function redisUrl() {
 }
 
 export default async function globalSetup() {
+  ensureBuild();
   const runId = `${Date.now().toString(36)}${process.pid.toString(36)}`;
   const server = await serverUrl();
   const template = `lms_tpl_${runId}`;

@@ -1,23 +1,27 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { pollUntil } from '../utils/poll';
-import { freePort, portOpen } from '../utils/processes';
+import { freePort, NodeProcess, portOpen, runEntryPoint } from '../utils/processes';
 
-const ROOT = join(__dirname, '..', '..');
+/** initdb + start + migrations take ~5 s alone, several times that beside the other suites. */
+const READY_DEADLINE_MS = 90_000;
+const EXIT_DEADLINE_MS = 20_000;
+// Jest's own timeout stays above the test's deadlines, so a slow start fails with the poll's
+// message (and the API's output), not with a bare jest timeout.
+jest.setTimeout(READY_DEADLINE_MS + EXIT_DEADLINE_MS + 10_000);
 
 /**
  * `npm start` without DATABASE_URL: the API starts a real PostgreSQL under DATA_DIR, keeps its data
  * across restarts and stops it on SIGTERM. Runs the real entry point (src/main.ts) in a child
- * process, as a user would.
+ * process (the compiled dist/main.js), as a user would.
  */
 describe('embedded database (no DATABASE_URL)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'lms-embedded-'));
   let apiPort: number;
   let dbPort: number;
-  let child: ChildProcess | undefined;
+  let api: NodeProcess | undefined;
 
   beforeAll(async () => {
     apiPort = await freePort();
@@ -25,42 +29,43 @@ describe('embedded database (no DATABASE_URL)', () => {
   });
 
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      child.kill('SIGTERM');
-      await pollUntil(() => child?.exitCode !== null, { timeoutMs: 20_000, what: 'api exit' });
+    if (api && api.child.exitCode === null) {
+      api.child.kill('SIGTERM');
+      await api.exited;
     }
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   async function startApi(): Promise<void> {
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
+    api = runEntryPoint('main', {
       NODE_ENV: 'development',
       LOG_LEVEL: 'warn',
       PORT: String(apiPort),
       DATA_DIR: dataDir,
       EMBEDDED_DB_PORT: String(dbPort),
-    };
-    child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
-      cwd: ROOT,
-      env,
-      stdio: 'ignore',
     });
+    const started = api;
     await pollUntil(
       async () => {
-        const res = await fetch(`http://127.0.0.1:${apiPort}/api/v1/ready`);
-        return res.status === 200 && ((await res.json()) as { data: { database: string } });
+        if (started.child.exitCode !== null) {
+          throw new Error(`the API exited with ${started.child.exitCode}:\n${started.output()}`);
+        }
+        const res = await fetch(`http://127.0.0.1:${apiPort}/api/v1/ready`).catch(() => null);
+        return res?.status === 200;
       },
-      { timeoutMs: 60_000, intervalMs: 200, what: 'embedded api readiness' },
+      { timeoutMs: READY_DEADLINE_MS, intervalMs: 200, what: 'embedded api readiness' },
     );
   }
 
   async function stopApi(): Promise<number | null> {
-    const running = child;
-    running?.kill('SIGTERM');
-    await pollUntil(() => running?.exitCode !== null, { timeoutMs: 20_000, what: 'api exit' });
-    return running?.exitCode ?? null;
+    const running = api;
+    if (!running) return null;
+    running.child.kill('SIGTERM');
+    await pollUntil(() => running.child.exitCode !== null || running.child.signalCode !== null, {
+      timeoutMs: EXIT_DEADLINE_MS,
+      what: 'api exit',
+    });
+    return running.child.exitCode;
   }
 
   async function query<T>(sql: string): Promise<T[]> {

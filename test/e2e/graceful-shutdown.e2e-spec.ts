@@ -26,7 +26,7 @@ describe('graceful shutdown', () => {
       LOG_LEVEL: 'info',
       PORT: String(await freePort()),
     });
-    const api = runEntryPoint('src/main.ts', { ...env, RATE_LIMIT_ENABLED: 'false' });
+    const api = runEntryPoint('main', { ...env, RATE_LIMIT_ENABLED: 'false' });
     const base = `http://127.0.0.1:${env.PORT}`;
     try {
       await waitForHttp(`${base}/api/v1/health`);
@@ -120,7 +120,7 @@ describe('graceful shutdown', () => {
         .set(...bearer(admin))
         .send({ url: `http://127.0.0.1:${port}/hook`, events: ['user.registered'] })
         .expect(201);
-      const worker = runEntryPoint('src/worker.ts', {
+      const worker = runEntryPoint('worker', {
         ...t.env,
         NODE_ENV: 'test',
         LOG_LEVEL: 'info',

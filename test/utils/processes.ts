@@ -35,12 +35,19 @@ export interface NodeProcess {
   exited: Promise<number | null>;
 }
 
+/** The compiled entry points, as `node dist/<entry>` runs them in production. */
+export type EntryPoint = 'main' | 'worker' | 'cli' | 'seed/seed';
+
 /**
- * Runs one of the real entry points (src/main.ts, src/worker.ts) in a child process, from the
- * TypeScript sources, with only the given environment (plus PATH and HOME).
+ * Runs one of the real entry points in a child process from dist/ (built by the e2e global setup
+ * when stale), with only the given environment (plus PATH and HOME).
  */
-export function runEntryPoint(entry: string, env: Record<string, string | undefined>): NodeProcess {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', entry], {
+export function runEntryPoint(
+  entry: EntryPoint,
+  env: Record<string, string | undefined>,
+  args: string[] = [],
+): NodeProcess {
+  const child = spawn(process.execPath, [join(ROOT, 'dist', `${entry}.js`), ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
