@@ -10,6 +10,8 @@ import { requestIdMiddleware } from './common/http/request-context';
 import { ResponseEnvelopeInterceptor } from './common/interceptors/response-envelope.interceptor';
 import { securityHeadersMiddleware } from './common/middleware/security-headers.middleware';
 import { trustedHostsMiddleware } from './common/middleware/trusted-hosts.middleware';
+import { verifyJsonDepth } from './common/http/json-depth';
+import { RejectNulPipe } from './common/pipes/reject-nul.pipe';
 import { createValidationPipe } from './common/pipes/validation.pipe';
 import { setupOpenApi } from './openapi';
 
@@ -43,7 +45,7 @@ export function configureApp(nest: INestApplication): INestApplication {
   app.use(trustedHostsMiddleware(cfg.trustedHosts));
   app.use(securityHeadersMiddleware(cfg.isProduction));
   app.use(compression({ threshold: 1024 }));
-  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
+  app.useBodyParser('json', { limit: JSON_BODY_LIMIT, verify: verifyJsonDepth });
   app.useBodyParser('urlencoded', { limit: JSON_BODY_LIMIT, extended: false });
   app.enableCors({
     origin: cfg.corsOrigins.length > 0 ? cfg.corsOrigins : false,
@@ -52,7 +54,7 @@ export function configureApp(nest: INestApplication): INestApplication {
   });
 
   applyGlobalPrefix(app);
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(new RejectNulPipe(), createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalInterceptors(
     new ResponseEnvelopeInterceptor(app.get(Reflector), cfg.responseEnvelope),

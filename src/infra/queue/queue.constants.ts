@@ -17,6 +17,8 @@ export const JOBS = {
   /** Deliver one webhook (one endpoint, one event). */
   DELIVER_WEBHOOK: 'deliver-webhook',
   SCAN_WEBHOOK_DELIVERIES: 'scan-webhook-deliveries',
+  /** Close timed quiz attempts abandoned past their deadline. */
+  EXPIRE_ATTEMPTS: 'expire-attempts',
   /** Issue the certificate of a completed enrollment. */
   ISSUE_CERTIFICATE: 'issue-certificate',
 } as const;

@@ -83,12 +83,14 @@ export class CertificatesRepository {
     return new Map(rows.map((row) => [row.enrollmentId!, row.id]));
   }
 
-  async revoke(id: string): Promise<void> {
-    await this.certificates
+  /** Revokes once: true when this call did it, false when it already was revoked. */
+  async revoke(id: string): Promise<boolean> {
+    const result = await this.certificates
       .createQueryBuilder()
       .update()
-      .set({ revokedAt: () => 'coalesce(revoked_at, now())' })
-      .where('id = :id', { id })
+      .set({ revokedAt: () => 'now()' })
+      .where('id = :id AND revoked_at IS NULL', { id })
       .execute();
+    return (result.affected ?? 0) > 0;
   }
 }

@@ -89,10 +89,11 @@ function isSlugClash(error: unknown): boolean {
 export class CoursesRepository {
   constructor(@InjectRepository(Course) private readonly courses: Repository<Course>) {}
 
-  async insert(data: QueryDeepPartialEntity<Course>): Promise<Course> {
+  async insert(data: QueryDeepPartialEntity<Course>, manager?: EntityManager): Promise<Course> {
+    const repo = manager ? manager.getRepository(Course) : this.courses;
     try {
-      const result = await this.courses.insert(data);
-      return this.courses.findOneByOrFail({ id: (result.identifiers[0] as { id: string }).id });
+      const result = await repo.insert(data);
+      return repo.findOneByOrFail({ id: (result.identifiers[0] as { id: string }).id });
     } catch (error) {
       if (isSlugClash(error)) throw new SlugClashError();
       throw error;
@@ -131,8 +132,48 @@ export class CoursesRepository {
       .getOne();
   }
 
-  async slugsStartingWith(base: string): Promise<string[]> {
-    const rows = await this.courses
+  /**
+   * FOR KEY SHARE: conflicts with lockById (FOR UPDATE) but neither with other sharers nor with
+   * plain updates of the course's columns.
+   */
+  async shareLock(manager: EntityManager, id: string): Promise<void> {
+    await manager.query('SELECT 1 FROM courses WHERE id = $1 FOR KEY SHARE', [id]);
+  }
+
+  /**
+   * Until the transaction ends, other callers asking for the same base wait: slugs generated from
+   * one title are handed out one at a time (a transaction-scoped advisory lock on the base).
+   */
+  async lockSlugBase(manager: EntityManager, base: string): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('courses.slug:' || $1))`, [base]);
+  }
+
+  /**
+   * Publishes a draft: true when this call made the change (a concurrent publish, or an already
+   * published course, gives false), so the transition and its event happen once.
+   */
+  async publishIfDraft(manager: EntityManager, id: string): Promise<Course | null> {
+    const [rows] = await manager.query<[Array<{ id: string }>, number]>(
+      `UPDATE courses SET is_published = true, published_at = now(), updated_at = now()
+        WHERE id = $1 AND NOT is_published RETURNING id`,
+      [id],
+    );
+    return rows.length > 0 ? manager.getRepository(Course).findOneBy({ id }) : null;
+  }
+
+  /** Takes a published course back to draft; false when it already was one. */
+  async unpublishIfPublished(id: string): Promise<boolean> {
+    const result = await this.courses
+      .createQueryBuilder()
+      .update(Course)
+      .set({ isPublished: false })
+      .where('id = :id AND is_published', { id })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  async slugsStartingWith(base: string, manager?: EntityManager): Promise<string[]> {
+    const rows = await (manager ? manager.getRepository(Course) : this.courses)
       .createQueryBuilder('c')
       .select('c.slug', 'slug')
       .where("c.slug = :base OR c.slug LIKE :prefix ESCAPE '\\'", {
@@ -185,7 +226,10 @@ export class CoursesRepository {
     if (filter.instructorId) conditions.push(`c.instructor_id = ${param(filter.instructorId)}`);
     if (filter.words?.length) {
       const tsquery = filter.words.map((word) => `${word}:*`).join(' & ');
-      conditions.push(`c.search_vector @@ to_tsquery('simple', ${param(tsquery)})`);
+      // Accents are dropped as the generated search_vector drops them (migration 800).
+      conditions.push(
+        `c.search_vector @@ to_tsquery('simple', public.lms_unaccent(${param(tsquery)}))`,
+      );
     }
     const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
     const direction = sort.direction === 'DESC' ? 'DESC' : 'ASC';

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
@@ -27,7 +27,8 @@ import { UpdateCourseDto } from './dto/update-course.dto';
 import { Course } from './entities/course.entity';
 import { nextFreeSlug, slugify } from './slug';
 
-const SLUG_ATTEMPTS = 5;
+/** Only explicit slugs chosen meanwhile can make a generated one clash: a few retries suffice. */
+const SLUG_ATTEMPTS = 10;
 
 export interface CourseSummary {
   id: string;
@@ -35,19 +36,21 @@ export interface CourseSummary {
   slug: string;
 }
 
-/** Words of a search, lower-case letters and digits only (safe inside to_tsquery). */
+/**
+ * Words of a search, lower-case letters and digits only (safe inside to_tsquery). Accents stay:
+ * the query drops them with the same function as the indexed column.
+ */
 function searchWords(q: string | undefined): string[] {
   return (q ?? '')
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
+    .normalize('NFC')
     .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)
+    .split(/[^\p{L}\p{M}\p{N}]+/u)
     .filter(Boolean)
     .slice(0, 10);
 }
 
 @Injectable()
-export class CoursesService {
+export class CoursesService implements OnModuleInit {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly courses: CoursesRepository,
@@ -56,6 +59,11 @@ export class CoursesService {
     private readonly outbox: OutboxService,
     private readonly cache: CourseCache,
   ) {}
+
+  /** Cached catalogue pages show instructors' names: a rename drops them. */
+  onModuleInit(): void {
+    this.users.onNameChanged(() => this.cache.invalidate());
+  }
 
   async create(caller: AuthenticatedUser, dto: CreateCourseDto): Promise<CourseResponse> {
     const { slug, ...fields } = dto;
@@ -115,26 +123,30 @@ export class CoursesService {
     return this.present(await this.mustFind(id));
   }
 
-  /** Publishes and writes `course.published` to the outbox in one transaction. */
+  /**
+   * Publishes a draft and writes `course.published` to the outbox in one transaction. Idempotent:
+   * the conditional update decides, so concurrent publishes make one transition and one event.
+   */
   async publish(id: string, caller: AuthenticatedUser): Promise<CourseResponse> {
     const course = assertManageable(await this.courses.findById(id), caller);
     if (course.isPublished) return this.present(course);
-    await this.dataSource.transaction(async (manager) => {
-      await this.courses.update(id, { isPublished: true, publishedAt: () => 'now()' }, manager);
-      const published = await manager.getRepository(Course).findOneByOrFail({ id });
-      await this.outbox.add(
-        manager,
-        domainEventJob('course.published', await this.present(published)),
-      );
+    // Read before the transaction, which must not wait for a second pooled connection.
+    const presented = await this.present(course);
+    const changed = await this.dataSource.transaction(async (manager) => {
+      const published = await this.courses.publishIfDraft(manager, id);
+      if (!published) return false;
+      const event = toCourseResponse(published, presented.instructor, presented.lessonCount);
+      await this.outbox.add(manager, domainEventJob('course.published', event));
+      return true;
     });
-    await this.cache.invalidate();
+    if (changed) await this.cache.invalidate();
     return this.present(await this.mustFind(id));
   }
 
+  /** Idempotent, like publish. */
   async unpublish(id: string, caller: AuthenticatedUser): Promise<CourseResponse> {
     assertManageable(await this.courses.findById(id), caller);
-    await this.courses.update(id, { isPublished: false });
-    await this.cache.invalidate();
+    if (await this.courses.unpublishIfPublished(id)) await this.cache.invalidate();
     return this.present(await this.mustFind(id));
   }
 
@@ -256,17 +268,21 @@ export class CoursesService {
   }
 
   /**
-   * The unique index decides: on a clash (a concurrent create took the slug) the next free
-   * variant is computed again and the insert retried.
+   * Creations from the same title take turns (an advisory lock on the base slug), so each sees
+   * the others' slugs. The unique index still decides: a slug taken meanwhile by an explicit
+   * `slug` (which does not queue) makes this pick again.
    */
   private async insertWithGeneratedSlug(
     data: QueryDeepPartialEntity<Course>,
     base: string,
   ): Promise<Course> {
     for (let attempt = 1; ; attempt++) {
-      const slug = nextFreeSlug(base, await this.courses.slugsStartingWith(base));
       try {
-        return await this.courses.insert({ ...data, slug });
+        return await this.dataSource.transaction(async (manager) => {
+          await this.courses.lockSlugBase(manager, base);
+          const slug = nextFreeSlug(base, await this.courses.slugsStartingWith(base, manager));
+          return this.courses.insert({ ...data, slug }, manager);
+        });
       } catch (error) {
         if (!(error instanceof SlugClashError) || attempt >= SLUG_ATTEMPTS) throw error;
       }

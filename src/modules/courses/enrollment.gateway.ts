@@ -1,5 +1,12 @@
 import { EntityManager } from 'typeorm';
 
+/** The course as enrollment events show it. */
+export interface ChangedCourse {
+  id: string;
+  title: string;
+  slug: string;
+}
+
 /**
  * What courses need from enrollments, without importing that module (which depends on this one):
  * the enrollments module provides the implementation globally.
@@ -8,10 +15,14 @@ export abstract class EnrollmentGateway {
   /** Whether this student is enrolled in the course (full lessons are for enrolled students). */
   abstract isEnrolled(studentId: string, courseId: string): Promise<boolean>;
 
-  /** Called inside the transaction that added or removed lessons, to recompute progress. */
+  /**
+   * Called inside the transaction that added or removed lessons, which holds the course row's
+   * lock (so no lesson completion of the course is in flight), to recompute progress. Works on
+   * `manager` only: it must not wait for a second pooled connection while holding locks.
+   */
   abstract lessonsChanged(
     manager: EntityManager,
-    courseId: string,
+    course: ChangedCourse,
     totalLessons: number,
   ): Promise<void>;
 }

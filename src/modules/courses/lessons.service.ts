@@ -80,7 +80,7 @@ export class LessonsService {
     dto: CreateLessonDto,
   ): Promise<LessonResponse> {
     assertVideoUrlFits(dto.contentType, dto.videoUrl);
-    const lesson = await this.inCourseTransaction(courseId, caller, async (manager) => {
+    const lesson = await this.inCourseTransaction(courseId, caller, async (manager, course) => {
       const count = await this.lessons.count(manager, courseId);
       const position = dto.position ?? count + 1;
       assertPosition(position, count + 1);
@@ -89,7 +89,7 @@ export class LessonsService {
         courseId,
         position,
       });
-      await this.enrollments.lessonsChanged(manager, courseId, count + 1);
+      await this.enrollments.lessonsChanged(manager, course, count + 1);
       return created;
     });
     return toLessonResponse(lesson);
@@ -125,13 +125,13 @@ export class LessonsService {
   /** The remaining lessons keep contiguous positions. */
   async remove(id: string, caller: AuthenticatedUser): Promise<void> {
     const existing = await this.findLesson(id);
-    await this.inCourseTransaction(existing.courseId, caller, async (manager) => {
+    await this.inCourseTransaction(existing.courseId, caller, async (manager, course) => {
       const current = await manager.getRepository(Lesson).findOneBy({ id });
       if (!current) throw new LessonNotFoundError();
       await this.lessons.deleteAndCompact(manager, current);
       await this.enrollments.lessonsChanged(
         manager,
-        current.courseId,
+        course,
         await this.lessons.count(manager, current.courseId),
       );
     });
@@ -164,6 +164,15 @@ export class LessonsService {
   /** For other modules: the lessons of a course, by position (inside `manager`'s transaction). */
   lessonsOf(courseId: string, manager?: EntityManager): Promise<Lesson[]> {
     return this.lessons.findByCourse(courseId, manager);
+  }
+
+  /**
+   * For other modules: inside `manager`'s transaction, keeps the course's set of lessons from
+   * changing until it ends (a shared lock on the course row, which lesson additions and removals
+   * lock exclusively). Course edits do not wait for it.
+   */
+  holdLessonSet(manager: EntityManager, courseId: string): Promise<void> {
+    return this.courses.shareLock(manager, courseId);
   }
 
   /** For other modules: lesson count inside a transaction. */

@@ -29,8 +29,13 @@ describe('nextFreeSlug', () => {
     expect(nextFreeSlug('intro-to-x', ['intro-to-x'])).toBe('intro-to-x-2');
   });
 
-  it('goes past the highest suffix in use', () => {
-    expect(nextFreeSlug('intro', ['intro', 'intro-2', 'intro-7', 'intro-to-x'])).toBe('intro-8');
+  it('takes the lowest free suffix', () => {
+    expect(nextFreeSlug('intro', ['intro', 'intro-2', 'intro-7', 'intro-to-x'])).toBe('intro-3');
+  });
+
+  it('is not pushed up by numbers from other titles ("Python X 2024")', () => {
+    expect(nextFreeSlug('python-x', ['python-x-2024', 'python-x'])).toBe('python-x-2');
+    expect(nextFreeSlug('python-x', ['python-x-2024'])).toBe('python-x');
   });
 
   it('ignores slugs that only share a prefix', () => {

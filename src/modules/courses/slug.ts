@@ -15,17 +15,14 @@ export function slugify(title: string): string {
 }
 
 /**
- * The first free variant of `base` given the slugs already taken that start with it:
- * `base`, then `base-2`, `base-3`...
+ * The first free variant of `base` given the slugs already taken that start with it: `base`,
+ * then the lowest free of `base-2`, `base-3`... Numbers that belong to other titles ("Python X
+ * 2024" is `python-x-2024`) do not push the count up.
  */
 export function nextFreeSlug(base: string, taken: readonly string[]): string {
   const used = new Set(taken);
   if (!used.has(base)) return base;
-  const pattern = new RegExp(`^${base.replace(/[-]/g, '\\-')}-(\\d+)$`);
-  let highest = 1;
-  for (const slug of taken) {
-    const match = pattern.exec(slug);
-    if (match) highest = Math.max(highest, Number(match[1]));
-  }
-  return `${base}-${highest + 1}`;
+  let suffix = 2;
+  while (used.has(`${base}-${suffix}`)) suffix++;
+  return `${base}-${suffix}`;
 }

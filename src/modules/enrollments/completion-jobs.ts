@@ -5,7 +5,6 @@ import { mailJob } from '../../infra/mail/mail.service';
 import { domainEventJob } from '../../infra/outbox/domain-event';
 import { OutboxJob } from '../../infra/outbox/outbox.service';
 import { JOBS, QUEUES } from '../../infra/queue/queue.constants';
-import { UsersService } from '../users/users.service';
 import { EnrollmentResponse } from './dto/enrollment.response';
 
 /** Who gets the completion mail. */
@@ -17,17 +16,10 @@ export interface MailRecipient {
 /** What finishing a course sets off: `enrollment.completed`, the completion mail, the certificate. */
 @Injectable()
 export class CompletionJobs {
-  constructor(
-    private readonly users: UsersService,
-    @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
-  ) {}
+  constructor(@Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>) {}
 
-  /**
-   * Pass `student` when it was read before the transaction (see EnrollmentPresenter.contextOf);
-   * otherwise it is looked up.
-   */
-  async for(enrollment: EnrollmentResponse, student?: MailRecipient): Promise<OutboxJob[]> {
-    student ??= await this.users.getById(enrollment.studentId);
+  /** `student` is read by the caller, before its transaction or on the transaction's connection. */
+  for(enrollment: EnrollmentResponse, student: MailRecipient): OutboxJob[] {
     return [
       domainEventJob('enrollment.completed', enrollment),
       mailJob({

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { OutboxService } from '../../infra/outbox/outbox.service';
-import { EnrollmentGateway } from '../courses/enrollment.gateway';
+import { ChangedCourse, EnrollmentGateway } from '../courses/enrollment.gateway';
+import { UsersService } from '../users/users.service';
 import { CompletionJobs } from './completion-jobs';
-import { EnrollmentPresenter } from './enrollment.presenter';
+import { toEnrollmentResponse } from './dto/enrollment.response';
 import { EnrollmentsRepository } from './enrollments.repository';
 
 /** The courses module's view of enrollments (see EnrollmentGateway). */
@@ -11,7 +12,7 @@ import { EnrollmentsRepository } from './enrollments.repository';
 export class EnrollmentGatewayProvider extends EnrollmentGateway {
   constructor(
     private readonly enrollments: EnrollmentsRepository,
-    private readonly presenter: EnrollmentPresenter,
+    private readonly users: UsersService,
     private readonly completion: CompletionJobs,
     private readonly outbox: OutboxService,
   ) {
@@ -24,21 +25,30 @@ export class EnrollmentGatewayProvider extends EnrollmentGateway {
 
   /**
    * Recounts the course's enrollments; active ones that now have every lesson done (a lesson was
-   * removed) complete, with the same side effects as completing the last lesson.
+   * removed) complete, with the same side effects as completing the last lesson. Three statements
+   * on the transaction's own connection, whatever the number of enrollments.
    */
   async lessonsChanged(
     manager: EntityManager,
-    courseId: string,
+    course: ChangedCourse,
     totalLessons: number,
   ): Promise<void> {
-    const completedIds = await this.enrollments.recomputeForCourse(manager, courseId, totalLessons);
-    for (const id of completedIds) {
-      const enrollment = await this.enrollments.findById(id, manager);
-      if (!enrollment) continue;
-      // The presenter counts lessons on another connection, which cannot see this transaction's
-      // uncommitted change yet: the event carries the count as it is once the change commits.
-      const presented = { ...(await this.presenter.present(enrollment)), totalLessons };
-      await this.outbox.add(manager, ...(await this.completion.for(presented)));
-    }
+    const completed = await this.enrollments.recomputeForCourse(manager, course.id, totalLessons);
+    if (completed.length === 0) return;
+    const students = await this.users.contacts(
+      completed.map((enrollment) => enrollment.studentId),
+      manager,
+    );
+    const summary = { id: course.id, title: course.title, slug: course.slug };
+    const context = { course: summary, totalLessons, certificateId: null };
+    await this.outbox.add(
+      manager,
+      ...completed.flatMap((enrollment) =>
+        this.completion.for(
+          toEnrollmentResponse(enrollment, context),
+          students.get(enrollment.studentId) ?? { email: '', fullName: '' },
+        ),
+      ),
+    );
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Enrollment, EnrollmentStatus } from './entities/enrollment.entity';
 import { LessonProgress } from './entities/lesson-progress.entity';
@@ -83,13 +83,15 @@ export class EnrollmentsRepository {
   /**
    * After lessons were added or removed: recounts every enrollment of the course and recomputes the
    * percentage of the active ones (progress.ts has the same formula); active enrollments that now
-   * have every lesson done become completed. Returns the ids of those.
+   * have every lesson done become completed. Returns those. The caller holds the course row's
+   * lock, which lesson completions also take (shared) first: no completion is in flight, so the
+   * counts read here are final and `newly_completed` is true once per enrollment.
    */
   async recomputeForCourse(
     manager: EntityManager,
     courseId: string,
     totalLessons: number,
-  ): Promise<string[]> {
+  ): Promise<Enrollment[]> {
     const [rows] = await manager.query<[Array<{ id: string; newly_completed: boolean }>, number]>(
       `WITH counts AS (
          SELECT e.id, e.status,
@@ -113,7 +115,8 @@ export class EnrollmentsRepository {
        RETURNING e.id, (c.status = 'active' AND e.status = 'completed') AS newly_completed`,
       [courseId, totalLessons],
     );
-    return rows.filter((row) => row.newly_completed).map((row) => row.id);
+    const ids = rows.filter((row) => row.newly_completed).map((row) => row.id);
+    return ids.length > 0 ? manager.getRepository(Enrollment).findBy({ id: In(ids) }) : [];
   }
 
   async findPageByStudent(

@@ -175,6 +175,10 @@ export class EnrollmentsService {
     lessonId: string,
     lookups: CompletionLookups,
   ): Promise<void> {
+    // Lesson additions and removals lock the course row and recount every enrollment: holding
+    // the course steady first means the count below and theirs never miss each other's change,
+    // so an enrollment's completion is decided exactly once.
+    await this.lessons.holdLessonSet(manager, lookups.context.course.id);
     const enrollment = (await this.enrollments.lockById(manager, enrollmentId))!;
     const isNew = await this.enrollments.markLessonCompleted(manager, enrollmentId, lessonId);
     if (!isNew) return;
@@ -193,7 +197,7 @@ export class EnrollmentsService {
     await this.outbox.add(
       manager,
       domainEventJob('lesson.completed', { ...presented, lessonId }),
-      ...(finishes ? await this.completion.for(presented, lookups.student) : []),
+      ...(finishes ? this.completion.for(presented, lookups.student) : []),
     );
   }
 

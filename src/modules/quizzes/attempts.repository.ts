@@ -69,6 +69,36 @@ export class AttemptsRepository {
     return (result.affected ?? 0) > 0;
   }
 
+  /**
+   * Closes in-progress attempts as expired: score 0 out of the points of the attempt's questions.
+   * Either the given ones, or (the periodic sweep) up to `limit` whose deadline is before
+   * `before`, skipping rows a submit holds. One statement; returns how many were closed.
+   */
+  async expire(
+    manager: EntityManager,
+    which: { ids: string[] } | { before: Date; limit: number },
+  ): Promise<number> {
+    const [target, params] =
+      'ids' in which
+        ? ['a.id = ANY($1::uuid[])', [which.ids]]
+        : [
+            `a.id IN (SELECT id FROM quiz_attempts
+                       WHERE status = 'in_progress' AND expires_at < $1
+                       ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+            [which.before, which.limit],
+          ];
+    const [rows] = await manager.query<[Array<{ id: string }>, number]>(
+      `UPDATE quiz_attempts a
+          SET status = 'expired', score = 0, percentage = 0, passed = false, updated_at = now(),
+              max_score = (SELECT coalesce(sum(q.points), 0)::int FROM questions q
+                            WHERE q.id::text IN (SELECT jsonb_array_elements_text(a.question_order)))
+        WHERE ${target} AND a.status = 'in_progress'
+        RETURNING a.id`,
+      params,
+    );
+    return rows.length;
+  }
+
   findForQuiz(quizId: string, studentId?: string): Promise<QuizAttempt[]> {
     return this.attempts.find({
       where: { quizId, ...(studentId ? { studentId } : {}) },

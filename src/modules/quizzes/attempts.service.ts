@@ -37,7 +37,8 @@ function shuffled<T>(items: readonly T[]): T[] {
   return copy;
 }
 
-const EXPIRED_CHANGES = { status: 'expired' as const, score: 0, percentage: '0', passed: false };
+/** Attempts the periodic sweep closes per statement. */
+const SWEEP_BATCH = 500;
 
 /**
  * Timed quiz attempts, graded on the server. Each start and submit is one transaction touching
@@ -116,9 +117,7 @@ export class AttemptsService {
 
     const now = this.clock.now();
     if (this.isPastDeadline(attempt, now)) {
-      await this.dataSource.transaction((manager) =>
-        this.attempts.finish(manager, attempt.id, EXPIRED_CHANGES),
-      );
+      await this.attempts.expire(this.dataSource.manager, { ids: [attempt.id] });
       throw new AttemptExpiredError();
     }
 
@@ -172,9 +171,7 @@ export class AttemptsService {
       if (!this.quizzesService.isManager(course, caller)) throw new ForbiddenError();
     }
     if (attempt.status === 'in_progress' && this.isPastDeadline(attempt, this.clock.now())) {
-      await this.dataSource.transaction((manager) =>
-        this.attempts.finish(manager, attempt!.id, EXPIRED_CHANGES),
-      );
+      await this.attempts.expire(this.dataSource.manager, { ids: [attempt.id] });
       attempt = (await this.attempts.findById(attemptId))!;
     }
     return toAttemptResponse(attempt, quiz.showCorrectAnswers);
@@ -199,11 +196,7 @@ export class AttemptsService {
       (attempt) => attempt.status === 'in_progress' && this.isPastDeadline(attempt, now),
     );
     if (stale.length > 0) {
-      await this.dataSource.transaction(async (transaction) => {
-        for (const attempt of stale) {
-          await this.attempts.finish(transaction, attempt.id, EXPIRED_CHANGES);
-        }
-      });
+      await this.attempts.expire(this.dataSource.manager, { ids: stale.map((a) => a.id) });
       attempts = await this.attempts.findForQuiz(quiz.id, forStudent);
     }
     return attempts.map((attempt) => toAttemptResponse(attempt, quiz.showCorrectAnswers));
@@ -225,7 +218,25 @@ export class AttemptsService {
     const current = await this.attempts.findInProgress(manager, quizId, studentId);
     if (!current) return;
     if (!this.isPastDeadline(current, now)) throw new AttemptInProgressError();
-    await this.attempts.finish(manager, current.id, EXPIRED_CHANGES);
+    await this.attempts.expire(manager, { ids: [current.id] });
+  }
+
+  /**
+   * The periodic sweep: attempts abandoned past their deadline (and the submit grace) are closed
+   * as expired, so analytics and rosters count them without anyone reading them first. Reads
+   * close them too. Returns how many were closed.
+   */
+  async closeAbandoned(): Promise<number> {
+    const before = new Date(this.clock.now().getTime() - SUBMIT_GRACE_MS);
+    let closed = 0;
+    for (;;) {
+      const batch = await this.attempts.expire(this.dataSource.manager, {
+        before,
+        limit: SWEEP_BATCH,
+      });
+      closed += batch;
+      if (batch < SWEEP_BATCH) return closed;
+    }
   }
 
   private answerMap(attempt: QuizAttempt, answers: AnswerDto[]): Map<string, unknown> {

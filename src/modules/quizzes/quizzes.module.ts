@@ -12,6 +12,7 @@ import { Quiz } from './entities/quiz.entity';
 import { QuestionsController } from './questions.controller';
 import { QuizzesController } from './quizzes.controller';
 import { QuizzesRepository } from './quizzes.repository';
+import { ExpireAttemptsProcessor } from './jobs/expire-attempts.processor';
 import { QuizzesService } from './quizzes.service';
 
 @Module({
@@ -21,7 +22,14 @@ import { QuizzesService } from './quizzes.service';
     EnrollmentsModule,
   ],
   controllers: [QuizzesController, QuestionsController, AttemptsController],
-  providers: [QuizzesService, QuizzesRepository, AttemptsService, AttemptsRepository, Clock],
+  providers: [
+    QuizzesService,
+    QuizzesRepository,
+    AttemptsService,
+    AttemptsRepository,
+    ExpireAttemptsProcessor,
+    Clock,
+  ],
   exports: [QuizzesService],
 })
 export class QuizzesModule {}

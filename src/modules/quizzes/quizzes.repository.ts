@@ -41,6 +41,22 @@ export class QuizzesRepository {
     await this.quizzes.delete({ id });
   }
 
+  /**
+   * Publishes the quiz when it has questions, in one statement (a question deleted meanwhile
+   * cannot slip through). 'published' when this call did it, 'unchanged' when it already was,
+   * 'empty' when it has no question.
+   */
+  async publishIfReady(id: string): Promise<'published' | 'unchanged' | 'empty'> {
+    const [rows] = await this.quizzes.query<[Array<{ id: string }>, number]>(
+      `UPDATE quizzes SET is_published = true, updated_at = now()
+        WHERE id = $1 AND NOT is_published AND EXISTS (SELECT 1 FROM questions WHERE quiz_id = $1)
+        RETURNING id`,
+      [id],
+    );
+    if (rows.length > 0) return 'published';
+    return (await this.quizzes.existsBy({ id, isPublished: true })) ? 'unchanged' : 'empty';
+  }
+
   /** Question count and total points per quiz, in one query. */
   async stats(quizIds: string[]): Promise<Map<string, QuizStats>> {
     if (quizIds.length === 0) return new Map();

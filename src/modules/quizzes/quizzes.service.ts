@@ -66,14 +66,12 @@ export class QuizzesService {
   /** A quiz without questions cannot be published (422). */
   async publish(id: string, caller: AuthenticatedUser): Promise<QuizResponse> {
     await this.findManageable(id, caller);
-    const stats = (await this.quizzes.stats([id])).get(id);
-    if (!stats?.questionCount) {
+    if ((await this.quizzes.publishIfReady(id)) === 'empty') {
       throw new ValidationFailedError(
         [{ field: 'questions', message: 'add at least one question before publishing' }],
         'A quiz needs questions to be published',
       );
     }
-    await this.quizzes.update(id, { isPublished: true });
     return this.present((await this.quizzes.findById(id))!);
   }
 

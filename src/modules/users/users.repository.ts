@@ -121,9 +121,12 @@ export class UsersRepository {
   }
 
   /** id, name and email of each user (for rosters), in one query. */
-  findContacts(ids: string[]): Promise<Array<{ id: string; fullName: string; email: string }>> {
+  findContacts(
+    ids: string[],
+    manager?: EntityManager,
+  ): Promise<Array<{ id: string; fullName: string; email: string }>> {
     if (ids.length === 0) return Promise.resolve([]);
-    return this.users
+    return (manager ? manager.getRepository(User) : this.users)
       .createQueryBuilder('u')
       .withDeleted()
       .select(['u.id', 'u.fullName', 'u.email'])

@@ -33,8 +33,13 @@ export interface UserListQuery extends UserFilter {
 /** A user with the secrets the auth module needs (never mapped into responses). */
 export type UserWithSecrets = User & { passwordHash: string; mfaSecret: string | null };
 
+/** Told the id of a user whose displayed name changed. Must not throw. */
+export type NameChangeListener = (userId: string) => Promise<void>;
+
 @Injectable()
 export class UsersService {
+  private readonly nameListeners: NameChangeListener[] = [];
+
   constructor(
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
@@ -99,7 +104,20 @@ export class UsersService {
       // jsonb: stored as given (TypeORM's deep-partial type does not fit free-form objects).
       ...(changes.metadata !== undefined ? { metadata: changes.metadata as object } : {}),
     });
+    if (changes.fullName !== undefined) await this.nameChanged(id);
     return this.getById(id);
+  }
+
+  /**
+   * Modules that show user names in cached views (the course catalogue shows instructors') are
+   * told when one changes: users cannot import them, they import users.
+   */
+  onNameChanged(listener: NameChangeListener): void {
+    this.nameListeners.push(listener);
+  }
+
+  private async nameChanged(userId: string): Promise<void> {
+    await Promise.all(this.nameListeners.map((listener) => listener(userId)));
   }
 
   async adminUpdate(actorId: string, id: string, changes: AdminUserChanges): Promise<User> {
@@ -117,6 +135,7 @@ export class UsersService {
       ...(deactivates ? { tokensValidAfter: nextTokenCutoff } : {}),
     });
     await this.stateCache.invalidate(id);
+    if (changes.fullName !== undefined) await this.nameChanged(id);
     return this.getById(id);
   }
 
@@ -195,11 +214,15 @@ export class UsersService {
     return new Map(rows.map((row) => [row.id, { id: row.id, fullName: row.fullName }]));
   }
 
-  /** `{id, fullName, email}` by id, in one query (course rosters). */
+  /**
+   * `{id, fullName, email}` by id, in one query (course rosters); on `manager` when the caller
+   * holds locks in a transaction and must not wait for a second pooled connection.
+   */
   async contacts(
     ids: string[],
+    manager?: EntityManager,
   ): Promise<Map<string, { id: string; fullName: string; email: string }>> {
-    const rows = await this.users.findContacts([...new Set(ids)]);
+    const rows = await this.users.findContacts([...new Set(ids)], manager);
     return new Map(
       rows.map((row) => [row.id, { id: row.id, fullName: row.fullName, email: row.email }]),
     );

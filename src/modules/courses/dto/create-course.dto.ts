@@ -17,7 +17,7 @@ import { MaxJsonSize } from '../../../common/validation/max-json-size';
 import { trimmed } from '../../../common/validation/transforms';
 import { DIFFICULTY_LEVELS } from '../entities/course.entity';
 import type { DifficultyLevel } from '../entities/course.entity';
-import { IsOptionalNotNull } from './optional-not-null';
+import { IsOptionalNotNull } from '../../../common/validation/optional-not-null';
 
 export class CreateCourseDto {
   @ApiProperty({ example: 'Intro to TypeScript', minLength: 1, maxLength: 200 })

@@ -17,7 +17,7 @@ import { MaxJsonSize } from '../../../common/validation/max-json-size';
 import { trimmed } from '../../../common/validation/transforms';
 import { CONTENT_TYPES } from '../entities/lesson.entity';
 import type { ContentType } from '../entities/lesson.entity';
-import { IsOptionalNotNull } from './optional-not-null';
+import { IsOptionalNotNull } from '../../../common/validation/optional-not-null';
 
 export class CreateLessonDto {
   @ApiProperty({ example: 'Types and values', minLength: 1, maxLength: 200 })

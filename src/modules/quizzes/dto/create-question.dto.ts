@@ -12,7 +12,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
-import { IsOptionalNotNull } from '../../courses/dto/optional-not-null';
+import { IsOptionalNotNull } from '../../../common/validation/optional-not-null';
 import { trimmed } from '../../../common/validation/transforms';
 import { QUESTION_TYPES } from '../entities/question.entity';
 import type { CorrectAnswer, QuestionType } from '../entities/question.entity';

@@ -11,7 +11,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
-import { IsOptionalNotNull } from '../../courses/dto/optional-not-null';
+import { IsOptionalNotNull } from '../../../common/validation/optional-not-null';
 import { trimmed } from '../../../common/validation/transforms';
 
 export class CreateQuizDto {

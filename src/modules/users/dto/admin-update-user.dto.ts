@@ -1,13 +1,14 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
 import { ROLES } from '../../../common/auth/roles';
 import type { Role } from '../../../common/auth/roles';
+import { IsOptionalNotNull } from '../../../common/validation/optional-not-null';
 import { trimmed } from '../../../common/validation/transforms';
 
 export class AdminUpdateUserDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Transform(trimmed)
   @IsString()
   @MinLength(1)
@@ -15,12 +16,12 @@ export class AdminUpdateUserDto {
   fullName?: string;
 
   @ApiPropertyOptional({ enum: ROLES })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(ROLES)
   role?: Role;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   isActive?: boolean;
 }

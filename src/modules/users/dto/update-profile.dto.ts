@@ -1,12 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsObject, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsObject, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsOptionalNotNull } from '../../../common/validation/optional-not-null';
 import { MaxJsonSize } from '../../../common/validation/max-json-size';
 import { trimmed } from '../../../common/validation/transforms';
 
 export class UpdateProfileDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Transform(trimmed)
   @IsString()
   @MinLength(1)
@@ -14,7 +15,7 @@ export class UpdateProfileDto {
   fullName?: string;
 
   @ApiPropertyOptional({ type: Object, description: 'Free-form JSON object (max 16 KB)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsObject()
   @MaxJsonSize(16_384)
   metadata?: Record<string, unknown>;
