@@ -413,6 +413,24 @@ describe('Courses (e2e)', () => {
       expect(ids(await list('python'))).toEqual([]);
     });
 
+    it('ignores accents on both sides: cafe and café find "Café X basics", and café finds "Cafe"', async () => {
+      const teacher = await instructor();
+      const accented = await createCourse(t, teacher, { title: 'Café X basics', publish: true });
+      const plain = await createCourse(t, teacher, {
+        title: 'Cafe roasting',
+        publish: true,
+        body: { description: 'Łódź and crème brûlée' },
+      });
+      const list = (q: string) =>
+        t.http.get(`${API}/courses`).query({ q, instructorId: teacher.id }).expect(200);
+
+      expect(ids(await list('cafe')).sort()).toEqual([accented.id, plain.id].sort());
+      expect(ids(await list('café')).sort()).toEqual([accented.id, plain.id].sort());
+      expect(ids(await list('CAFÉ X'))).toEqual([accented.id]);
+      expect(ids(await list('lodz creme brulee'))).toEqual([plain.id]);
+      expect(ids(await list('Łódź brûlée'))).toEqual([plain.id]);
+    });
+
     it('treats full-text operators in q as plain words', async () => {
       const teacher = await instructor();
       const course = await createCourse(t, teacher, { title: 'Operators and more', publish: true });
@@ -578,6 +596,34 @@ describe('Courses (e2e)', () => {
       expect(byId.body.data.title).toBe('New title');
       const bySlug = await t.http.get(`${API}/courses/slug/${course.slug}`).expect(200);
       expect(bySlug.body.data.title).toBe('New title');
+    });
+
+    it("shows an instructor's new name on cached pages right after a rename", async () => {
+      const teacher = await instructor('Old Name');
+      const category = word();
+      const course = await createCourse(t, teacher, { publish: true, body: { category } });
+      const page = () => t.http.get(`${API}/courses?category=${category}`).expect(200);
+      expect((await page()).body.data[0].instructor.fullName).toBe('Old Name');
+      expect(
+        (await t.http.get(`${API}/courses/${course.id}`).expect(200)).body.data.instructor.fullName,
+      ).toBe('Old Name');
+
+      await t.http
+        .patch(`${API}/users/me`)
+        .set(...bearer(teacher))
+        .send({ fullName: 'New Name' })
+        .expect(200);
+      expect((await page()).body.data[0].instructor.fullName).toBe('New Name');
+
+      await t.http
+        .patch(`${API}/users/${teacher.id}`)
+        .set(...bearer(admin))
+        .send({ fullName: 'Admin Given' })
+        .expect(200);
+      expect((await page()).body.data[0].instructor.fullName).toBe('Admin Given');
+      expect(
+        (await t.http.get(`${API}/courses/${course.id}`).expect(200)).body.data.instructor.fullName,
+      ).toBe('Admin Given');
     });
 
     it('shows the new lessonCount on the next GET after a lesson is added', async () => {

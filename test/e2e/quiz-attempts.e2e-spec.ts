@@ -712,6 +712,7 @@ describe('Quiz attempts (e2e)', () => {
       expect(got.body.data).toMatchObject({
         status: 'expired',
         score: 0,
+        maxScore: 10,
         percentage: 0,
         passed: false,
         submittedAt: null,
@@ -722,13 +723,17 @@ describe('Quiz attempts (e2e)', () => {
         'ATTEMPT_EXPIRED',
       );
       const [listed] = (await listAttempts(user, quiz.id).expect(200)).body.data as AttemptBody[];
-      expect(listed).toMatchObject({ id: attempt.id, status: 'expired', score: 0 });
+      expect(listed).toMatchObject({ id: attempt.id, status: 'expired', score: 0, maxScore: 10 });
     });
 
     it('shows an attempt past its deadline as expired with score 0 on GET', async () => {
       const { user, attempt } = await freshAttempt();
       clockAt(plus(attempt.expiresAt!, GRACE_MS + 1_000));
-      expect(await attemptOf(user, attempt.id)).toMatchObject({ status: 'expired', score: 0 });
+      expect(await attemptOf(user, attempt.id)).toMatchObject({
+        status: 'expired',
+        score: 0,
+        maxScore: 10,
+      });
     });
 
     it('completes the quiz’s lesson when the quiz is passed, and not when it is failed', async () => {

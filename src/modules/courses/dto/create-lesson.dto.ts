@@ -17,6 +17,7 @@ import { MaxJsonSize } from '../../../common/validation/max-json-size';
 import { trimmed } from '../../../common/validation/transforms';
 import { CONTENT_TYPES } from '../entities/lesson.entity';
 import type { ContentType } from '../entities/lesson.entity';
+import { MAX_POSITION } from '../../../common/validation/limits';
 import { IsOptionalNotNull } from '../../../common/validation/optional-not-null';
 
 export class CreateLessonDto {
@@ -52,11 +53,13 @@ export class CreateLessonDto {
 
   @ApiPropertyOptional({
     minimum: 1,
+    maximum: MAX_POSITION,
     description: '1-based; defaults to last + 1. Lessons at or after it move down one place.',
   })
   @IsOptionalNotNull()
   @IsInt()
   @Min(1)
+  @Max(MAX_POSITION)
   position?: number;
 
   @ApiPropertyOptional({ default: false })

@@ -12,6 +12,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
+import { MAX_POSITION } from '../../../common/validation/limits';
 import { IsOptionalNotNull } from '../../../common/validation/optional-not-null';
 import { trimmed } from '../../../common/validation/transforms';
 import { QUESTION_TYPES } from '../entities/question.entity';
@@ -55,9 +56,10 @@ export class CreateQuestionDto {
   @Max(1000)
   points?: number;
 
-  @ApiPropertyOptional({ minimum: 1, description: 'Defaults to last + 1' })
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_POSITION, description: 'Defaults to last + 1' })
   @IsOptionalNotNull()
   @IsInt()
   @Min(1)
+  @Max(MAX_POSITION)
   position?: number;
 }

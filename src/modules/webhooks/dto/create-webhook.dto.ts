@@ -10,6 +10,7 @@ import {
   IsString,
   MaxLength,
 } from 'class-validator';
+import { IsOptionalNotNull } from '../../../common/validation/optional-not-null';
 import { DOMAIN_EVENTS } from '../../../infra/outbox/domain-event';
 import type { DomainEventType } from '../../../infra/outbox/domain-event';
 import { IsHttpUrl } from '../../../common/validation/is-http-url';
@@ -40,13 +41,13 @@ export class CreateWebhookDto {
 
 export class UpdateWebhookDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsHttpUrl()
   @MaxLength(2048)
   url?: string;
 
   @ApiPropertyOptional({ enum: DOMAIN_EVENTS, isArray: true })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(DOMAIN_EVENTS.length)
@@ -61,7 +62,7 @@ export class UpdateWebhookDto {
   description?: string | null;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   isActive?: boolean;
 }
