@@ -497,6 +497,19 @@ describe('Certificates (e2e)', () => {
       expect(again.body.data.revokedAt).toBe(revokedAt);
     });
 
+    it('revokes once under six parallel revocations: one revokedAt for all', async () => {
+      const student = await createUser(t, 'student');
+      const cert = await issued(student, await completedEnrollment(student, course));
+      const responses = await Promise.all(
+        Array.from({ length: 6 }, () =>
+          t.http.post(`${API}/certificates/${cert.id}/revoke`).set(...bearer(admin)),
+        ),
+      );
+      expect(responses.map((res) => res.status)).toEqual(Array(6).fill(200));
+      const revokedAt = new Set(responses.map((res) => res.body.data.revokedAt as string));
+      expect(revokedAt.size).toBe(1);
+    });
+
     it('answers 404 for an unknown certificate and 422 for a bad id', async () => {
       expectError(
         await t.http.post(`${API}/certificates/${randomUUID()}/revoke`).set(...bearer(admin)),
