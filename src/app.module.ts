@@ -14,6 +14,7 @@ import { QueueModule } from './infra/queue/queue.module';
 import { createRateLimitModule } from './infra/rate-limit/rate-limit.module';
 import { RedisModule } from './infra/redis/redis.module';
 import { StorageModule } from './infra/storage/storage.module';
+import { AccessModule } from './modules/access/access.module';
 import { AnalyticsModule } from './modules/analytics/analytics.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { CoursesModule } from './modules/courses/courses.module';
@@ -52,6 +53,7 @@ export function coreImports() {
 /** The domain: the API serves their controllers, the worker runs their job handlers. */
 export function domainModules() {
   return [
+    AccessModule,
     UsersModule,
     AuthModule,
     CoursesModule,

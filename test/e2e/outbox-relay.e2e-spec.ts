@@ -47,10 +47,12 @@ describe('outbox relay', () => {
     try {
       const queue = api.app.get<Queue>(getQueueToken(QUEUES.MAINTENANCE));
       const schedulers = await queue.getJobSchedulers();
-      expect(schedulers.map((s) => s.key).sort()).toEqual(
-        [JOBS.PURGE_AUTH_TOKENS, JOBS.PURGE_OUTBOX].sort(),
-      );
-      expect(schedulers.every((s) => s.every === 3600_000)).toBe(true);
+      const every = Object.fromEntries(schedulers.map((s) => [s.key, s.every]));
+      expect(every).toEqual({
+        [JOBS.PURGE_AUTH_TOKENS]: 3600_000,
+        [JOBS.PURGE_OUTBOX]: 3600_000,
+        [JOBS.EXPIRE_ATTEMPTS]: 60_000,
+      });
     } finally {
       await worker.close();
       await api.close();

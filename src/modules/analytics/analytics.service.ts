@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { AuthenticatedUser } from '../../common/auth/roles';
-import { ForbiddenError } from '../../common/errors/app-error';
 import { KeyValueStore } from '../../infra/kv/key-value.store';
+import { AccessService } from '../access/access.service';
 import { CoursesService } from '../courses/courses.service';
 import { AnalyticsRepository } from './analytics.repository';
 import {
@@ -31,6 +31,7 @@ export class AnalyticsService {
     private readonly analytics: AnalyticsRepository,
     private readonly courses: CoursesService,
     private readonly cache: KeyValueStore,
+    private readonly access: AccessService,
   ) {}
 
   student(caller: AuthenticatedUser): Promise<StudentAnalyticsResponse> {
@@ -58,12 +59,8 @@ export class AnalyticsService {
     caller: AuthenticatedUser,
     instructorId?: string,
   ): Promise<InstructorAnalyticsResponse> {
-    if (caller.role === 'student')
-      throw new ForbiddenError('Instructor analytics are for instructors');
-    if (caller.role === 'instructor' && instructorId && instructorId !== caller.id) {
-      throw new ForbiddenError('Instructors see their own analytics only');
-    }
-    const subject = caller.role === 'admin' ? (instructorId ?? caller.id) : caller.id;
+    this.access.assert(caller, 'analytics.instructor', { instructorId });
+    const subject = this.access.seesEverything(caller) ? (instructorId ?? caller.id) : caller.id;
     return this.cached(`instructor:${subject}`, async () => {
       const [totals, courses] = await Promise.all([
         this.analytics.instructorTotals(subject),

@@ -7,11 +7,11 @@ import { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '../../common/auth/roles';
 import { Paginated } from '../../common/dto/paginated';
 import { PaginationQueryDto } from '../../common/dto/pagination-query.dto';
-import { ForbiddenError } from '../../common/errors/app-error';
 import { appConfig } from '../../config/configuration';
 import { domainEventJob } from '../../infra/outbox/domain-event';
 import { OutboxService } from '../../infra/outbox/outbox.service';
 import { StorageBackend } from '../../infra/storage/storage.backend';
+import { AccessService } from '../access/access.service';
 import { CoursesService } from '../courses/courses.service';
 import { EnrollmentsService } from '../enrollments/enrollments.service';
 import { EnrollmentNotFoundError } from '../enrollments/enrollments.errors';
@@ -46,15 +46,13 @@ export class CertificatesService {
     private readonly storage: StorageBackend,
     private readonly outbox: OutboxService,
     @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
+    private readonly access: AccessService,
   ) {}
 
   /** POST /certificates/generate: the enrollment's student or an admin. */
   async generate(enrollmentId: string, caller: AuthenticatedUser): Promise<IssueOutcome> {
     const enrollment = await this.enrollments.findById(enrollmentId);
-    if (!enrollment) throw new EnrollmentNotFoundError();
-    if (caller.role !== 'admin' && enrollment.studentId !== caller.id) {
-      throw new ForbiddenError('Only the student or an admin can request this certificate');
-    }
+    this.access.assert(caller, 'certificate.request', { enrollment });
     return this.issue(enrollmentId);
   }
 
@@ -166,10 +164,8 @@ export class CertificatesService {
 
   private async findOwned(id: string, caller: AuthenticatedUser): Promise<Certificate> {
     const certificate = await this.certificates.findById(id);
-    if (!certificate || (caller.role !== 'admin' && certificate.studentId !== caller.id)) {
-      throw new CertificateNotFoundError();
-    }
-    return certificate;
+    this.access.assert(caller, 'certificate.read', { certificate });
+    return certificate!;
   }
 
   private verificationUrl(certificateNumber: string): string {

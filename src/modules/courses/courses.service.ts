@@ -9,7 +9,7 @@ import { parseSort } from '../../common/dto/sort';
 import { domainEventJob } from '../../infra/outbox/domain-event';
 import { OutboxService } from '../../infra/outbox/outbox.service';
 import { UsersService } from '../users/users.service';
-import { assertManageable, assertVisible } from './course-access';
+import { AccessService } from '../access/access.service';
 import { CourseCache } from './course-cache';
 import { LessonsRepository } from './lessons.repository';
 import {
@@ -58,6 +58,7 @@ export class CoursesService implements OnModuleInit {
     private readonly users: UsersService,
     private readonly outbox: OutboxService,
     private readonly cache: CourseCache,
+    private readonly access: AccessService,
   ) {}
 
   /** Cached catalogue pages show instructors' names: a rename drops them. */
@@ -86,7 +87,7 @@ export class CoursesService implements OnModuleInit {
     if (query.mine && !caller) throw new UnauthorizedError('Log in to list your own courses');
     const visibility: CourseFilter['visibility'] = query.mine
       ? { kind: 'owner', instructorId: caller!.id }
-      : caller?.role === 'admin'
+      : this.access.seesEverything(caller)
         ? { kind: 'all' }
         : { kind: 'published' };
     const load = () => this.loadPage(query, visibility);
@@ -112,7 +113,7 @@ export class CoursesService implements OnModuleInit {
     caller: AuthenticatedUser,
     dto: UpdateCourseDto,
   ): Promise<CourseResponse> {
-    assertManageable(await this.courses.findById(id), caller);
+    await this.findManageable(id, caller);
     try {
       await this.courses.update(id, dto as QueryDeepPartialEntity<Course>);
     } catch (error) {
@@ -128,7 +129,7 @@ export class CoursesService implements OnModuleInit {
    * the conditional update decides, so concurrent publishes make one transition and one event.
    */
   async publish(id: string, caller: AuthenticatedUser): Promise<CourseResponse> {
-    const course = assertManageable(await this.courses.findById(id), caller);
+    const course = await this.findManageable(id, caller);
     if (course.isPublished) return this.present(course);
     // Read before the transaction, which must not wait for a second pooled connection.
     const presented = await this.present(course);
@@ -145,14 +146,14 @@ export class CoursesService implements OnModuleInit {
 
   /** Idempotent, like publish. */
   async unpublish(id: string, caller: AuthenticatedUser): Promise<CourseResponse> {
-    assertManageable(await this.courses.findById(id), caller);
+    await this.findManageable(id, caller);
     if (await this.courses.unpublishIfPublished(id)) await this.cache.invalidate();
     return this.present(await this.mustFind(id));
   }
 
   /** Lessons, quizzes and enrollments go with it (foreign keys cascade). */
   async remove(id: string, caller: AuthenticatedUser): Promise<void> {
-    assertManageable(await this.courses.findById(id), caller);
+    await this.findManageable(id, caller);
     await this.courses.delete(id);
     await this.cache.invalidate();
   }
@@ -164,12 +165,23 @@ export class CoursesService implements OnModuleInit {
 
   /** For other modules: the course if this caller may see it, else CourseNotFoundError. */
   async findVisible(id: string, caller?: AuthenticatedUser): Promise<Course> {
-    return assertVisible(await this.courses.findById(id), caller);
+    return this.findAllowed(id, caller, 'course.view');
   }
 
   /** For other modules: the course if this caller may change it (404/403 otherwise). */
   async findManageable(id: string, caller: AuthenticatedUser): Promise<Course> {
-    return assertManageable(await this.courses.findById(id), caller);
+    return this.findAllowed(id, caller, 'course.manage');
+  }
+
+  /** For other modules: the course if the access policy lets this caller do `permission`. */
+  async findAllowed(
+    id: string,
+    caller: AuthenticatedUser | undefined,
+    permission: 'course.view' | 'course.manage' | 'course.enroll',
+  ): Promise<Course> {
+    const course = await this.courses.findById(id);
+    this.access.assert(caller, permission, { course });
+    return course!;
   }
 
   /** For other modules: one course as the API shows it (events, summaries). */
@@ -208,8 +220,9 @@ export class CoursesService implements OnModuleInit {
       return course?.isPublished ? this.present(course) : null;
     });
     if (published) return published;
-    const course = assertVisible(await find(), caller);
-    return this.present(course);
+    const course = await find();
+    this.access.assert(caller, 'course.view', { course });
+    return this.present(course!);
   }
 
   private async loadPage(

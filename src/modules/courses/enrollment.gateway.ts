@@ -12,9 +12,6 @@ export interface ChangedCourse {
  * the enrollments module provides the implementation globally.
  */
 export abstract class EnrollmentGateway {
-  /** Whether this student is enrolled in the course (full lessons are for enrolled students). */
-  abstract isEnrolled(studentId: string, courseId: string): Promise<boolean>;
-
   /**
    * Called inside the transaction that added or removed lessons, which holds the course row's
    * lock (so no lesson completion of the course is in flight), to recompute progress. Works on

@@ -3,11 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { AuthenticatedUser } from '../../common/auth/roles';
-import { ForbiddenError, ValidationFailedError } from '../../common/errors/app-error';
-import { assertManageable, assertVisible, isOwnerOrAdmin } from './course-access';
+import { ValidationFailedError } from '../../common/errors/app-error';
+import { AccessService } from '../access/access.service';
 import { CourseCache } from './course-cache';
 import { CoursesRepository } from './courses.repository';
-import { CourseNotFoundError, LessonNotFoundError } from './courses.errors';
+import { LessonNotFoundError } from './courses.errors';
 import { CreateLessonDto } from './dto/create-lesson.dto';
 import {
   LessonOutlineResponse,
@@ -46,10 +46,11 @@ export class LessonsService {
     private readonly lessons: LessonsRepository,
     private readonly cache: CourseCache,
     private readonly enrollments: EnrollmentGateway,
+    private readonly access: AccessService,
   ) {}
 
   async outline(courseId: string, caller?: AuthenticatedUser): Promise<LessonOutlineResponse[]> {
-    assertVisible(await this.courses.findById(courseId), caller);
+    await this.access.require(caller, 'course.view', courseId);
     return (await this.lessons.findByCourse(courseId)).map(toLessonOutline);
   }
 
@@ -58,20 +59,10 @@ export class LessonsService {
    * is a preview of a published course.
    */
   async get(id: string, caller: AuthenticatedUser): Promise<LessonResponse> {
+    await this.access.require(caller, 'lesson.read', id);
     const lesson = await this.lessons.findById(id);
     if (!lesson) throw new LessonNotFoundError();
-    const course = await this.courses.findById(lesson.courseId);
-    if (!course || (!course.isPublished && !isOwnerOrAdmin(course, caller))) {
-      throw new LessonNotFoundError();
-    }
-    if (
-      isOwnerOrAdmin(course, caller) ||
-      (course.isPublished && lesson.isPreview) ||
-      (course.isPublished && (await this.enrollments.isEnrolled(caller.id, course.id)))
-    ) {
-      return toLessonResponse(lesson);
-    }
-    throw new ForbiddenError('Enroll in the course to read this lesson');
+    return toLessonResponse(lesson);
   }
 
   async create(
@@ -203,8 +194,8 @@ export class LessonsService {
   ): Promise<T> {
     const result = await this.dataSource.transaction(async (manager) => {
       const course = await this.courses.lockById(manager, courseId);
-      if (!course) throw new CourseNotFoundError();
-      return work(manager, assertManageable(course, caller));
+      this.access.assert(caller, 'course.manage', { course });
+      return work(manager, course!);
     });
     await this.cache.invalidate();
     return result;

@@ -19,10 +19,6 @@ export class EnrollmentGatewayProvider extends EnrollmentGateway {
     super();
   }
 
-  isEnrolled(studentId: string, courseId: string): Promise<boolean> {
-    return this.enrollments.exists(studentId, courseId);
-  }
-
   /**
    * Recounts the course's enrollments; active ones that now have every lesson done (a lesson was
    * removed) complete, with the same side effects as completing the last lesson. Three statements

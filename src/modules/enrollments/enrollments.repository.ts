@@ -37,10 +37,6 @@ export class EnrollmentsRepository {
     return this.enrollments.findOneBy({ studentId, courseId });
   }
 
-  async exists(studentId: string, courseId: string): Promise<boolean> {
-    return this.enrollments.existsBy({ studentId, courseId });
-  }
-
   lockById(manager: EntityManager, id: string): Promise<Enrollment | null> {
     return manager
       .getRepository(Enrollment)

@@ -3,10 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuthenticatedUser } from '../../common/auth/roles';
 import { Paginated } from '../../common/dto/paginated';
-import { ForbiddenError } from '../../common/errors/app-error';
 import { mailJob } from '../../infra/mail/mail.service';
 import { domainEventJob } from '../../infra/outbox/domain-event';
 import { OutboxService } from '../../infra/outbox/outbox.service';
+import { AccessService } from '../access/access.service';
 import { CoursesService } from '../courses/courses.service';
 import { LessonsService } from '../courses/lessons.service';
 import { LessonNotFoundError } from '../courses/courses.errors';
@@ -48,6 +48,7 @@ export class EnrollmentsService {
     private readonly outbox: OutboxService,
     private readonly presenter: EnrollmentPresenter,
     private readonly completion: CompletionJobs,
+    private readonly access: AccessService,
   ) {}
 
   /**
@@ -55,8 +56,7 @@ export class EnrollmentsService {
    * so concurrent requests create one enrollment; `created` says whether this call made it.
    */
   async enroll(caller: AuthenticatedUser, courseId: string): Promise<EnrollOutcome> {
-    if (caller.role !== 'student') throw new ForbiddenError('Only students can enroll');
-    const course = await this.courses.findVisible(courseId, caller);
+    const course = await this.courses.findAllowed(courseId, caller, 'course.enroll');
     // Read before the transaction: concurrent enrolls wait inside theirs for this one's row (see
     // EnrollmentPresenter.contextOf), so it must not need a second connection.
     const [student, context] = await Promise.all([
@@ -132,9 +132,9 @@ export class EnrollmentsService {
 
   /** One enrollment with its per-lesson progress: the student, the course's instructor, admins. */
   async get(id: string, caller: AuthenticatedUser): Promise<EnrollmentDetailResponse> {
+    await this.access.require(caller, 'enrollment.read', id);
     const enrollment = await this.enrollments.findById(id);
     if (!enrollment) throw new EnrollmentNotFoundError();
-    await this.assertCanRead(enrollment, caller);
     return this.detail(enrollment);
   }
 
@@ -148,16 +148,13 @@ export class EnrollmentsService {
     caller: AuthenticatedUser,
   ): Promise<EnrollmentDetailResponse> {
     const existing = await this.enrollments.findById(id);
-    if (!existing) throw new EnrollmentNotFoundError();
-    if (existing.studentId !== caller.id) {
-      throw new ForbiddenError('Only the enrolled student can complete lessons');
-    }
-    const lesson = await this.lessons.findInCourse(lessonId, existing.courseId);
+    this.access.assert(caller, 'enrollment.progress', { enrollment: existing });
+    const lesson = await this.lessons.findInCourse(lessonId, existing!.courseId);
     if (!lesson) throw new LessonNotFoundError();
 
     // Read before the transaction: concurrent completions wait inside theirs for this one's lock
     // (see EnrollmentPresenter.contextOf), so it must not need a second connection.
-    const lookups = await this.completionLookups(existing);
+    const lookups = await this.completionLookups(existing!);
     await this.dataSource.transaction((manager) =>
       this.recordCompletion(manager, id, lessonId, lookups),
     );
@@ -228,13 +225,6 @@ export class EnrollmentsService {
   /** For quizzes: the student's enrollment in a course, if any. */
   findForStudent(studentId: string, courseId: string): Promise<Enrollment | null> {
     return this.enrollments.findByStudentAndCourse(studentId, courseId);
-  }
-
-  private async assertCanRead(enrollment: Enrollment, caller: AuthenticatedUser): Promise<void> {
-    if (caller.role === 'admin' || enrollment.studentId === caller.id) return;
-    const course = await this.courses.findVisible(enrollment.courseId, caller).catch(() => null);
-    if (course?.instructorId === caller.id) return;
-    throw new ForbiddenError('Only the student, the course’s instructor and admins can see this');
   }
 
   private async detail(enrollment: Enrollment): Promise<EnrollmentDetailResponse> {

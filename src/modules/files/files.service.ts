@@ -5,14 +5,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { AuthenticatedUser } from '../../common/auth/roles';
 import { Paginated } from '../../common/dto/paginated';
-import { ForbiddenError } from '../../common/errors/app-error';
 import { storageConfig } from '../../config/configuration';
+import { AccessService } from '../access/access.service';
 import { StorageBackend } from '../../infra/storage/storage.backend';
 import { FileResponse, toFileResponse } from './dto/file.response';
 import { ListFilesQuery } from './dto/list-files.query';
 import { StoredFile } from './entities/stored-file.entity';
 import { FilesRepository } from './files.repository';
-import { FileNotFoundError } from './files.errors';
 import { receiveUpload } from './multipart-upload';
 
 const SAS_TTL_SECONDS = 15 * 60;
@@ -26,6 +25,7 @@ export class FilesService {
     private readonly files: FilesRepository,
     private readonly storage: StorageBackend,
     @Inject(storageConfig.KEY) private readonly cfg: ConfigType<typeof storageConfig>,
+    private readonly access: AccessService,
   ) {}
 
   /** Streams the upload into storage under a generated key, then records it. */
@@ -57,10 +57,8 @@ export class FilesService {
 
   /** Own files; admins see everyone's, optionally one uploader's. */
   async list(caller: AuthenticatedUser, query: ListFilesQuery): Promise<Paginated<FileResponse>> {
-    if (query.uploadedById && caller.role !== 'admin' && query.uploadedById !== caller.id) {
-      throw new ForbiddenError('Only admins can list other users’ files');
-    }
-    const owner = caller.role === 'admin' ? query.uploadedById : caller.id;
+    this.access.assert(caller, 'files.list', { ownerId: query.uploadedById });
+    const owner = this.access.seesEverything(caller) ? query.uploadedById : caller.id;
     const [rows, total] = await this.files.findPage(
       owner,
       Paginated.offset(query.page, query.pageSize),
@@ -95,9 +93,7 @@ export class FilesService {
   /** Others' files are 404, not 403: their existence is not revealed. */
   private async findOwned(id: string, caller: AuthenticatedUser): Promise<StoredFile> {
     const file = await this.files.findById(id);
-    if (!file || (caller.role !== 'admin' && file.uploadedById !== caller.id)) {
-      throw new FileNotFoundError();
-    }
-    return file;
+    this.access.assert(caller, 'file.access', { file });
+    return file!;
   }
 }

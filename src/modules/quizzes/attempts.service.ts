@@ -7,6 +7,7 @@ import { BadRequestError, ForbiddenError } from '../../common/errors/app-error';
 import { Clock } from '../../common/time/clock';
 import { domainEventJob } from '../../infra/outbox/domain-event';
 import { OutboxService } from '../../infra/outbox/outbox.service';
+import { AccessService } from '../access/access.service';
 import { EnrollmentsService } from '../enrollments/enrollments.service';
 import { AttemptClashError, AttemptsRepository } from './attempts.repository';
 import { AttemptResponse, StartedAttemptResponse, toAttemptResponse } from './dto/attempt.response';
@@ -55,13 +56,13 @@ export class AttemptsService {
     private readonly enrollments: EnrollmentsService,
     private readonly outbox: OutboxService,
     private readonly clock: Clock,
+    private readonly access: AccessService,
   ) {}
 
   async start(quizId: string, caller: AuthenticatedUser): Promise<StartedAttemptResponse> {
-    const { quiz } = await this.quizzesService.findVisible(quizId, caller);
-    if (caller.role !== 'student') throw new ForbiddenError('Only enrolled students take quizzes');
+    const { quiz, course } = await this.quizzesService.findAllowed(quizId, caller, 'quiz.view');
     const enrollment = await this.enrollments.findForStudent(caller.id, quiz.courseId);
-    if (!enrollment) throw new ForbiddenError('Enroll in the course to take this quiz');
+    this.access.assert(caller, 'quiz.take', { course, quiz, enrolled: enrollment !== null });
     const questions = await this.quizzes.questionsOf(quiz.id);
     const ordered = quiz.shuffleQuestions ? shuffled(questions) : questions;
 
@@ -76,7 +77,7 @@ export class AttemptsService {
         return this.attempts.insert(manager, {
           quizId: quiz.id,
           studentId: caller.id,
-          enrollmentId: enrollment.id,
+          enrollmentId: enrollment!.id,
           attemptNumber: used + 1,
           startedAt: now,
           expiresAt: quiz.timeLimitMinutes
@@ -108,8 +109,7 @@ export class AttemptsService {
   ): Promise<AttemptResponse> {
     const attempt = await this.attempts.findById(attemptId);
     if (!attempt) throw new AttemptNotFoundError();
-    if (attempt.studentId !== caller.id)
-      throw new ForbiddenError('Only the student can submit this attempt');
+    this.access.assert(caller, 'attempt.submit', { attempt });
     const quiz = (await this.quizzes.findById(attempt.quizId))!;
     if (attempt.status === 'expired') throw new AttemptExpiredError();
     if (attempt.status === 'submitted') throw new AttemptAlreadySubmittedError();
@@ -161,15 +161,10 @@ export class AttemptsService {
 
   /** The student, the course's instructor and admins. */
   async get(attemptId: string, caller: AuthenticatedUser): Promise<AttemptResponse> {
+    await this.access.require(caller, 'attempt.read', attemptId);
     let attempt = await this.attempts.findById(attemptId);
     if (!attempt) throw new AttemptNotFoundError();
     const quiz = (await this.quizzes.findById(attempt.quizId))!;
-    if (attempt.studentId !== caller.id) {
-      const { course } = await this.quizzesService.findVisible(quiz.id, caller).catch(() => {
-        throw new ForbiddenError();
-      });
-      if (!this.quizzesService.isManager(course, caller)) throw new ForbiddenError();
-    }
     if (attempt.status === 'in_progress' && this.isPastDeadline(attempt, this.clock.now())) {
       await this.attempts.expire(this.dataSource.manager, { ids: [attempt.id] });
       attempt = (await this.attempts.findById(attemptId))!;
@@ -183,8 +178,8 @@ export class AttemptsService {
     caller: AuthenticatedUser,
     studentId?: string,
   ): Promise<AttemptResponse[]> {
-    const { quiz, course } = await this.quizzesService.findVisible(quizId, caller);
-    const manager = this.quizzesService.isManager(course, caller);
+    const { quiz, course } = await this.quizzesService.findAllowed(quizId, caller, 'quiz.view');
+    const manager = this.access.can(caller, 'quiz.manage', { course, quiz });
     if (!manager && studentId && studentId !== caller.id) {
       throw new ForbiddenError('You can only list your own attempts');
     }

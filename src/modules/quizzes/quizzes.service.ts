@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { AuthenticatedUser } from '../../common/auth/roles';
-import { ForbiddenError, ValidationFailedError } from '../../common/errors/app-error';
+import { ValidationFailedError } from '../../common/errors/app-error';
+import { AccessService } from '../access/access.service';
 import { CoursesService } from '../courses/courses.service';
 import { LessonsService } from '../courses/lessons.service';
 import { Course } from '../courses/entities/course.entity';
@@ -15,10 +16,10 @@ import { Question } from './entities/question.entity';
 import { Quiz } from './entities/quiz.entity';
 import { questionProblems } from './question-rules';
 import { QuizzesRepository } from './quizzes.repository';
-import { QuestionNotFoundError, QuizNotFoundError } from './quizzes.errors';
+import { QuestionNotFoundError } from './quizzes.errors';
 
-const isManager = (course: Course, caller?: AuthenticatedUser) =>
-  !!caller && (caller.role === 'admin' || course.instructorId === caller.id);
+/** What a caller may do with a quiz (access.policy.ts decides). */
+export type QuizPermission = 'quiz.view' | 'quiz.manage';
 
 /** Quiz authoring and reading. Answers never leave it except to the course's owner and admins. */
 @Injectable()
@@ -27,12 +28,14 @@ export class QuizzesService {
     private readonly quizzes: QuizzesRepository,
     private readonly courses: CoursesService,
     private readonly lessons: LessonsService,
+    private readonly access: AccessService,
   ) {}
 
   /** Students (and anyone who is not the owner) see published quizzes only. */
   async listForCourse(courseId: string, caller?: AuthenticatedUser): Promise<QuizResponse[]> {
     const course = await this.courses.findVisible(courseId, caller);
-    const quizzes = await this.quizzes.findByCourse(courseId, !isManager(course, caller));
+    const manages = this.access.can(caller, 'course.manage', { course });
+    const quizzes = await this.quizzes.findByCourse(courseId, !manages);
     return this.presentMany(quizzes);
   }
 
@@ -48,7 +51,7 @@ export class QuizzesService {
   }
 
   async get(id: string, caller?: AuthenticatedUser): Promise<QuizResponse> {
-    return this.present((await this.findVisible(id, caller)).quiz);
+    return this.present((await this.findAllowed(id, caller, 'quiz.view')).quiz);
   }
 
   async update(id: string, caller: AuthenticatedUser, dto: UpdateQuizDto): Promise<QuizResponse> {
@@ -120,33 +123,20 @@ export class QuizzesService {
     await this.quizzes.deleteQuestion(id);
   }
 
-  /** For attempts: the quiz and its course if this caller may see the quiz. */
-  async findVisible(
+  /** For attempts: the quiz and its course if the access policy lets this caller `permission`. */
+  async findAllowed(
     id: string,
-    caller?: AuthenticatedUser,
+    caller: AuthenticatedUser | undefined,
+    permission: QuizPermission,
   ): Promise<{ quiz: Quiz; course: Course }> {
     const quiz = await this.quizzes.findById(id);
-    if (!quiz) throw new QuizNotFoundError();
-    const course = await this.courses.findVisible(quiz.courseId, caller).catch(() => {
-      throw new QuizNotFoundError();
-    });
-    if (!quiz.isPublished && !isManager(course, caller)) throw new QuizNotFoundError();
-    return { quiz, course };
+    const course = quiz ? await this.courses.findById(quiz.courseId) : null;
+    this.access.assert(caller, permission, { course, quiz });
+    return { quiz: quiz!, course: course! };
   }
 
-  isManager(course: Course, caller?: AuthenticatedUser): boolean {
-    return isManager(course, caller);
-  }
-
-  private async findManageable(
-    id: string,
-    caller: AuthenticatedUser,
-  ): Promise<{ quiz: Quiz; course: Course }> {
-    const found = await this.findVisible(id, caller);
-    if (!isManager(found.course, caller)) {
-      throw new ForbiddenError('Only the course’s instructor or an admin can do this');
-    }
-    return found;
+  private findManageable(id: string, caller: AuthenticatedUser) {
+    return this.findAllowed(id, caller, 'quiz.manage');
   }
 
   private async findQuestion(id: string): Promise<Question> {

@@ -1,0 +1,187 @@
+import type { AuthenticatedUser } from '../../common/auth/roles';
+
+/** What the policy needs to know about a course. */
+export interface CourseFacts {
+  instructorId: string;
+  isPublished: boolean;
+}
+
+/**
+ * The facts each permission is decided on. A `null` resource is one that does not exist. Services
+ * pass what they already loaded; AccessService.require loads them with one narrow query.
+ */
+export interface PermissionFacts {
+  /** See a course: published, or its manager's draft. */
+  'course.view': { course: CourseFacts | null };
+  /** Change a course and its children (lessons, quizzes), read its roster and analytics. */
+  'course.manage': { course: CourseFacts | null };
+  /** Enroll: students, in a course they can see. */
+  'course.enroll': { course: CourseFacts | null };
+  /** A lesson's full content: its managers, enrolled students, anyone for a published preview. */
+  'lesson.read': {
+    course: CourseFacts | null;
+    lesson: { isPreview: boolean } | null;
+    enrolled: boolean;
+  };
+  /** See a quiz: published ones in a visible course, drafts for its managers. */
+  'quiz.view': { course: CourseFacts | null; quiz: { isPublished: boolean } | null };
+  /** Author a quiz and read its answer key and everyone's attempts. */
+  'quiz.manage': { course: CourseFacts | null; quiz: { isPublished: boolean } | null };
+  /** Start an attempt: students enrolled in the course of a quiz they see. */
+  'quiz.take': {
+    course: CourseFacts | null;
+    quiz: { isPublished: boolean } | null;
+    enrolled: boolean;
+  };
+  /** An enrollment with its progress: the student, the course's managers. */
+  'enrollment.read': { course: CourseFacts | null; enrollment: { studentId: string } | null };
+  /** Complete lessons, take its certificate: the enrolled student (admins for certificates). */
+  'enrollment.progress': { enrollment: { studentId: string } | null };
+  'certificate.request': { enrollment: { studentId: string } | null };
+  /** An attempt: the student, the course's managers. */
+  'attempt.read': { course: CourseFacts | null; attempt: { studentId: string } | null };
+  'attempt.submit': { attempt: { studentId: string } | null };
+  /** A certificate or a file: its owner and admins; others get 404. */
+  'certificate.read': { certificate: { studentId: string } | null };
+  'file.access': { file: { uploadedById: string } | null };
+  /** Read another user's files list, or another instructor's analytics. */
+  'files.list': { ownerId: string | undefined };
+  'analytics.instructor': { instructorId: string | undefined };
+}
+
+export type Permission = keyof PermissionFacts;
+
+export type Decision =
+  | { allowed: true }
+  | { allowed: false; status: 403; message: string }
+  | { allowed: false; status: 404; resource: string };
+
+const ALLOW: Decision = { allowed: true };
+const notFound = (resource: string): Decision => ({ allowed: false, status: 404, resource });
+const forbidden = (message: string): Decision => ({ allowed: false, status: 403, message });
+
+export const isAdmin = (caller?: AuthenticatedUser): boolean => caller?.role === 'admin';
+
+/**
+ * Owns the course in the role that gives control: a demoted instructor (now a student) who is
+ * still the course's `instructorId` manages nothing. The role is the current one (the
+ * authentication guard reads it on every request), not the one in the token.
+ */
+export function managesCourse(caller: AuthenticatedUser | undefined, course: CourseFacts): boolean {
+  if (!caller) return false;
+  return isAdmin(caller) || (caller.role === 'instructor' && course.instructorId === caller.id);
+}
+
+function seesCourse(caller: AuthenticatedUser | undefined, course: CourseFacts): boolean {
+  return course.isPublished || managesCourse(caller, course);
+}
+
+function quizDecision(
+  caller: AuthenticatedUser | undefined,
+  { course, quiz }: PermissionFacts['quiz.view'],
+): Decision {
+  if (!course || !quiz || !seesCourse(caller, course)) return notFound('Quiz');
+  if (!quiz.isPublished && !managesCourse(caller, course)) return notFound('Quiz');
+  return ALLOW;
+}
+
+const ownedBy = (caller: AuthenticatedUser | undefined, ownerId: string): boolean =>
+  caller?.id === ownerId;
+
+type Rule<P extends Permission> = (
+  caller: AuthenticatedUser | undefined,
+  facts: PermissionFacts[P],
+) => Decision;
+
+const MANAGERS_ONLY = 'Only the course’s instructor or an admin can do this';
+const STUDENT_OR_MANAGERS = 'Only the student, the course’s instructor and admins can see this';
+
+/**
+ * Who may touch what, decided in one place from the caller's current role and the resource's
+ * facts; one rule per permission (a permission without a rule does not compile). Resources a
+ * caller may not know about are 404 (drafts, others' files and certificates); known ones the
+ * caller may not change are 403.
+ */
+const RULES: { [P in Permission]: Rule<P> } = {
+  'course.view': (caller, { course }) =>
+    course && seesCourse(caller, course) ? ALLOW : notFound('Course'),
+  'course.manage': (caller, { course }) => {
+    if (!course || !seesCourse(caller, course)) return notFound('Course');
+    return managesCourse(caller, course) ? ALLOW : forbidden(MANAGERS_ONLY);
+  },
+  'course.enroll': (caller, { course }) => {
+    if (!course || !seesCourse(caller, course)) return notFound('Course');
+    return caller?.role === 'student' ? ALLOW : forbidden('Only students can enroll');
+  },
+  'lesson.read': (caller, { course, lesson, enrolled }) => {
+    if (!course || !lesson || !seesCourse(caller, course)) return notFound('Lesson');
+    if (managesCourse(caller, course)) return ALLOW;
+    if (course.isPublished && (lesson.isPreview || enrolled)) return ALLOW;
+    return forbidden('Enroll in the course to read this lesson');
+  },
+  'quiz.view': quizDecision,
+  'quiz.manage': (caller, facts) => {
+    const seen = quizDecision(caller, facts);
+    if (!seen.allowed) return seen;
+    return managesCourse(caller, facts.course!) ? ALLOW : forbidden(MANAGERS_ONLY);
+  },
+  'quiz.take': (caller, facts) => {
+    const seen = quizDecision(caller, facts);
+    if (!seen.allowed) return seen;
+    if (caller?.role !== 'student') return forbidden('Only enrolled students take quizzes');
+    return facts.enrolled ? ALLOW : forbidden('Enroll in the course to take this quiz');
+  },
+  'enrollment.read': (caller, { course, enrollment }) => {
+    if (!enrollment) return notFound('Enrollment');
+    if (ownedBy(caller, enrollment.studentId)) return ALLOW;
+    return course && managesCourse(caller, course) ? ALLOW : forbidden(STUDENT_OR_MANAGERS);
+  },
+  'enrollment.progress': (caller, { enrollment }) => {
+    if (!enrollment) return notFound('Enrollment');
+    return ownedBy(caller, enrollment.studentId)
+      ? ALLOW
+      : forbidden('Only the enrolled student can complete lessons');
+  },
+  'certificate.request': (caller, { enrollment }) => {
+    if (!enrollment) return notFound('Enrollment');
+    return ownedBy(caller, enrollment.studentId) || isAdmin(caller)
+      ? ALLOW
+      : forbidden('Only the student or an admin can request this certificate');
+  },
+  'attempt.read': (caller, { course, attempt }) => {
+    if (!attempt) return notFound('Attempt');
+    if (ownedBy(caller, attempt.studentId)) return ALLOW;
+    return course && managesCourse(caller, course) ? ALLOW : forbidden(STUDENT_OR_MANAGERS);
+  },
+  'attempt.submit': (caller, { attempt }) => {
+    if (!attempt) return notFound('Attempt');
+    return ownedBy(caller, attempt.studentId)
+      ? ALLOW
+      : forbidden('Only the student can submit this attempt');
+  },
+  'certificate.read': (caller, { certificate }) =>
+    certificate && (ownedBy(caller, certificate.studentId) || isAdmin(caller))
+      ? ALLOW
+      : notFound('Certificate'),
+  'file.access': (caller, { file }) =>
+    file && (ownedBy(caller, file.uploadedById) || isAdmin(caller)) ? ALLOW : notFound('File'),
+  'files.list': (caller, { ownerId }) =>
+    !ownerId || ownedBy(caller, ownerId) || isAdmin(caller)
+      ? ALLOW
+      : forbidden('Only admins can list other users’ files'),
+  'analytics.instructor': (caller, { instructorId }) => {
+    if (isAdmin(caller)) return ALLOW;
+    if (caller?.role !== 'instructor') return forbidden('Instructor analytics are for instructors');
+    return !instructorId || ownedBy(caller, instructorId)
+      ? ALLOW
+      : forbidden('Instructors see their own analytics only');
+  },
+};
+
+export function decide<P extends Permission>(
+  caller: AuthenticatedUser | undefined,
+  permission: P,
+  facts: PermissionFacts[P],
+): Decision {
+  return (RULES[permission] as Rule<P>)(caller, facts);
+}
