@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import Redis from 'ioredis';
+import { Client } from 'pg';
 import type { Response } from 'supertest';
 import { createCourse } from '../factories/courses.factory';
 import { bearer, createUser, TestUser } from '../factories/users.factory';
@@ -160,6 +161,29 @@ describe('a Redis outage under a running API', () => {
 
     expect((await ready()).body.data).toMatchObject({ redis: 'down', database: 'up' });
     expect(seen.filter((r) => r.status >= 500)).toEqual([]);
+  });
+
+  it('fails closed (503) only while PostgreSQL is down as well, and serves again once it is back', async () => {
+    const url = t.env.DATABASE_URL ?? '';
+    const name = url.slice(url.lastIndexOf('/') + 1);
+    const admin = new Client({ connectionString: `${process.env.LMS_TEST_PG_SERVER}/postgres` });
+    await admin.connect();
+    const allowConnections = (allow: boolean) =>
+      admin.query(`ALTER DATABASE "${name}" WITH ALLOW_CONNECTIONS ${allow}`);
+    try {
+      await allowConnections(false);
+      await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1',
+        [name],
+      );
+      expectError(await me(student), 503, 'SERVICE_UNAVAILABLE');
+    } finally {
+      await allowConnections(true);
+      await admin.end();
+    }
+    await pollUntil(async () => (await me(student)).status === 200, {
+      what: 'authenticated requests to work again once PostgreSQL is back',
+    });
   });
 
   it('recovers when Redis comes back empty: the fast path is refilled from PostgreSQL', async () => {
