@@ -340,6 +340,8 @@ function appEnvironment(extra = {}) {
     ...env,
     NODE_ENV: 'production',
     JWT_SECRET: JWT_SECRET,
+    DATA_ENCRYPTION_KEY: DATA_ENCRYPTION_KEY,
+    METRICS_TOKEN: METRICS_TOKEN,
     DATABASE_URL: DB_URL,
     REDIS_URL,
     REDIS_PREFIX,
@@ -355,6 +357,9 @@ function appEnvironment(extra = {}) {
 }
 
 const JWT_SECRET = randomBytes(48).toString('base64url');
+// Production refuses to start without a data key of its own and a metrics token.
+const DATA_ENCRYPTION_KEY = randomBytes(48).toString('base64url');
+const METRICS_TOKEN = randomBytes(24).toString('base64url');
 let DATA_DIR = '';
 
 async function isSeeded(client) {

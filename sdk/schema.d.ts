@@ -70,7 +70,7 @@ export interface paths {
         put?: never;
         /**
          * Change the password
-         * @description Every session, this one included, ends: log in again with the new password.
+         * @description Every session, this one included, ends: log in again with the new password. Unused reset tokens are spent. Wrong current passwords count against the login limit of this email and IP: after 5 failures in 15 minutes, 423 for 15 minutes.
          */
         post: operations["Users_changePassword"];
         delete?: never;
@@ -156,7 +156,7 @@ export interface paths {
         put?: never;
         /**
          * Log in
-         * @description Returns a session, or `{mfaRequired, mfaToken, expiresIn}` when MFA is on. Five failed logins for one email from one IP within 15 minutes lock that pair for 15 minutes (423).
+         * @description Returns a session, or `{mfaRequired, mfaToken, expiresIn}` when MFA is on. Five failed password checks for one email from one IP within 15 minutes (logins, password changes, MFA set-up and disabling together) lock that pair for 15 minutes (423). Each attempt is counted before the password is checked, so parallel attempts cannot exceed the limit.
          */
         post: operations["Auth_login"];
         delete?: never;
@@ -176,7 +176,7 @@ export interface paths {
         put?: never;
         /**
          * Second login step with a TOTP code
-         * @description Five wrong codes void the mfaToken.
+         * @description Five wrong codes void the mfaToken and lock the MFA step of the account for 15 minutes (423), whatever mfaToken is used; codes are counted before they are checked.
          */
         post: operations["Auth_mfaLogin"];
         delete?: never;
@@ -231,7 +231,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Start TOTP set-up (30 s, 6 digits); MFA is on only after /mfa/enable */
+        /**
+         * Start TOTP set-up (30 s, 6 digits); MFA is on only after /mfa/enable
+         * @description Wrong passwords count against the login limit of this email and IP (423).
+         */
         post: operations["Auth_setupMfa"];
         delete?: never;
         options?: never;
@@ -248,7 +251,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Turn MFA on by confirming a code */
+        /**
+         * Turn MFA on by confirming a code
+         * @description Wrong codes count against the MFA limit of the account (423 after 5).
+         */
         post: operations["Auth_enableMfa"];
         delete?: never;
         options?: never;
@@ -265,7 +271,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Turn MFA off (password and a current code) */
+        /**
+         * Turn MFA off (password and a current code)
+         * @description Wrong passwords count against the login limit of this email and IP, wrong codes against the MFA limit of the account (423).
+         */
         post: operations["Auth_disableMfa"];
         delete?: never;
         options?: never;
@@ -284,7 +293,7 @@ export interface paths {
         put?: never;
         /**
          * Mail a password reset link
-         * @description Always 202, whether or not the account exists. The link works once, for 30 minutes.
+         * @description Always 202, whether or not the account exists: the request is queued and answered before any look-up. At most one reset mail per address and minute. The link works once, for 30 minutes, and setting a password spends every other reset link of the account.
          */
         post: operations["Auth_forgotPassword"];
         delete?: never;
@@ -2190,6 +2199,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
+            /** @description ACCOUNT_LOCKED */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
             /**
              * @description RATE_LIMITED
              *
@@ -2851,6 +2869,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
+            /** @description ACCOUNT_LOCKED */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
             /** @description RATE_LIMITED */
             429: {
                 headers: {
@@ -3031,7 +3058,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED */
+            /**
+             * @description UNAUTHORIZED
+             *
+             *     UNAUTHORIZED
+             */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3051,6 +3082,15 @@ export interface operations {
             };
             /** @description VALIDATION_ERROR */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description ACCOUNT_LOCKED */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3123,7 +3163,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description UNAUTHORIZED */
+            /**
+             * @description UNAUTHORIZED
+             *
+             *     UNAUTHORIZED
+             */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3143,6 +3187,15 @@ export interface operations {
             };
             /** @description VALIDATION_ERROR */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description ACCOUNT_LOCKED */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3215,7 +3268,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description UNAUTHORIZED */
+            /**
+             * @description UNAUTHORIZED
+             *
+             *     UNAUTHORIZED
+             */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3226,6 +3283,15 @@ export interface operations {
             };
             /** @description VALIDATION_ERROR */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description ACCOUNT_LOCKED */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };

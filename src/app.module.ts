@@ -5,6 +5,7 @@ import { jobsConfig } from './config/configuration';
 import { RateLimitGuard } from './common/guards/rate-limit.guard';
 import { RolesGuard } from './common/guards/roles.guard';
 import { DatabaseModule } from './database/database.module';
+import { AttemptsModule } from './infra/attempts/attempts.module';
 import { CryptoModule } from './infra/crypto/crypto.module';
 import { KeyValueModule } from './infra/kv/key-value.module';
 import { MailModule } from './infra/mail/mail.module';
@@ -40,6 +41,7 @@ export function coreImports() {
     DatabaseModule,
     RedisModule,
     KeyValueModule,
+    AttemptsModule,
     CryptoModule,
     QueueModule.forRoot(),
     OutboxModule,

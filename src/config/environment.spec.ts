@@ -1,12 +1,17 @@
 import { ConfigValidationError, DEV_JWT_SECRET, validateEnvironment } from './environment';
 
-const STRONG_SECRET = 'k'.repeat(48);
+const STRONG_SECRET = 'Qm7vT2xL9pR4sW8zK1nB6cY3hJ5dF0gA-e_u';
+const OTHER_STRONG_SECRET = 'Zx9Wv8Ut7Sr6Qp5On4Ml3Kj2Ih1Gf0Ed-Cb_a';
 const PRODUCTION = {
   NODE_ENV: 'production',
   JWT_SECRET: STRONG_SECRET,
+  DATA_ENCRYPTION_KEY: OTHER_STRONG_SECRET,
+  METRICS_TOKEN: 'metrics-token-0123456789',
   DATABASE_URL: 'postgres://lms:pw@db:5432/lms',
   REDIS_URL: 'redis://redis:6379',
 };
+/** 32 characters, but only 7 distinct ones. */
+const LOW_ENTROPY_SECRET = 'changeme'.repeat(4);
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -72,6 +77,37 @@ describe('validateEnvironment', () => {
     ]);
   });
 
+  describe.each(['development', 'test'])('in %s', (nodeEnv) => {
+    it('runs on the built-in development secret when JWT_SECRET is unset', () => {
+      expect(problemsOf({ NODE_ENV: nodeEnv })).toEqual([]);
+    });
+  });
+
+  describe('in staging (any environment but development and test)', () => {
+    it('accepts a random secret', () => {
+      expect(problemsOf({ NODE_ENV: 'staging', JWT_SECRET: STRONG_SECRET })).toEqual([]);
+    });
+
+    it.each([
+      ['unset', undefined],
+      ['the built-in development secret', DEV_JWT_SECRET],
+      ['a secret of 32 characters with fewer than 16 distinct ones', LOW_ENTROPY_SECRET],
+    ])('refuses a JWT_SECRET that is %s', (_label, secret) => {
+      const env: Record<string, string> = { NODE_ENV: 'staging' };
+      if (secret !== undefined) env.JWT_SECRET = secret;
+      expect(problemsOf(env)).toEqual([expect.stringMatching(/^JWT_SECRET: /)]);
+    });
+
+    it('refuses a low-entropy DATA_ENCRYPTION_KEY', () => {
+      const env = {
+        NODE_ENV: 'staging',
+        JWT_SECRET: STRONG_SECRET,
+        DATA_ENCRYPTION_KEY: LOW_ENTROPY_SECRET,
+      };
+      expect(problemsOf(env)).toEqual([expect.stringMatching(/^DATA_ENCRYPTION_KEY: /)]);
+    });
+  });
+
   describe('in production', () => {
     it('accepts a complete configuration', () => {
       expect(problemsOf(PRODUCTION)).toEqual([]);
@@ -81,6 +117,10 @@ describe('validateEnvironment', () => {
       ['JWT_SECRET', { JWT_SECRET: undefined }],
       ['JWT_SECRET', { JWT_SECRET: DEV_JWT_SECRET }],
       ['JWT_SECRET', { JWT_SECRET: 'too-short-secret' }],
+      ['JWT_SECRET', { JWT_SECRET: LOW_ENTROPY_SECRET }],
+      ['DATA_ENCRYPTION_KEY', { DATA_ENCRYPTION_KEY: undefined }],
+      ['DATA_ENCRYPTION_KEY', { DATA_ENCRYPTION_KEY: STRONG_SECRET }],
+      ['METRICS_TOKEN', { METRICS_TOKEN: undefined }],
       ['DATABASE_URL', { DATABASE_URL: undefined }],
       ['REDIS_URL', { REDIS_URL: undefined }],
       ['JOBS_INLINE', { JOBS_INLINE: 'true' }],
@@ -89,6 +129,12 @@ describe('validateEnvironment', () => {
       for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
       const problems = problemsOf(env);
       expect(problems.some((p) => p.startsWith(`${name}: `))).toBe(true);
+    });
+
+    it('accepts metrics without a token only when they are off (METRICS_ENABLED=false)', () => {
+      const env: Record<string, string> = { ...PRODUCTION, METRICS_ENABLED: 'false' };
+      delete env.METRICS_TOKEN;
+      expect(problemsOf(env)).toEqual([]);
     });
 
     it('explains the problem in the error message', () => {

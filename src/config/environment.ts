@@ -18,7 +18,7 @@ import {
 export const NODE_ENVS = ['development', 'test', 'staging', 'production'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
 
-/** The secret used when JWT_SECRET is unset outside production. Production refuses it. */
+/** The secret used when JWT_SECRET is unset in development and test; other environments refuse it. */
 export const DEV_JWT_SECRET = 'dev-only-insecure-jwt-secret-change-me-0000';
 
 const toBool = ({ value }: { value: unknown }): unknown => {
@@ -152,11 +152,48 @@ function describe(errors: ValidationError[]): string[] {
   });
 }
 
+/** Environments that may run on the built-in development secret. */
+const RELAXED_ENVS: readonly NodeEnv[] = ['development', 'test'];
+/** A secret with fewer distinct characters than this is refused outside development and test. */
+export const MIN_DISTINCT_SECRET_CHARS = 16;
+
+/** Why `value` is not a usable secret outside development and test, or undefined. */
+function weakSecret(value: string): string | undefined {
+  if (value === DEV_JWT_SECRET) return 'must not be the built-in development secret';
+  if (value.length < 32) return 'must be at least 32 characters';
+  if (new Set(value).size < MIN_DISTINCT_SECRET_CHARS) {
+    return `must be random: at least ${MIN_DISTINCT_SECRET_CHARS} distinct characters`;
+  }
+  return undefined;
+}
+
+/** Outside development and test: no default or guessable secrets. */
+function secretProblems(env: EnvironmentVariables): string[] {
+  const problems: string[] = [];
+  if (!env.JWT_SECRET) {
+    problems.push('JWT_SECRET: must be set to a random secret of at least 32 characters');
+  } else {
+    const weak = weakSecret(env.JWT_SECRET);
+    if (weak) problems.push(`JWT_SECRET: ${weak}`);
+  }
+  if (env.DATA_ENCRYPTION_KEY) {
+    const weak = weakSecret(env.DATA_ENCRYPTION_KEY);
+    if (weak) problems.push(`DATA_ENCRYPTION_KEY: ${weak}`);
+  }
+  return problems;
+}
+
 function productionProblems(env: EnvironmentVariables): string[] {
   const problems: string[] = [];
-  const secret = env.JWT_SECRET ?? '';
-  if (secret.length < 32 || secret === DEV_JWT_SECRET) {
-    problems.push('JWT_SECRET: must be set to a random secret of at least 32 characters');
+  if (!env.DATA_ENCRYPTION_KEY) {
+    problems.push(
+      'DATA_ENCRYPTION_KEY: is required in production (a key of its own, not JWT_SECRET)',
+    );
+  } else if (env.DATA_ENCRYPTION_KEY === env.JWT_SECRET) {
+    problems.push('DATA_ENCRYPTION_KEY: must differ from JWT_SECRET');
+  }
+  if (env.METRICS_ENABLED !== false && !env.METRICS_TOKEN) {
+    problems.push('METRICS_TOKEN: is required in production unless METRICS_ENABLED=false');
   }
   if (!env.DATABASE_URL) problems.push('DATABASE_URL: is required in production');
   if (!env.REDIS_URL) problems.push('REDIS_URL: is required in production');
@@ -188,7 +225,12 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
   const env = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });
   const problems = describe(validateSync(env, { skipMissingProperties: false }));
   problems.push(...consistencyProblems(env));
-  if ((env.NODE_ENV ?? 'development') === 'production') problems.push(...productionProblems(env));
+  const nodeEnv = env.NODE_ENV ?? 'development';
+  // An invalid NODE_ENV is reported above; the rules of an environment apply to valid ones only.
+  if (NODE_ENVS.includes(nodeEnv) && !RELAXED_ENVS.includes(nodeEnv)) {
+    problems.push(...secretProblems(env));
+  }
+  if (nodeEnv === 'production') problems.push(...productionProblems(env));
   if (problems.length > 0) throw new ConfigValidationError([...new Set(problems)]);
   return env;
 }

@@ -735,7 +735,7 @@ describe('Auth (e2e)', () => {
         .expect(200);
     });
 
-    it('voids the mfaToken after 5 wrong codes: the right code then gets 401', async () => {
+    it('voids the mfaToken after 5 wrong codes and locks the MFA step of the account: the right code then gets 423, with a new mfaToken too', async () => {
       const user = await createUser(t);
       const authenticator = await enableMfaDirectly(user);
       const mfaToken = await mfaChallenge(user);
@@ -747,10 +747,17 @@ describe('Auth (e2e)', () => {
         expect(res.body.error.code).toBe('INVALID_MFA_CODE');
       }
       const code = authenticator.code();
-      await t.http.post(`${API}/auth/mfa/login`).send({ mfaToken, code }).expect(401);
-      // The same code with a new mfaToken works: only the voided token was refused.
+      const locked = await t.http.post(`${API}/auth/mfa/login`).send({ mfaToken, code });
+      expect({ status: locked.status, code: locked.body.error?.code }).toEqual({
+        status: 401,
+        code: 'INVALID_TOKEN',
+      });
+      // The lock is the account's, not the challenge's: a fresh mfaToken does not lift it.
       const fresh = await mfaChallenge(user);
-      await t.http.post(`${API}/auth/mfa/login`).send({ mfaToken: fresh, code }).expect(200);
+      const res = await t.http.post(`${API}/auth/mfa/login`).send({ mfaToken: fresh, code });
+      expect(res.status).toBe(423);
+      expect(res.body.error.code).toBe('ACCOUNT_LOCKED');
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(800);
     });
 
     it('still accepts the right code after 4 wrong ones', async () => {

@@ -200,6 +200,8 @@ describe('API docs in production', () => {
   const production = {
     NODE_ENV: 'production',
     JWT_SECRET: 'production-test-secret-0123456789abcdefghijklmnop',
+    DATA_ENCRYPTION_KEY: 'production-test-data-key-ZYXWVUTSRQPONMLKJIHGFEDCBA',
+    METRICS_TOKEN: 'production-test-metrics-token',
     JOBS_INLINE: 'false',
   };
   let off: TestApp;

@@ -69,3 +69,12 @@ export class ServiceUnavailableError extends AppError {
     super(HttpStatus.SERVICE_UNAVAILABLE, 'SERVICE_UNAVAILABLE', message, details, {}, data);
   }
 }
+
+/** 423: too many failed attempts (logins, password checks, MFA codes); `Retry-After` says when. */
+export class AccountLockedError extends AppError {
+  constructor(retryAfterSeconds: number, message = 'Too many failed attempts: try again later') {
+    super(HttpStatus.LOCKED, 'ACCOUNT_LOCKED', message, [], {
+      'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))),
+    });
+  }
+}

@@ -1,4 +1,4 @@
-import { KeyValueStore } from './key-value.store';
+import { KeyValueStore, RecoveryHook } from './key-value.store';
 
 interface Entry {
   value: string;
@@ -8,6 +8,7 @@ interface Entry {
 /** Single-process implementation for the embedded default (no REDIS_URL). */
 export class MemoryKeyValueStore extends KeyValueStore {
   private readonly entries = new Map<string, Entry>();
+  private pending = 0;
 
   constructor(private readonly now: () => number = Date.now) {
     super();
@@ -42,6 +43,30 @@ export class MemoryKeyValueStore extends KeyValueStore {
   }
 
   async ping(): Promise<void> {}
+
+  /** Memory never misses a write; it is only untrusted while a start-up hook fills it. */
+  isTrusted(): boolean {
+    return this.pending === 0;
+  }
+
+  /** Runs the hook until it succeeds (it fills memory from PostgreSQL, which may be starting). */
+  onRecovery(hook: RecoveryHook): void {
+    this.pending += 1;
+    const attempt = (): void => {
+      hook().then(
+        () => (this.pending -= 1),
+        () => setTimeout(attempt, 1_000).unref(),
+      );
+    };
+    attempt();
+  }
+
+  markStale(): void {}
+
+  async deleteByPrefix(prefix: string): Promise<void> {
+    for (const key of [...this.entries.keys()])
+      if (key.startsWith(prefix)) this.entries.delete(key);
+  }
 
   private live(key: string): Entry | undefined {
     const entry = this.entries.get(key);

@@ -10,6 +10,10 @@ export const ALL_QUEUES: readonly QueueName[] = Object.values(QUEUES);
 
 export const JOBS = {
   SEND_EMAIL: 'send-email',
+  /** A password reset asked for by email address: look-up, throttle and token happen here. */
+  REQUEST_PASSWORD_RESET: 'request-password-reset',
+  /** Mint and mail one reset or verification token, by token id (the token is never queued). */
+  SEND_ACCOUNT_TOKEN: 'send-account-token',
   PURGE_OUTBOX: 'purge-outbox',
   PURGE_AUTH_TOKENS: 'purge-auth-tokens',
   /** A domain event (webhook payload) to fan out to subscribed endpoints. */

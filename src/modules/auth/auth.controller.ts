@@ -49,7 +49,9 @@ export class AuthController {
     summary: 'Log in',
     description:
       'Returns a session, or `{mfaRequired, mfaToken, expiresIn}` when MFA is on. Five failed ' +
-      'logins for one email from one IP within 15 minutes lock that pair for 15 minutes (423).',
+      'password checks for one email from one IP within 15 minutes (logins, password changes, ' +
+      'MFA set-up and disabling together) lock that pair for 15 minutes (423). Each attempt is ' +
+      'counted before the password is checked, so parallel attempts cannot exceed the limit.',
   })
   @ApiEnvelope([SessionResponse, MfaChallengeResponse], { errors: [401, 422, 423] })
   login(
@@ -64,9 +66,11 @@ export class AuthController {
   @Public()
   @ApiOperation({
     summary: 'Second login step with a TOTP code',
-    description: 'Five wrong codes void the mfaToken.',
+    description:
+      'Five wrong codes void the mfaToken and lock the MFA step of the account for 15 minutes ' +
+      '(423), whatever mfaToken is used; codes are counted before they are checked.',
   })
-  @ApiEnvelope(SessionResponse, { errors: [401, 422] })
+  @ApiEnvelope(SessionResponse, { errors: [401, 422, 423] })
   mfaLogin(@Body() body: MfaLoginDto, @Client() client: ClientInfo): Promise<SessionResponse> {
     return this.auth.loginWithMfa(body.mfaToken, body.code, client);
   }
@@ -97,20 +101,27 @@ export class AuthController {
   @Post('mfa/setup')
   @HttpCode(200)
   @Auth()
-  @ApiOperation({ summary: 'Start TOTP set-up (30 s, 6 digits); MFA is on only after /mfa/enable' })
-  @ApiEnvelope(MfaSetupResponse, { errors: [409, 422] })
+  @ApiOperation({
+    summary: 'Start TOTP set-up (30 s, 6 digits); MFA is on only after /mfa/enable',
+    description: 'Wrong passwords count against the login limit of this email and IP (423).',
+  })
+  @ApiEnvelope(MfaSetupResponse, { errors: [401, 409, 422, 423] })
   setupMfa(
     @CurrentUser() caller: AuthenticatedUser,
     @Body() body: PasswordConfirmationDto,
+    @Client() client: ClientInfo,
   ): Promise<MfaSetupResponse> {
-    return this.auth.setupMfa(caller.id, body.password);
+    return this.auth.setupMfa(caller.id, body.password, client);
   }
 
   @Post('mfa/enable')
   @HttpCode(200)
   @Auth()
-  @ApiOperation({ summary: 'Turn MFA on by confirming a code' })
-  @ApiEnvelope(UserResponse, { errors: [400, 409, 422] })
+  @ApiOperation({
+    summary: 'Turn MFA on by confirming a code',
+    description: 'Wrong codes count against the MFA limit of the account (423 after 5).',
+  })
+  @ApiEnvelope(UserResponse, { errors: [400, 401, 409, 422, 423] })
   enableMfa(
     @CurrentUser() caller: AuthenticatedUser,
     @Body() body: MfaCodeDto,
@@ -121,13 +132,19 @@ export class AuthController {
   @Post('mfa/disable')
   @HttpCode(200)
   @Auth()
-  @ApiOperation({ summary: 'Turn MFA off (password and a current code)' })
-  @ApiEnvelope(UserResponse, { errors: [400, 422] })
+  @ApiOperation({
+    summary: 'Turn MFA off (password and a current code)',
+    description:
+      'Wrong passwords count against the login limit of this email and IP, wrong codes against ' +
+      'the MFA limit of the account (423).',
+  })
+  @ApiEnvelope(UserResponse, { errors: [400, 401, 422, 423] })
   disableMfa(
     @CurrentUser() caller: AuthenticatedUser,
     @Body() body: MfaDisableDto,
+    @Client() client: ClientInfo,
   ): Promise<UserResponse> {
-    return this.auth.disableMfa(caller.id, body.password, body.code);
+    return this.auth.disableMfa(caller.id, body.password, body.code, client);
   }
 
   @Post('password/forgot')
@@ -136,7 +153,9 @@ export class AuthController {
   @ApiOperation({
     summary: 'Mail a password reset link',
     description:
-      'Always 202, whether or not the account exists. The link works once, for 30 minutes.',
+      'Always 202, whether or not the account exists: the request is queued and answered before ' +
+      'any look-up. At most one reset mail per address and minute. The link works once, for 30 ' +
+      'minutes, and setting a password spends every other reset link of the account.',
   })
   @ApiEnvelope(null, { status: 202, errors: [422] })
   async forgotPassword(@Body() body: ForgotPasswordDto): Promise<null> {

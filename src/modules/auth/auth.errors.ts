@@ -1,5 +1,4 @@
-import { HttpStatus } from '@nestjs/common';
-import { AppError, UnauthorizedError } from '../../common/errors/app-error';
+import { UnauthorizedError } from '../../common/errors/app-error';
 
 export class InvalidCredentialsError extends UnauthorizedError {
   constructor() {
@@ -16,13 +15,5 @@ export class InvalidTokenError extends UnauthorizedError {
 export class InvalidMfaCodeError extends UnauthorizedError {
   constructor() {
     super('The authentication code is not correct', 'INVALID_MFA_CODE');
-  }
-}
-
-export class AccountLockedError extends AppError {
-  constructor(retryAfterSeconds: number) {
-    super(HttpStatus.LOCKED, 'ACCOUNT_LOCKED', 'Too many failed logins: try again later', [], {
-      'Retry-After': String(retryAfterSeconds),
-    });
   }
 }

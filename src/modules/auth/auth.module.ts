@@ -10,11 +10,12 @@ import { AuthService } from './auth.service';
 import { OneTimeToken } from './entities/one-time-token.entity';
 import { RefreshToken } from './entities/refresh-token.entity';
 import { JwtAuthGuard } from './guards/jwt-auth.guard';
+import { AccountMailProcessor } from './jobs/account-mail.processor';
 import { PurgeTokensProcessor } from './jobs/purge-tokens.processor';
-import { LoginLockoutService } from './login-lockout.service';
 import { MfaService } from './mfa.service';
 import { OneTimeTokensRepository } from './one-time-tokens.repository';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
+import { RevokedTokensRepository } from './revoked-tokens.repository';
 import { RevokedTokensStore } from './revoked-tokens.store';
 import { TokenService } from './token.service';
 
@@ -38,12 +39,13 @@ import { TokenService } from './token.service';
     AuthService,
     TokenService,
     RevokedTokensStore,
-    LoginLockoutService,
+    RevokedTokensRepository,
     MfaService,
     RefreshTokensRepository,
     OneTimeTokensRepository,
     JwtAuthGuard,
     PurgeTokensProcessor,
+    AccountMailProcessor,
   ],
   exports: [JwtAuthGuard],
 })

@@ -1,34 +1,35 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { AuthenticatedUser } from '../../common/auth/roles';
 import type { ClientInfo } from '../../common/decorators/client-info.decorator';
 import { BadRequestError, ConflictError } from '../../common/errors/app-error';
 import { appConfig, authConfig } from '../../config/configuration';
 import { SecretBox } from '../../infra/crypto/secret-box';
-import { KeyValueStore } from '../../infra/kv/key-value.store';
-import { mailJob } from '../../infra/mail/mail.service';
+import { AttemptLimiter } from '../../infra/attempts/attempt-limiter';
+import { mailJob, MailService } from '../../infra/mail/mail.service';
 import { domainEventJob } from '../../infra/outbox/domain-event';
-import { OutboxService } from '../../infra/outbox/outbox.service';
+import { OutboxJob, OutboxService } from '../../infra/outbox/outbox.service';
+import { JOBS, QUEUES } from '../../infra/queue/queue.constants';
 import { toUserResponse, UserResponse } from '../users/dto/user.response';
 import { User } from '../users/entities/user.entity';
 import { validAfterSeconds } from '../users/token-validity';
-import { UsersService, UserWithSecrets } from '../users/users.service';
+import { UsersService } from '../users/users.service';
 import { InvalidCredentialsError, InvalidMfaCodeError, InvalidTokenError } from './auth.errors';
 import { MfaChallengeResponse, MfaSetupResponse, SessionResponse } from './dto/auth.response';
 import { OneTimeTokenPurpose } from './entities/one-time-token.entity';
-import { LoginLockoutService } from './login-lockout.service';
-import { MfaService } from './mfa.service';
+import { MFA_MAX_FAILURES, MfaService } from './mfa.service';
 import { OneTimeTokensRepository } from './one-time-tokens.repository';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { RevokedTokensStore } from './revoked-tokens.store';
 import { hashToken, randomToken } from './token-hash';
 import { MFA_TOKEN_TTL_SECONDS, TokenService } from './token.service';
 
-const MFA_MAX_WRONG_CODES = 5;
 const RESET_TTL_SECONDS = 30 * 60;
+/** At most one reset mail per address in this many seconds. */
+const RESET_MAIL_INTERVAL_SECONDS = 60;
 const VERIFY_TTL_SECONDS = 24 * 3600;
 
 const ONE_TIME = {
@@ -40,8 +41,24 @@ const ONE_TIME = {
   },
 } as const;
 
+/** The queued request of POST /password/forgot: the same for known and unknown addresses. */
+export interface PasswordResetRequest {
+  email: string;
+}
+
+/** The queued mail of a reset or verification token: its id only, never the token. */
+export interface AccountTokenMail {
+  tokenId: string;
+}
+
+const accountTokenJob = (tokenId: string): OutboxJob => ({
+  queue: QUEUES.EMAIL,
+  name: JOBS.SEND_ACCOUNT_TOKEN,
+  payload: { tokenId } satisfies AccountTokenMail,
+});
+
 @Injectable()
-export class AuthService {
+export class AuthService implements OnModuleInit {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly users: UsersService,
@@ -49,14 +66,21 @@ export class AuthService {
     private readonly refreshTokens: RefreshTokensRepository,
     private readonly oneTimeTokens: OneTimeTokensRepository,
     private readonly revoked: RevokedTokensStore,
-    private readonly lockout: LoginLockoutService,
     private readonly mfa: MfaService,
     private readonly secrets: SecretBox,
-    private readonly store: KeyValueStore,
+    private readonly attempts: AttemptLimiter,
     private readonly outbox: OutboxService,
+    private readonly mail: MailService,
     @Inject(authConfig.KEY) private readonly cfg: ConfigType<typeof authConfig>,
     @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
   ) {}
+
+  /** Setting a password, by reset or change, spends every other reset token of the user. */
+  onModuleInit(): void {
+    this.users.onPasswordSet((userId, manager) =>
+      this.oneTimeTokens.spendAll(manager, userId, 'password_reset'),
+    );
+  }
 
   /** New student account, welcome mail and `user.registered` event in one transaction. */
   async register(
@@ -84,14 +108,8 @@ export class AuthService {
     password: string,
     client: ClientInfo,
   ): Promise<SessionResponse | MfaChallengeResponse> {
-    const normalized = email.trim().toLowerCase();
-    await this.lockout.assertNotLocked(normalized, client.ip);
-    const user = await this.users.verifyCredentials(normalized, password);
-    if (!user || !user.isActive || user.deletedAt) {
-      await this.lockout.recordFailure(normalized, client.ip);
-      throw new InvalidCredentialsError();
-    }
-    await this.lockout.recordSuccess(normalized, client.ip);
+    const user = await this.users.verifyCredentials(email, password, client.ip);
+    if (!user || !user.isActive || user.deletedAt) throw new InvalidCredentialsError();
     if (user.mfaEnabled) {
       const challenge = this.tokens.signMfa(
         user.id,
@@ -103,10 +121,12 @@ export class AuthService {
     return this.startSession(user, client);
   }
 
-  /** Second step of an MFA login; five wrong codes void the MFA token. */
+  /**
+   * Second step of an MFA login. Wrong codes count per account (see MfaService): the fifth voids
+   * this MFA token and locks the account's MFA step, whatever token is presented next.
+   */
   async loginWithMfa(mfaToken: string, code: string, client: ClientInfo): Promise<SessionResponse> {
     const claims = this.tokens.verify(mfaToken, 'mfa');
-    const attemptsKey = `mfa-attempts:${claims.jti}`;
     if (await this.revoked.isRevoked(claims.jti)) throw new InvalidTokenError();
     const user = await this.users.getWithSecrets(claims.sub).catch(() => null);
     if (!user || !user.isActive || !user.mfaEnabled || !user.mfaSecret) {
@@ -114,9 +134,9 @@ export class AuthService {
     }
     // A challenge from before a password reset or deactivation is dead like any other token.
     if (claims.iat < validAfterSeconds(user.tokensValidAfter)) throw new InvalidTokenError();
-    if (!(await this.mfa.check(user.id, this.secrets.open(user.mfaSecret), code))) {
-      const wrong = await this.store.increment(attemptsKey, MFA_TOKEN_TTL_SECONDS);
-      if (wrong >= MFA_MAX_WRONG_CODES) await this.revoked.revoke(claims.jti, claims.exp);
+    const check = await this.mfa.check(user.id, this.secrets.open(user.mfaSecret), code);
+    if (!check.ok) {
+      if (check.attempt >= MFA_MAX_FAILURES) await this.revoked.revoke(claims.jti, claims.exp);
       throw new InvalidMfaCodeError();
     }
     await this.revoked.revoke(claims.jti, claims.exp);
@@ -163,8 +183,8 @@ export class AuthService {
     if (row && row.userId === caller.id) await this.refreshTokens.revokeFamily(row.familyId);
   }
 
-  async setupMfa(userId: string, password: string): Promise<MfaSetupResponse> {
-    await this.users.verifyPassword(userId, password);
+  async setupMfa(userId: string, password: string, client: ClientInfo): Promise<MfaSetupResponse> {
+    await this.users.verifyPassword(userId, password, client.ip);
     const user = await this.users.getById(userId);
     if (user.mfaEnabled) throw new ConflictError('MFA is already enabled', 'MFA_ALREADY_ENABLED');
     const secret = this.mfa.newSecret();
@@ -178,29 +198,77 @@ export class AuthService {
     if (!user.mfaSecret) {
       throw new BadRequestError('Call /auth/mfa/setup first', [], 'MFA_NOT_SET_UP');
     }
-    if (!(await this.mfa.check(userId, this.secrets.open(user.mfaSecret), code))) {
+    if (!(await this.mfa.check(userId, this.secrets.open(user.mfaSecret), code)).ok) {
       throw new InvalidMfaCodeError();
     }
     return toUserResponse(await this.users.setMfa(userId, true, user.mfaSecret));
   }
 
-  async disableMfa(userId: string, password: string, code: string): Promise<UserResponse> {
-    await this.users.verifyPassword(userId, password);
+  async disableMfa(
+    userId: string,
+    password: string,
+    code: string,
+    client: ClientInfo,
+  ): Promise<UserResponse> {
+    await this.users.verifyPassword(userId, password, client.ip);
     const user = await this.users.getWithSecrets(userId);
     if (!user.mfaEnabled || !user.mfaSecret) {
       throw new BadRequestError('MFA is not enabled', [], 'MFA_NOT_ENABLED');
     }
-    if (!(await this.mfa.check(userId, this.secrets.open(user.mfaSecret), code))) {
+    if (!(await this.mfa.check(userId, this.secrets.open(user.mfaSecret), code)).ok) {
       throw new InvalidMfaCodeError();
     }
     return toUserResponse(await this.users.setMfa(userId, false, null));
   }
 
-  /** Mails a reset link when the account exists and is active; says nothing either way. */
+  /**
+   * Queues the request and returns: the same single insert for every address, so neither the
+   * answer nor its timing says whether the account exists. The job does the per-user work.
+   */
   async forgotPassword(email: string): Promise<void> {
-    const user = await this.users.findByEmailWithSecrets(email);
+    const request: PasswordResetRequest = { email: email.trim().toLowerCase() };
+    await this.outbox.add(this.dataSource.manager, {
+      queue: QUEUES.EMAIL,
+      name: JOBS.REQUEST_PASSWORD_RESET,
+      payload: request,
+    });
+  }
+
+  /**
+   * The queued part of a reset request: an active account gets a token row and its mail job, at
+   * most once per address and minute (counted in the same transaction, so a failed attempt does
+   * not use up the minute).
+   */
+  async handlePasswordResetRequest(request: PasswordResetRequest): Promise<void> {
+    const user = await this.users.findByEmailWithSecrets(request.email);
     if (!user || !user.isActive || user.deletedAt) return;
-    await this.sendOneTimeToken(user, 'password_reset');
+    await this.dataSource.transaction(async (manager) => {
+      const key = `reset-mail:${user.email}`;
+      if ((await this.attempts.hit(key, RESET_MAIL_INTERVAL_SECONDS, manager)) > 1) return;
+      await this.queueOneTimeToken(manager, user.id, 'password_reset');
+    });
+  }
+
+  /**
+   * Sends the mail of one token: mints the token now (only its hash is stored) and mails the link.
+   * Nothing is sent for a token that was spent or expired meanwhile.
+   */
+  async sendAccountToken(job: AccountTokenMail): Promise<void> {
+    const token = randomToken();
+    const minted = await this.oneTimeTokens.mint(job.tokenId, hashToken(token));
+    if (!minted) return;
+    const user = await this.users.getById(minted.userId).catch(() => null);
+    if (!user) return;
+    const spec = ONE_TIME[minted.purpose];
+    await this.mail.send({
+      to: user.email,
+      template: spec.template,
+      context: {
+        fullName: user.fullName,
+        email: user.email,
+        link: `${this.app.publicUrl}/${spec.path}?token=${encodeURIComponent(token)}`,
+      },
+    });
   }
 
   /** Single use, 30 minutes; every session of the user ends. */
@@ -219,7 +287,9 @@ export class AuthService {
   async requestEmailVerification(userId: string): Promise<void> {
     const user = await this.users.getById(userId);
     if (user.emailVerifiedAt) return;
-    await this.sendOneTimeToken(user, 'email_verification');
+    await this.dataSource.transaction((manager) =>
+      this.queueOneTimeToken(manager, user.id, 'email_verification'),
+    );
   }
 
   async verifyEmail(token: string): Promise<UserResponse> {
@@ -236,42 +306,33 @@ export class AuthService {
     return toUserResponse(await this.users.getById(userId));
   }
 
-  /** Removes refresh and one-time tokens that expired more than a day ago. */
+  /**
+   * Removes refresh and one-time tokens that expired more than a day ago, revocations of expired
+   * tokens and attempt counters whose window and lock ended.
+   */
   async purgeExpiredTokens(): Promise<number> {
     const cutoff = new Date(Date.now() - 24 * 3600_000);
-    const refresh = await this.refreshTokens.deleteExpiredBefore(cutoff);
-    return refresh + (await this.oneTimeTokens.deleteExpiredBefore(cutoff));
+    const counts = await Promise.all([
+      this.refreshTokens.deleteExpiredBefore(cutoff),
+      this.oneTimeTokens.deleteExpiredBefore(cutoff),
+      this.revoked.purgeExpiredBefore(new Date()),
+      this.attempts.purgeEndedBefore(new Date()),
+    ]);
+    return counts.reduce((sum, n) => sum + n, 0);
   }
 
-  private async sendOneTimeToken(
-    user: User | UserWithSecrets,
+  /** A token row (not minted yet) and the job that mails it, in the caller's transaction. */
+  private async queueOneTimeToken(
+    manager: EntityManager,
+    userId: string,
     purpose: OneTimeTokenPurpose,
   ): Promise<void> {
-    const spec = ONE_TIME[purpose];
-    const token = randomToken();
-    await this.dataSource.transaction(async (manager) => {
-      await this.oneTimeTokens.insert(
-        {
-          userId: user.id,
-          purpose,
-          tokenHash: hashToken(token),
-          expiresAt: new Date(Date.now() + spec.ttl * 1000),
-        },
-        manager,
-      );
-      await this.outbox.add(
-        manager,
-        mailJob({
-          to: user.email,
-          template: spec.template,
-          context: {
-            fullName: user.fullName,
-            email: user.email,
-            link: `${this.app.publicUrl}/${spec.path}?token=${encodeURIComponent(token)}`,
-          },
-        }),
-      );
-    });
+    const expiresAt = new Date(Date.now() + ONE_TIME[purpose].ttl * 1000);
+    const tokenId = await this.oneTimeTokens.insertUnminted(
+      { userId, purpose, expiresAt },
+      manager,
+    );
+    await this.outbox.add(manager, accountTokenJob(tokenId));
   }
 
   private async startSession(user: User, client: ClientInfo): Promise<SessionResponse> {

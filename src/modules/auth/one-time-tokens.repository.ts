@@ -7,8 +7,33 @@ import { OneTimeToken, OneTimeTokenPurpose } from './entities/one-time-token.ent
 export class OneTimeTokensRepository {
   constructor(@InjectRepository(OneTimeToken) private readonly tokens: Repository<OneTimeToken>) {}
 
-  async insert(data: Partial<OneTimeToken>, manager: EntityManager): Promise<void> {
-    await manager.getRepository(OneTimeToken).insert(data);
+  /** A token row without a token yet (minted when its mail is sent); returns its id. */
+  async insertUnminted(
+    data: { userId: string; purpose: OneTimeTokenPurpose; expiresAt: Date },
+    manager: EntityManager,
+  ): Promise<string> {
+    const result = await manager
+      .getRepository(OneTimeToken)
+      .insert({ ...data, tokenHash: null, usedAt: null });
+    return (result.identifiers[0] as { id: string }).id;
+  }
+
+  /**
+   * Gives a live token row a new hash (its mail is being sent, again on a retry: only the latest
+   * mailed link works) and returns its user and purpose, or null when it is spent or expired.
+   */
+  async mint(
+    id: string,
+    tokenHash: string,
+  ): Promise<{ userId: string; purpose: OneTimeTokenPurpose } | null> {
+    const rows = await this.tokens.query<[Array<{ user_id: string; purpose: string }>, number]>(
+      `UPDATE one_time_tokens SET token_hash = $2
+        WHERE id = $1 AND used_at IS NULL AND expires_at > now()
+        RETURNING user_id, purpose`,
+      [id, tokenHash],
+    );
+    const row = rows[0][0];
+    return row ? { userId: row.user_id, purpose: row.purpose as OneTimeTokenPurpose } : null;
   }
 
   /**
@@ -27,6 +52,19 @@ export class OneTimeTokensRepository {
       [tokenHash, purpose],
     );
     return rows[0][0]?.user_id ?? null;
+  }
+
+  /** Spends every unused token of this purpose of the user (minted or still queued). */
+  async spendAll(
+    manager: EntityManager,
+    userId: string,
+    purpose: OneTimeTokenPurpose,
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE one_time_tokens SET used_at = now()
+        WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL`,
+      [userId, purpose],
+    );
   }
 
   async deleteExpiredBefore(cutoff: Date): Promise<number> {

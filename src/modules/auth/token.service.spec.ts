@@ -1,4 +1,4 @@
-import { createSecretKey } from 'node:crypto';
+import { createHmac, createSecretKey } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
 import type { ConfigType } from '@nestjs/config';
 import { authConfig } from '../../config/configuration';
@@ -168,6 +168,31 @@ describe('TokenService', () => {
       ['without a jti', { jti: undefined }],
     ])('a token %s', (_label, change) => {
       const token = sign({ ...valid(), ...change });
+      expect(() => tokens.verify(token, 'access')).toThrow(InvalidTokenError);
+    });
+
+    it('a token without exp (it could never expire, nor its revocation be kept)', () => {
+      const claims: Record<string, unknown> = valid();
+      delete claims.exp;
+      expect(() => tokens.verify(sign(claims), 'access')).toThrow(InvalidTokenError);
+    });
+
+    it('a token without iat (it would escape the token cut-off)', () => {
+      const claims: Record<string, unknown> = valid();
+      delete claims.iat;
+      const token = jwt.sign(claims, { secret: SECRET, algorithm: 'HS256', noTimestamp: true });
+      expect(decode(token).iat).toBeUndefined();
+      expect(() => tokens.verify(token, 'access')).toThrow(InvalidTokenError);
+    });
+
+    it.each([
+      ['a string exp', { exp: 'never' }],
+      ['a string iat', { iat: 'now' }],
+    ])('a token with %s', (_label, change) => {
+      // Signed by hand: jsonwebtoken refuses to sign such claims, but a forger would not ask it.
+      const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+      const body = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ ...valid(), ...change })}`;
+      const token = `${body}.${createHmac('sha256', SECRET).update(body).digest('base64url')}`;
       expect(() => tokens.verify(token, 'access')).toThrow(InvalidTokenError);
     });
 

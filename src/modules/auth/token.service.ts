@@ -45,7 +45,7 @@ export class TokenService {
     return this.sign(userId, role, 'mfa', MFA_TOKEN_TTL_SECONDS, notBefore);
   }
 
-  /** Signature, algorithm, expiry and type; throws InvalidTokenError otherwise. */
+  /** Signature, algorithm, expiry, issue time and type; throws InvalidTokenError otherwise. */
   verify(token: string, type: TokenType): TokenClaims {
     let claims: TokenClaims;
     try {
@@ -53,7 +53,15 @@ export class TokenService {
     } catch {
       throw new InvalidTokenError();
     }
-    if (claims.type !== type || typeof claims.sub !== 'string' || typeof claims.jti !== 'string') {
+    // `exp` and `iat` are required: a token without expiry could never be revoked (revocations are
+    // kept until `exp`), and one without `iat` would escape the user's token cut-off.
+    if (
+      claims.type !== type ||
+      typeof claims.sub !== 'string' ||
+      typeof claims.jti !== 'string' ||
+      !Number.isFinite(claims.exp) ||
+      !Number.isFinite(claims.iat)
+    ) {
       throw new InvalidTokenError();
     }
     return claims;

@@ -2,6 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedUser } from '../../common/auth/roles';
 import { Auth } from '../../common/decorators/auth.decorator';
+import { Client } from '../../common/decorators/client-info.decorator';
+import type { ClientInfo } from '../../common/decorators/client-info.decorator';
 import { CurrentUser } from '../../common/decorators/current-user.decorator';
 import { Paginated } from '../../common/dto/paginated';
 import { ApiEnvelope } from '../../common/openapi/api-envelope.decorator';
@@ -45,14 +47,18 @@ export class UsersController {
   @Auth()
   @ApiOperation({
     summary: 'Change the password',
-    description: 'Every session, this one included, ends: log in again with the new password.',
+    description:
+      'Every session, this one included, ends: log in again with the new password. Unused reset ' +
+      'tokens are spent. Wrong current passwords count against the login limit of this email and ' +
+      'IP: after 5 failures in 15 minutes, 423 for 15 minutes.',
   })
-  @ApiEnvelope(null, { status: 204, errors: [401, 422] })
+  @ApiEnvelope(null, { status: 204, errors: [401, 422, 423] })
   async changePassword(
     @CurrentUser() caller: AuthenticatedUser,
     @Body() body: ChangePasswordDto,
+    @Client() client: ClientInfo,
   ): Promise<void> {
-    await this.users.changePassword(caller.id, body.currentPassword, body.newPassword);
+    await this.users.changePassword(caller.id, body.currentPassword, body.newPassword, client.ip);
   }
 
   @Get()

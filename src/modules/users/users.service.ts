@@ -1,9 +1,13 @@
-import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { Role } from '../../common/auth/roles';
 import { ForbiddenError } from '../../common/errors/app-error';
 import { Paginated } from '../../common/dto/paginated';
 import { parseSort } from '../../common/dto/sort';
+import { authConfig } from '../../config/configuration';
+import { AttemptLimiter, AttemptPolicy } from '../../infra/attempts/attempt-limiter';
 import { User } from './entities/user.entity';
 import { PasswordHasher } from './password-hasher';
 import { nextTokenCutoff, validAfterSeconds } from './token-validity';
@@ -36,15 +40,41 @@ export type UserWithSecrets = User & { passwordHash: string; mfaSecret: string |
 /** Told the id of a user whose displayed name changed. Must not throw. */
 export type NameChangeListener = (userId: string) => Promise<void>;
 
+/** Runs in the transaction that sets a new password (the auth module spends reset tokens). */
+export type PasswordSetListener = (userId: string, manager: EntityManager) => Promise<void>;
+
+/**
+ * One counter per (email, client IP) for every password check: login, password change, MFA set-up
+ * and disabling. Five failures lock the pair for LOGIN_LOCK_SECONDS, whichever route made them.
+ */
+const passwordAttemptsKey = (email: string, ip: string) => `password:${email}:${ip}`;
+
 @Injectable()
 export class UsersService {
   private readonly nameListeners: NameChangeListener[] = [];
+  private readonly passwordSetListeners: PasswordSetListener[] = [];
+  private readonly passwordPolicy: AttemptPolicy;
 
   constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly stateCache: UserStateCache,
-  ) {}
+    private readonly attempts: AttemptLimiter,
+    @Inject(authConfig.KEY) cfg: ConfigType<typeof authConfig>,
+  ) {
+    this.passwordPolicy = {
+      max: cfg.loginMaxFailures,
+      windowSeconds: cfg.loginLockSeconds,
+      lockSeconds: cfg.loginLockSeconds,
+      lockedMessage: 'Too many failed password attempts: try again later',
+    };
+  }
+
+  /** Registers work to do inside every transaction that sets a password. */
+  onPasswordSet(listener: PasswordSetListener): void {
+    this.passwordSetListeners.push(listener);
+  }
 
   async create(data: NewUser, manager?: EntityManager): Promise<User> {
     return this.users.insert(
@@ -76,12 +106,29 @@ export class UsersService {
 
   /**
    * The account behind these credentials, or null. Unknown emails still cost one argon2
-   * verification, so that timing does not reveal which accounts exist.
+   * verification, so that timing does not reveal which accounts exist. The attempt is counted
+   * before the check (423 once over the limit), for known and unknown emails alike.
    */
-  async verifyCredentials(email: string, password: string): Promise<UserWithSecrets | null> {
-    const user = await this.findByEmailWithSecrets(email);
-    const ok = await this.hasher.verify(user?.passwordHash, password);
-    return ok ? user : null;
+  async verifyCredentials(
+    email: string,
+    password: string,
+    ip: string,
+  ): Promise<UserWithSecrets | null> {
+    const normalized = email.trim().toLowerCase();
+    return this.limitedCheck(normalized, ip, async () => {
+      const user = await this.findByEmailWithSecrets(normalized);
+      const ok = await this.hasher.verify(user?.passwordHash, password);
+      return ok ? user : null;
+    });
+  }
+
+  /** Counts the attempt first, runs the check, and clears the count when it passed. */
+  private async limitedCheck<T>(email: string, ip: string, check: () => Promise<T | null>) {
+    const key = passwordAttemptsKey(email, ip);
+    await this.attempts.reserve(key, this.passwordPolicy);
+    const result = await check();
+    if (result) await this.attempts.succeeded(key);
+    return result;
   }
 
   async list(query: UserListQuery): Promise<Paginated<User>> {
@@ -146,21 +193,29 @@ export class UsersService {
     await this.stateCache.invalidate(id);
   }
 
-  async changePassword(id: string, currentPassword: string, newPassword: string): Promise<void> {
-    const user = await this.getWithSecrets(id);
-    if (!(await this.hasher.verify(user.passwordHash, currentPassword))) {
-      throw new WrongPasswordError();
-    }
+  async changePassword(
+    id: string,
+    currentPassword: string,
+    newPassword: string,
+    ip: string,
+  ): Promise<void> {
+    await this.verifyPassword(id, currentPassword, ip);
     await this.setPassword(id, newPassword);
   }
 
-  /** New password; every token issued before now stops working (all sessions end). */
+  /**
+   * New password; every token issued before now stops working (all sessions end), and the
+   * listeners (unused reset tokens are spent) run in the same transaction. Hashed before the
+   * transaction, so no row stays locked through argon2.
+   */
   async setPassword(id: string, newPassword: string, manager?: EntityManager): Promise<void> {
-    await this.users.update(
-      id,
-      { passwordHash: await this.hasher.hash(newPassword), tokensValidAfter: nextTokenCutoff },
-      manager,
-    );
+    const passwordHash = await this.hasher.hash(newPassword);
+    const write = async (tx: EntityManager) => {
+      await this.users.update(id, { passwordHash, tokensValidAfter: nextTokenCutoff }, tx);
+      for (const listener of this.passwordSetListeners) await listener(id, tx);
+    };
+    if (manager) await write(manager);
+    else await this.dataSource.transaction(write);
     await this.stateCache.invalidate(id);
   }
 
@@ -170,9 +225,13 @@ export class UsersService {
     await this.stateCache.invalidate(id);
   }
 
-  async verifyPassword(id: string, password: string): Promise<void> {
+  /** The caller's own password, counted against the same limit as logins (423 over it). */
+  async verifyPassword(id: string, password: string, ip: string): Promise<void> {
     const user = await this.getWithSecrets(id);
-    if (!(await this.hasher.verify(user.passwordHash, password))) throw new WrongPasswordError();
+    const ok = await this.limitedCheck(user.email, ip, async () =>
+      (await this.hasher.verify(user.passwordHash, password)) ? true : null,
+    );
+    if (!ok) throw new WrongPasswordError();
   }
 
   async recordLogin(id: string): Promise<void> {
