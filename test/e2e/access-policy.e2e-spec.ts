@@ -35,7 +35,10 @@ describe('access policy', () => {
       .set(...bearer(teacher))
       .send({ text: 'Sky blue?', type: 'true_false', correctAnswer: true })
       .expect(201);
-    await t.http.post(`${API}/quizzes/${quizId}/publish`).set(...bearer(teacher)).expect(200);
+    await t.http
+      .post(`${API}/quizzes/${quizId}/publish`)
+      .set(...bearer(teacher))
+      .expect(200);
     await t.http
       .post(`${API}/enrollments`)
       .set(...bearer(learner))
