@@ -72,6 +72,17 @@ describe('validateEnvironment', () => {
     ]);
   });
 
+  it('names AZURE_STORAGE_CONNECTION_STRING when it is a placeholder, never its value', () => {
+    const problems = problemsOf({
+      STORAGE_PROVIDER: 'azure',
+      AZURE_STORAGE_CONNECTION_STRING: 'REPLACE_ME',
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(/^AZURE_STORAGE_CONNECTION_STRING: must be an Azure Storage/),
+    ]);
+    expect(problems[0]).not.toContain('REPLACE_ME');
+  });
+
   describe('in production', () => {
     it('accepts a complete configuration', () => {
       expect(problemsOf(PRODUCTION)).toEqual([]);

@@ -267,7 +267,7 @@ export class AuthService {
           context: {
             fullName: user.fullName,
             email: user.email,
-            link: `${this.app.publicUrl}/${spec.path}?token=${encodeURIComponent(token)}`,
+            link: `${this.app.webUrl}/${spec.path}?token=${encodeURIComponent(token)}`,
           },
         }),
       );
