@@ -1,3 +1,4 @@
+import './node-version';
 import { Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
