@@ -11,6 +11,8 @@ import { ResponseEnvelopeInterceptor } from './common/interceptors/response-enve
 import { securityHeadersMiddleware } from './common/middleware/security-headers.middleware';
 import { trustedHostsMiddleware } from './common/middleware/trusted-hosts.middleware';
 import { createValidationPipe } from './common/pipes/validation.pipe';
+import { SERVICE_INFO_PATHS } from './observability/info/service-info.controller';
+import { StartupQuietLogger } from './observability/logging/startup-quiet.logger';
 import { setupOpenApi } from './openapi';
 
 export const API_PREFIX = 'api/v1';
@@ -36,7 +38,7 @@ export function configureApp(nest: INestApplication): INestApplication {
   const app = nest as NestExpressApplication;
   const cfg = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
 
-  app.useLogger(app.get(Logger));
+  app.useLogger(new StartupQuietLogger(app.get(Logger)));
   app.disable('x-powered-by');
   app.set('trust proxy', parseTrustProxy(cfg.trustProxy));
   app.use(requestIdMiddleware);
@@ -62,9 +64,17 @@ export function configureApp(nest: INestApplication): INestApplication {
   return app;
 }
 
-/** `/api/v1` for every route but /metrics (and /docs, which Swagger mounts outside it). */
+/**
+ * `/api/v1` for every route but /metrics, the service info at `/` and `/api/v1` (declared with
+ * their full paths), and /docs, which Swagger mounts outside it.
+ */
 export function applyGlobalPrefix(app: INestApplication): void {
-  app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'metrics', method: RequestMethod.GET }] });
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: 'metrics', method: RequestMethod.GET },
+      ...SERVICE_INFO_PATHS.map((path) => ({ path, method: RequestMethod.GET })),
+    ],
+  });
 }
 
 /** TRUST_PROXY: `true`/`false`, a hop count, or Express' list of trusted addresses/subnets. */
