@@ -66,6 +66,23 @@ function wrap(child: ChildProcess): NodeProcess {
 }
 
 /**
+ * A command line as a deployment file writes it (`['node', 'dist/cli', 'migration:run']`), run from
+ * the repository root (the image's /app) with only the given environment (plus PATH and HOME).
+ */
+export function runCommandLine(
+  argv: string[],
+  env: Record<string, string | undefined>,
+): NodeProcess {
+  const [command, ...args] = argv;
+  const child = spawn(command === 'node' ? process.execPath : command, args, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return wrap(child);
+}
+
+/**
  * `npm start` as a newcomer runs it, in its own process group (what a terminal, an IDE or
  * `timeout` signals), with only the given environment (plus PATH and HOME).
  */
