@@ -83,6 +83,15 @@ describe('validateEnvironment', () => {
     expect(problems[0]).not.toContain('REPLACE_ME');
   });
 
+  it("applies the API's password rule to BOOTSTRAP_ADMIN_PASSWORD", () => {
+    expect(
+      problemsOf({
+        BOOTSTRAP_ADMIN_EMAIL: 'a@example.com',
+        BOOTSTRAP_ADMIN_PASSWORD: 'lettersonly',
+      }),
+    ).toEqual([expect.stringMatching(/^BOOTSTRAP_ADMIN_PASSWORD: .*letter and a digit/)]);
+  });
+
   describe('in production', () => {
     it('accepts a complete configuration', () => {
       expect(problemsOf(PRODUCTION)).toEqual([]);

@@ -9,6 +9,7 @@ import {
   IsUrl,
   Matches,
   Max,
+  MaxLength,
   Min,
   MinLength,
   validateSync,
@@ -128,7 +129,13 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535) WORKER_HEALTH_PORT?: number;
 
   @IsOptional() @IsEmail() BOOTSTRAP_ADMIN_EMAIL?: string;
-  @IsOptional() @IsString() @MinLength(8) BOOTSTRAP_ADMIN_PASSWORD?: string;
+  // The API's password rule (users/dto/password.rules.ts): an admin who can log in.
+  @IsOptional()
+  @IsString()
+  @MinLength(8)
+  @MaxLength(128)
+  @Matches(/^(?=.*[A-Za-z])(?=.*\d)/, { message: 'must contain a letter and a digit' })
+  BOOTSTRAP_ADMIN_PASSWORD?: string;
 
   @IsOptional() @IsString() CORS_ORIGINS?: string;
   @IsOptional() @IsString() TRUSTED_HOSTS?: string;
