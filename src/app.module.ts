@@ -28,6 +28,7 @@ import { JwtAuthGuard } from './modules/auth/guards/jwt-auth.guard';
 import { UsersModule } from './modules/users/users.module';
 import { HealthModule } from './observability/health/health.module';
 import { createLoggingModule } from './observability/logging/logging.module';
+import { ServiceInfoModule } from './observability/info/service-info.module';
 import { MetricsModule } from './observability/metrics/metrics.module';
 
 /**
@@ -79,6 +80,7 @@ export class AppModule {
         ...(jobsConfig().inline ? [OutboxRelayModule] : []),
         createRateLimitModule(),
         MetricsModule,
+        ServiceInfoModule,
       ],
       // Order matters: authenticate, then rate-limit per user, then check roles.
       providers: [

@@ -13,6 +13,8 @@ import { trustedHostsMiddleware } from './common/middleware/trusted-hosts.middle
 import { verifyJsonDepth } from './common/http/json-depth';
 import { RejectNulPipe } from './common/pipes/reject-nul.pipe';
 import { createValidationPipe } from './common/pipes/validation.pipe';
+import { SERVICE_INFO_PATHS } from './observability/info/service-info.controller';
+import { StartupQuietLogger } from './observability/logging/startup-quiet.logger';
 import { setupOpenApi } from './openapi';
 
 export const API_PREFIX = 'api/v1';
@@ -38,7 +40,7 @@ export function configureApp(nest: INestApplication): INestApplication {
   const app = nest as NestExpressApplication;
   const cfg = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
 
-  app.useLogger(app.get(Logger));
+  app.useLogger(new StartupQuietLogger(app.get(Logger)));
   app.disable('x-powered-by');
   app.set('trust proxy', parseTrustProxy(cfg.trustProxy));
   app.use(requestIdMiddleware);
@@ -64,9 +66,17 @@ export function configureApp(nest: INestApplication): INestApplication {
   return app;
 }
 
-/** `/api/v1` for every route but /metrics (and /docs, which Swagger mounts outside it). */
+/**
+ * `/api/v1` for every route but /metrics, the service info at `/` and `/api/v1` (declared with
+ * their full paths), and /docs, which Swagger mounts outside it.
+ */
 export function applyGlobalPrefix(app: INestApplication): void {
-  app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'metrics', method: RequestMethod.GET }] });
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: 'metrics', method: RequestMethod.GET },
+      ...SERVICE_INFO_PATHS.map((path) => ({ path, method: RequestMethod.GET })),
+    ],
+  });
 }
 
 /** TRUST_PROXY: `true`/`false`, a hop count, or Express' list of trusted addresses/subnets. */

@@ -1,3 +1,4 @@
+import './node-version';
 import { Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
@@ -11,8 +12,15 @@ import { initErrorReporting } from './observability/error-reporting';
 async function bootstrap(): Promise<void> {
   const vault = await prepareEnvironment();
   await initErrorReporting('api');
-  const app = await NestFactory.create(AppModule.forRoot(), APP_OPTIONS);
+  // A start-up failure is reported below in one line naming its cause, not as Nest's module list
+  // followed by a stack trace: no automatic flush of the buffered logs, no abort.
+  const app = await NestFactory.create(AppModule.forRoot(), {
+    ...APP_OPTIONS,
+    abortOnError: false,
+    autoFlushLogs: false,
+  });
   configureApp(app);
+  app.flushLogs();
   exitGracefullyOnSignals(app, 'the API');
   if (vault.warning) Logger.warn(vault.warning, 'Vault');
 

@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { APP_INFO } from './common/app-info';
 import { ErrorEnvelopeSchema, PageMetaSchema } from './common/openapi/error-envelope.schema';
 
 const DESCRIPTION = `
@@ -20,18 +21,71 @@ characters of \`A-Z a-z 0-9 . _ : -\`, else a new UUID.
 per user when authenticated, else per client IP, in three budgets: default, auth routes and uploads.
 `.trim();
 
+type OperationObject = NonNullable<OpenAPIObject['paths'][string]['get']>;
+
+/** Global tags, in reading order: sign in first, operations last. */
+const TAGS: Array<[name: string, description: string]> = [
+  [
+    'auth',
+    'Register, log in (with MFA), refresh and revoke tokens, reset passwords, verify emails',
+  ],
+  ['users', 'Your profile and password; user administration (admin)'],
+  ['courses', 'The catalogue, course authoring and publishing, lesson outlines'],
+  ['lessons', 'Lesson content, editing and ordering'],
+  ['enrollments', 'Enrolling, progress and completion'],
+  ['quizzes', 'Quizzes and their questions'],
+  ['attempts', 'Timed quiz attempts, submission and grading'],
+  ['files', 'Uploads and downloads'],
+  ['certificates', 'Certificates of completion, PDF downloads and public verification'],
+  ['webhooks', 'Event subscriptions with signed deliveries (admin)'],
+  ['analytics', 'Aggregates for students, instructors and admins'],
+  ['service', 'Name, version and documentation links'],
+  ['health', 'Liveness and readiness probes'],
+];
+
+/** Where the document says the API runs; clients set their own base URL. */
+const SERVERS = [{ url: 'http://localhost:8000', description: 'Local development (`npm start`)' }];
+
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
-  const config = new DocumentBuilder()
+  const builder = new DocumentBuilder()
     .setTitle('LMS API')
     .setDescription(DESCRIPTION)
-    .setVersion('1.0.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-    .build();
-  return SwaggerModule.createDocument(app, config, {
+    .setVersion(APP_INFO.version)
+    .setLicense(APP_INFO.license, `https://spdx.org/licenses/${APP_INFO.license}.html`)
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  for (const { url, description } of SERVERS) builder.addServer(url, description);
+  for (const [name, description] of TAGS) builder.addTag(name, description);
+  const document = SwaggerModule.createDocument(app, builder.build(), {
     extraModels: [ErrorEnvelopeSchema, PageMetaSchema],
     operationIdFactory: (controllerKey, methodKey) =>
       `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,
   });
+  for (const operation of operations(document)) describeAccess(operation);
+  return document;
+}
+
+function operations(document: OpenAPIObject): OperationObject[] {
+  const methods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+  return Object.values(document.paths).flatMap((item) =>
+    methods.map((method) => item[method]).filter((op): op is OperationObject => Boolean(op)),
+  );
+}
+
+/**
+ * Every operation states its security (public routes `security: []`) and has a description,
+ * which says who may call it when the route gave none.
+ */
+function describeAccess(operation: OperationObject): void {
+  operation.security ??= [];
+  const schemes = operation.security;
+  const access =
+    schemes.length === 0
+      ? 'No authentication.'
+      : schemes.some((requirement) => Object.keys(requirement).length === 0)
+        ? 'A bearer token is optional; when sent, it identifies the caller.'
+        : 'Needs a bearer access token.';
+  const summary = operation.summary ? `${operation.summary.replace(/\.$/, '')}. ` : '';
+  operation.description ??= `${summary}${access}`;
 }
 
 /** Stable text form of the document, as committed in openapi.json. */

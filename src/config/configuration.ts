@@ -17,13 +17,18 @@ export const appConfig = registerAs('app', () => {
   const e = env();
   const nodeEnv: NodeEnv = e.NODE_ENV ?? 'development';
   const dataDir = e.DATA_DIR ?? './data';
+  const port = e.PORT ?? 8000;
+  const publicUrl = (e.APP_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
   return {
     nodeEnv,
     isProduction: nodeEnv === 'production',
-    port: e.PORT ?? 8000,
+    port,
     logLevel: e.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(process.cwd(), dataDir),
-    publicUrl: (e.APP_PUBLIC_URL ?? 'http://localhost:8000').replace(/\/+$/, ''),
+    /** Base URL of this API (certificate verification links). */
+    publicUrl,
+    /** Base URL of the web app: links meant for people (mails: courses, password reset). */
+    webUrl: (e.APP_WEB_URL ?? publicUrl).replace(/\/+$/, ''),
     responseEnvelope: e.RESPONSE_ENVELOPE_ENABLED ?? true,
     apiDocsEnabled: e.API_DOCS_ENABLED ?? nodeEnv !== 'production',
     corsOrigins: list(e.CORS_ORIGINS),

@@ -108,6 +108,26 @@ describe('validateEnvironment', () => {
     });
   });
 
+  it('names AZURE_STORAGE_CONNECTION_STRING when it is a placeholder, never its value', () => {
+    const problems = problemsOf({
+      STORAGE_PROVIDER: 'azure',
+      AZURE_STORAGE_CONNECTION_STRING: 'REPLACE_ME',
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(/^AZURE_STORAGE_CONNECTION_STRING: must be an Azure Storage/),
+    ]);
+    expect(problems[0]).not.toContain('REPLACE_ME');
+  });
+
+  it("applies the API's password rule to BOOTSTRAP_ADMIN_PASSWORD", () => {
+    expect(
+      problemsOf({
+        BOOTSTRAP_ADMIN_EMAIL: 'a@example.com',
+        BOOTSTRAP_ADMIN_PASSWORD: 'lettersonly',
+      }),
+    ).toEqual([expect.stringMatching(/^BOOTSTRAP_ADMIN_PASSWORD: .*letter and a digit/)]);
+  });
+
   describe('in production', () => {
     it('accepts a complete configuration', () => {
       expect(problemsOf(PRODUCTION)).toEqual([]);

@@ -9,11 +9,13 @@ import {
   IsUrl,
   Matches,
   Max,
+  MaxLength,
   Min,
   MinLength,
   validateSync,
   ValidationError,
 } from 'class-validator';
+import { azureConnectionStringProblem } from './azure-connection-string';
 
 export const NODE_ENVS = ['development', 'test', 'staging', 'production'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
@@ -120,13 +122,20 @@ export class EnvironmentVariables {
   ALLOWED_UPLOAD_EXTENSIONS?: string;
 
   @IsOptional() @IsUrl(URL_OPTIONS) APP_PUBLIC_URL?: string;
+  @IsOptional() @IsUrl(URL_OPTIONS) APP_WEB_URL?: string;
   @IsOptional() @Transform(toBool) @IsBoolean() METRICS_ENABLED?: boolean;
   @IsOptional() @IsString() @MinLength(16) METRICS_TOKEN?: string;
   @IsOptional() @Transform(toBool) @IsBoolean() API_DOCS_ENABLED?: boolean;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535) WORKER_HEALTH_PORT?: number;
 
   @IsOptional() @IsEmail() BOOTSTRAP_ADMIN_EMAIL?: string;
-  @IsOptional() @IsString() @MinLength(8) BOOTSTRAP_ADMIN_PASSWORD?: string;
+  // The API's password rule (users/dto/password.rules.ts): an admin who can log in.
+  @IsOptional()
+  @IsString()
+  @MinLength(8)
+  @MaxLength(128)
+  @Matches(/^(?=.*[A-Za-z])(?=.*\d)/, { message: 'must contain a letter and a digit' })
+  BOOTSTRAP_ADMIN_PASSWORD?: string;
 
   @IsOptional() @IsString() CORS_ORIGINS?: string;
   @IsOptional() @IsString() TRUSTED_HOSTS?: string;
@@ -208,8 +217,12 @@ function consistencyProblems(env: EnvironmentVariables): string[] {
   if (env.JOBS_INLINE === false && !env.REDIS_URL) {
     problems.push('JOBS_INLINE: false needs REDIS_URL (jobs go through BullMQ on Redis)');
   }
-  if (env.STORAGE_PROVIDER === 'azure' && !env.AZURE_STORAGE_CONNECTION_STRING) {
-    problems.push('AZURE_STORAGE_CONNECTION_STRING: is required when STORAGE_PROVIDER=azure');
+  if (env.STORAGE_PROVIDER === 'azure') {
+    const connection = env.AZURE_STORAGE_CONNECTION_STRING;
+    const problem = connection
+      ? azureConnectionStringProblem(connection)
+      : 'is required when STORAGE_PROVIDER=azure';
+    if (problem) problems.push(`AZURE_STORAGE_CONNECTION_STRING: ${problem}`);
   }
   if (Boolean(env.BOOTSTRAP_ADMIN_EMAIL) !== Boolean(env.BOOTSTRAP_ADMIN_PASSWORD)) {
     problems.push('BOOTSTRAP_ADMIN_PASSWORD: set both BOOTSTRAP_ADMIN_EMAIL and the password');

@@ -22,7 +22,7 @@ export class DatabaseUrlProvider implements OnApplicationShutdown {
       log: (message) => this.logger.log(message),
     });
     const url = await this.embedded.start();
-    this.logger.log(`embedded PostgreSQL listening on 127.0.0.1:${this.db.embeddedPort}`);
+    this.logger.log(`embedded PostgreSQL on 127.0.0.1:${new URL(url).port} (${this.app.dataDir})`);
     return url;
   }
 

@@ -10,8 +10,7 @@ export class NonEmptyDatabaseError extends Error {
   constructor(users: number) {
     super(
       `the database is not empty (${users} user${users === 1 ? '' : 's'}): seeds only fill an ` +
-        'empty database. Point DATABASE_URL at a new one (createdb) or empty this one first; ' +
-        'nothing was changed.',
+        'empty database; nothing was changed.',
     );
   }
 }

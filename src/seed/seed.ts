@@ -4,6 +4,7 @@
  * generated in PostgreSQL). See USAGE in seed-options.ts. Progress goes to stderr, the summary
  * (logins, the big course id) to stdout; exit code 0 on success, 1 with a message otherwise.
  */
+import '../node-version';
 import { DynamicModule, INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
@@ -12,7 +13,7 @@ import { databaseConfig } from '../config/configuration';
 import { prepareEnvironment } from '../config/prepare-environment';
 import { PasswordHasher } from '../modules/users/password-hasher';
 import { seedDemo } from './demo-profile';
-import { prepareEmptyDatabase } from './empty-database';
+import { NonEmptyDatabaseError, prepareEmptyDatabase } from './empty-database';
 import { BIG_COURSE_SLUG, SCALE_DOMAIN, seedScale } from './scale-profile';
 import { parseSeedOptions, SeedOptions, UsageError, USAGE } from './seed-options';
 import { formatCount } from './step-reporter';
@@ -97,8 +98,24 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: Error) => {
-  if (error instanceof UsageError) process.stderr.write(`${USAGE}\n\n`);
-  process.stderr.write(`seed failed: ${error.message}\n`);
-  process.exitCode = 1;
-});
+/** Where a fresh, empty database comes from: a new DATA_DIR for the embedded one, else createdb. */
+function emptyDatabaseAdvice(): string {
+  if (databaseConfig().url) {
+    return 'Point DATABASE_URL at a new, empty database (e.g. `createdb lms_demo`) or empty this one.';
+  }
+  return (
+    'Seed a fresh embedded database with another DATA_DIR, e.g. ' +
+    '`DATA_DIR=./data-demo npm run seed -- --profile demo`, then start the API with that DATA_DIR.'
+  );
+}
+
+// Explicit exits: an open handle must never keep the process running, nor decide its exit code.
+main().then(
+  () => process.exit(0),
+  (error: Error) => {
+    if (error instanceof UsageError) process.stderr.write(`${USAGE}\n\n`);
+    process.stderr.write(`seed failed: ${error.message}\n`);
+    if (error instanceof NonEmptyDatabaseError) process.stderr.write(`${emptyDatabaseAdvice()}\n`);
+    process.exit(1);
+  },
+);

@@ -40,6 +40,37 @@ describe('OpenAPI document', () => {
     expectMatchesOpenApi(await t.http.get('/api/v1/ready'), 'GET', '/api/v1/ready');
   });
 
+  it('lists every error code as an enum and gives each error status its own example', async () => {
+    const { body } = await t.http.get('/docs-json').expect(200);
+    expect(body.components.schemas.ErrorBodySchema.properties.code.allOf).toEqual([
+      { $ref: '#/components/schemas/ErrorCode' },
+    ]);
+    const codes: string[] = body.components.schemas.ErrorCode.enum;
+    expect(codes).toEqual(
+      expect.arrayContaining([
+        'VALIDATION_ERROR',
+        'INVALID_CREDENTIALS',
+        'EMAIL_TAKEN',
+        'SLUG_TAKEN',
+      ]),
+    );
+    const login = body.paths['/api/v1/auth/login'].post.responses;
+    const exampleCode = (status: string) =>
+      login[status]?.content['application/json'].example.error.code;
+    expect(exampleCode('422')).toBe('VALIDATION_ERROR');
+    expect(exampleCode('429')).toBe('RATE_LIMITED');
+    expect(exampleCode('500')).toBe('INTERNAL_ERROR');
+  });
+
+  it('takes info.version from package.json, orders tags with auth first and lists servers', async () => {
+    const { body } = await t.http.get('/docs-json').expect(200);
+    const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
+    expect(body.info.version).toBe(pkg.version);
+    expect(body.tags[0].name).toBe('auth');
+    expect(body.servers.length).toBeGreaterThan(0);
+    expect(body.paths['/api/v1/auth/login'].post.security).toEqual([]);
+  });
+
   it('catches a response that does not match its schema', () => {
     const fake = { status: 200, body: { success: true, message: 'OK', data: { status: 1 } } };
     expect(() => expectMatchesOpenApi(fake as never, 'GET', '/api/v1/health')).toThrow(

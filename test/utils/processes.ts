@@ -52,6 +52,10 @@ export function runEntryPoint(
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return wrap(child);
+}
+
+function wrap(child: ChildProcess): NodeProcess {
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -59,6 +63,47 @@ export function runEntryPoint(
     child.once('exit', (code) => resolve(code)),
   );
   return { child, output: () => output, exited };
+}
+
+/**
+ * A command line as a deployment file writes it (`['node', 'dist/cli', 'migration:run']`), run from
+ * the repository root (the image's /app) with only the given environment (plus PATH and HOME).
+ */
+export function runCommandLine(
+  argv: string[],
+  env: Record<string, string | undefined>,
+): NodeProcess {
+  const [command, ...args] = argv;
+  const child = spawn(command === 'node' ? process.execPath : command, args, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return wrap(child);
+}
+
+/**
+ * `npm start` as a newcomer runs it, in its own process group (what a terminal, an IDE or
+ * `timeout` signals), with only the given environment (plus PATH and HOME).
+ */
+export function runNpmStart(env: Record<string, string | undefined>): NodeProcess {
+  const child = spawn('npm', ['start'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  return wrap(child);
+}
+
+/** Whether any process of the group still exists. */
+export function processGroupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Waits until GET url answers 200. */

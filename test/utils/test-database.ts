@@ -28,6 +28,20 @@ export async function createTestDatabase(): Promise<string> {
   return `${url}/${name}`;
 }
 
+/** A new database with nothing in it, not even the migrations: a fresh deployment's. */
+export async function createEmptyDatabase(): Promise<string> {
+  const { url, runId } = server();
+  const name = `lms_e_${runId}_${process.pid}_${++counter}_${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: `${url}/postgres` });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  return `${url}/${name}`;
+}
+
 export async function dropTestDatabase(databaseUrl: string): Promise<void> {
   const { url } = server();
   const name = databaseUrl.slice(databaseUrl.lastIndexOf('/') + 1);

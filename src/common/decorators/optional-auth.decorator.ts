@@ -1,4 +1,5 @@
-import { SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiBearerAuth, ApiSecurity } from '@nestjs/swagger';
 
 export const OPTIONAL_AUTH_KEY = 'auth:optional';
 
@@ -7,4 +8,5 @@ export const OPTIONAL_AUTH_KEY = 'auth:optional';
  * visible to their owner, for example). An invalid token is still a 401.
  */
 export const OptionalAuth = (): MethodDecorator & ClassDecorator =>
-  SetMetadata(OPTIONAL_AUTH_KEY, true);
+  // OpenAPI: `security: [{bearer: []}, {}]`, the token is optional.
+  applyDecorators(SetMetadata(OPTIONAL_AUTH_KEY, true), ApiBearerAuth(), ApiSecurity({}));

@@ -28,6 +28,8 @@ export function exitGracefullyOnSignals(app: INestApplicationContext, name: stri
       },
     );
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  // `on`, not `once`: a second signal (a process group gets it from the terminal or a supervisor,
+  // and again from a parent that forwards it) must not kill the process halfway through draining.
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
 }

@@ -1,6 +1,6 @@
 import { applyDecorators, HttpStatus, Type } from '@nestjs/common';
 import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
-import { ERROR_CODE_BY_STATUS } from '../errors/error-codes';
+import { errorDescription, errorExample } from './error-catalog';
 import { ErrorEnvelopeSchema, PageMetaSchema } from './error-envelope.schema';
 
 export interface ApiEnvelopeOptions {
@@ -15,15 +15,16 @@ export interface ApiEnvelopeOptions {
 
 const ALWAYS = [HttpStatus.TOO_MANY_REQUESTS, HttpStatus.INTERNAL_SERVER_ERROR];
 
-/** Documents the error envelope for each status, with the contract's error code. */
+/** Documents the error envelope for each status: its codes, and an example of its own. */
 export function ApiErrors(...statuses: number[]): MethodDecorator & ClassDecorator {
   return applyDecorators(
     ApiExtraModels(ErrorEnvelopeSchema),
     ...[...new Set([...statuses, ...ALWAYS])].map((status) =>
       ApiResponse({
         status,
-        description: ERROR_CODE_BY_STATUS[status] ?? 'Error',
+        description: errorDescription(status),
         schema: { $ref: getSchemaPath(ErrorEnvelopeSchema) },
+        example: errorExample(status),
       }),
     ),
   );

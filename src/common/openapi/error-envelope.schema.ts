@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ALL_ERROR_CODES } from './error-catalog';
 
 export class ErrorDetailSchema {
   @ApiPropertyOptional({ example: 'email' })
@@ -9,7 +10,13 @@ export class ErrorDetailSchema {
 }
 
 export class ErrorBodySchema {
-  @ApiProperty({ example: 'VALIDATION_ERROR' })
+  @ApiProperty({
+    enum: ALL_ERROR_CODES,
+    enumName: 'ErrorCode',
+    description:
+      'Machine-readable reason: the contract code of the HTTP status, or a more specific one',
+    example: 'VALIDATION_ERROR',
+  })
   code: string;
 
   @ApiProperty({ type: [ErrorDetailSchema] })

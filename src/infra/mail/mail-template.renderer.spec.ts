@@ -2,10 +2,11 @@ import type { ConfigType } from '@nestjs/config';
 import { appConfig } from '../../config/configuration';
 import { MailTemplateRenderer } from './mail-template.renderer';
 
+// APP_WEB_URL: links in mails open the web app.
 const PUBLIC_URL = 'https://lms.example.com';
 
 function renderer(): MailTemplateRenderer {
-  return new MailTemplateRenderer({ publicUrl: PUBLIC_URL } as ConfigType<typeof appConfig>);
+  return new MailTemplateRenderer({ webUrl: PUBLIC_URL } as ConfigType<typeof appConfig>);
 }
 
 describe('MailTemplateRenderer', () => {

@@ -32,7 +32,8 @@ export class MailTemplateRenderer {
 
   render(mail: TemplatedMail): MailMessage {
     const template = this.compiled(mail.template);
-    const context = { appName: APP_NAME, publicUrl: this.app.publicUrl, ...mail.context };
+    // Links in mails are for people: they open the web app (APP_WEB_URL), not the API.
+    const context = { appName: APP_NAME, webUrl: this.app.webUrl, ...mail.context };
     const subject = template.subject(context).trim();
     return {
       to: mail.to,

@@ -266,7 +266,7 @@ export class AuthService implements OnModuleInit {
       context: {
         fullName: user.fullName,
         email: user.email,
-        link: `${this.app.publicUrl}/${spec.path}?token=${encodeURIComponent(token)}`,
+        link: `${this.app.webUrl}/${spec.path}?token=${encodeURIComponent(token)}`,
       },
     });
   }

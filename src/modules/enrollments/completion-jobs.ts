@@ -40,6 +40,6 @@ export class CompletionJobs {
   }
 
   courseUrl(slug: string): string {
-    return `${this.app.publicUrl}/courses/${slug}`;
+    return `${this.app.webUrl}/courses/${slug}`;
   }
 }

@@ -37,6 +37,27 @@ export function writesAt(level: string, lineLevel: string): boolean {
   return levels.values[lineLevel] >= threshold;
 }
 
+/** Development: `12:00:00 INFO GET /api/v1/courses 200 12 ms [request id]`, one line each. */
+const DEVELOPMENT_TRANSPORT = {
+  target: 'pino-pretty',
+  options: {
+    singleLine: true,
+    colorize: true,
+    translateTime: 'SYS:HH:MM:ss',
+    ignore: 'pid,hostname,req,res,responseTime,requestId,context',
+    messageFormat: '{if context}[{context}] {end}{msg}{if requestId} [{requestId}]{end}',
+  },
+};
+
+function requestLine(
+  req: { method?: string; originalUrl?: string; url?: string },
+  res: { statusCode: number },
+  responseTime?: number,
+): string {
+  const ms = responseTime === undefined ? '' : ` ${Math.round(responseTime)} ms`;
+  return `${req.method} ${req.originalUrl ?? req.url} ${res.statusCode}${ms}`;
+}
+
 /**
  * JSON logs (pretty in development) with the request id on every line. Built in a function, not a
  * shared constant, so that each application (API, worker, test) gets its own instance.
@@ -54,17 +75,19 @@ export function createLoggingModule() {
         autoLogging: writesAt(app.logLevel, REQUEST_LOG_LEVEL)
           ? { ignore: (req) => QUIET_ROUTES.includes(req.url ?? '') }
           : false,
+        // One short line per response: `GET /api/v1/courses 200 12 ms`, with the request id.
+        customSuccessMessage: requestLine,
+        customErrorMessage: (req, res) => requestLine(req, res),
         serializers: {
           req: (req: { id: string; method: string; url: string }) => ({
             id: req.id,
             method: req.method,
             url: req.url,
           }),
+          // The status only: response headers made every line about 950 characters long.
+          res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
         },
-        transport:
-          app.nodeEnv === 'development'
-            ? { target: 'pino-pretty', options: { singleLine: true, colorize: true } }
-            : undefined,
+        transport: app.nodeEnv === 'development' ? DEVELOPMENT_TRANSPORT : undefined,
       },
     }),
   });
