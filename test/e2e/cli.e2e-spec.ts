@@ -12,7 +12,7 @@ const MIGRATE_DEADLINE_MS = 60_000;
 jest.setTimeout(120_000);
 
 const PASSWORD = 'cli-pass-word-1';
-const MIGRATION_COUNT = 8;
+import { MIGRATION_COUNT } from '../utils/migrations';
 
 async function query<T>(url: string, sql: string): Promise<T[]> {
   const client = new Client({ connectionString: url });

@@ -165,7 +165,7 @@ describe('concurrency', () => {
   });
 
   it('gives twelve parallel creations of one title twelve unique slugs', async () => {
-    const title = `Parallel Title ${randomUUID().slice(0, 6)}`;
+    const title = `Parallel ${randomUUID().slice(0, 6)} title`;
     const responses = await Promise.all(
       Array.from({ length: 12 }, () =>
         t.http

@@ -32,6 +32,7 @@ const OPERATOR_VARS: Env = {
   REDIS_PASSWORD: 'redis-test-password',
   JWT_SECRET: randomBytes(32).toString('hex'),
   DATA_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+  METRICS_TOKEN: randomBytes(16).toString('hex'),
   SMTP_URL: 'smtp://127.0.0.1:2525',
   APP_PUBLIC_URL: 'https://lms.test',
   GRAFANA_ADMIN_PASSWORD: 'grafana-test-password',
