@@ -564,6 +564,74 @@ export interface paths {
         patch: operations["Lessons_update"];
         trace?: never;
     };
+    "/api/v1/courses/{id}/modules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Modules of a course with their lessons, by position
+         * @description For a student enrolled in the course, each module and lesson carries `state` `{status: locked|available|completed, unlocksAt, reasons: [prerequisites|schedule|sequence]}`: a module is locked until its prerequisite modules are complete, until `unlockAt` and until `unlockAfterDays` after enrollment; with `requireSequentialProgress` each lesson waits for the previous one. Owners and admins are never locked out.
+         */
+        get: operations["LearningModules_list"];
+        put?: never;
+        /**
+         * Add a module (owner, admin)
+         * @description `position` defaults to last + 1. Prerequisites must be other modules of the course and must not form a cycle (422).
+         */
+        post: operations["LearningModules_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/modules/reorder": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Reorder the modules of a course (owner, admin)
+         * @description `moduleIds` must list every module of the course exactly once (422 otherwise).
+         */
+        patch: operations["LearningModules_reorder"];
+        trace?: never;
+    };
+    "/api/v1/modules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete an empty module (owner, admin)
+         * @description 409 MODULE_NOT_EMPTY while it holds lessons; prerequisites on it are removed.
+         */
+        delete: operations["LearningModules_remove"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a module (owner, admin); a new position moves the others
+         * @description Change a module (owner, admin); a new position moves the others. Needs a bearer access token.
+         */
+        patch: operations["LearningModules_update"];
+        trace?: never;
+    };
     "/api/v1/enrollments": {
         parameters: {
             query?: never;
@@ -1282,7 +1350,7 @@ export interface components {
          * @description Machine-readable reason: the contract code of the HTTP status, or a more specific one
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "MFA_NOT_SET_UP" | "MFA_NOT_ENABLED" | "UNAUTHORIZED" | "INVALID_CREDENTIALS" | "INVALID_TOKEN" | "INVALID_MFA_CODE" | "WRONG_PASSWORD" | "FORBIDDEN" | "MAX_ATTEMPTS_REACHED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "EMAIL_TAKEN" | "SLUG_TAKEN" | "MFA_ALREADY_ENABLED" | "ATTEMPT_IN_PROGRESS" | "ATTEMPT_ALREADY_SUBMITTED" | "ATTEMPT_EXPIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_ERROR" | "ENROLLMENT_NOT_COMPLETED" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+        ErrorCode: "BAD_REQUEST" | "MFA_NOT_SET_UP" | "MFA_NOT_ENABLED" | "UNAUTHORIZED" | "INVALID_CREDENTIALS" | "INVALID_TOKEN" | "INVALID_MFA_CODE" | "WRONG_PASSWORD" | "FORBIDDEN" | "MAX_ATTEMPTS_REACHED" | "LESSON_LOCKED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "EMAIL_TAKEN" | "SLUG_TAKEN" | "MFA_ALREADY_ENABLED" | "ATTEMPT_IN_PROGRESS" | "ATTEMPT_ALREADY_SUBMITTED" | "ATTEMPT_EXPIRED" | "MODULE_NOT_EMPTY" | "COMPLETION_BY_ASSESSMENT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_ERROR" | "ENROLLMENT_NOT_COMPLETED" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
         ErrorDetailSchema: {
             /** @example email */
             field?: string;
@@ -1525,6 +1593,8 @@ export interface components {
             id: string;
             /** Format: uuid */
             courseId: string;
+            /** Format: uuid */
+            moduleId: string | null;
             title: string;
             /** @enum {string} */
             contentType: "video" | "text" | "document";
@@ -1542,6 +1612,8 @@ export interface components {
             id: string;
             /** Format: uuid */
             courseId: string;
+            /** Format: uuid */
+            moduleId: string | null;
             title: string;
             /** @enum {string} */
             contentType: "video" | "text" | "document";
@@ -1557,6 +1629,11 @@ export interface components {
             videoUrl: string | null;
         };
         CreateLessonDto: {
+            /**
+             * Format: uuid
+             * @description A module of the same course (422 otherwise); null for none
+             */
+            moduleId?: string | null;
             /** @example Types and values */
             title: string;
             content?: string;
@@ -1579,6 +1656,11 @@ export interface components {
             lessonIds: string[];
         };
         UpdateLessonDto: {
+            /**
+             * Format: uuid
+             * @description A module of the same course (422 otherwise); null for none
+             */
+            moduleId?: string | null;
             /** @example Types and values */
             title?: string;
             content?: string;
@@ -1593,6 +1675,123 @@ export interface components {
             isPreview?: boolean;
             /** @description Free-form JSON object (max 16 KB) */
             metadata?: Record<string, never>;
+        };
+        LockStateResponse: {
+            /** @enum {string} */
+            status: "locked" | "available" | "completed";
+            /** Format: date-time */
+            unlocksAt: string | null;
+            reasons: ("prerequisites" | "schedule" | "sequence")[];
+        };
+        ModuleLessonResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            courseId: string;
+            /** Format: uuid */
+            moduleId: string | null;
+            title: string;
+            /** @enum {string} */
+            contentType: "video" | "text" | "document";
+            durationMinutes: number | null;
+            position: number;
+            isPreview: boolean;
+            metadata: Record<string, never>;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description Only for a student enrolled in the course */
+            state?: components["schemas"]["LockStateResponse"];
+        };
+        ModuleWithLessonsResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            courseId: string;
+            title: string;
+            description: string | null;
+            position: number;
+            /** Format: date-time */
+            unlockAt: string | null;
+            unlockAfterDays: number | null;
+            prerequisiteModuleIds: string[];
+            requireSequentialProgress: boolean;
+            lessonCount: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            lessons: components["schemas"]["ModuleLessonResponse"][];
+            /** @description Only for a student enrolled in the course */
+            state?: components["schemas"]["LockStateResponse"];
+        };
+        ModuleResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            courseId: string;
+            title: string;
+            description: string | null;
+            position: number;
+            /** Format: date-time */
+            unlockAt: string | null;
+            unlockAfterDays: number | null;
+            prerequisiteModuleIds: string[];
+            requireSequentialProgress: boolean;
+            lessonCount: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        CreateModuleDto: {
+            /** @example Week 1: foundations */
+            title: string;
+            description?: string | null;
+            /** @description 1-based; defaults to last + 1. Modules at or after it move down one place. */
+            position?: number;
+            /**
+             * Format: date-time
+             * @description Locked for students until this time
+             */
+            unlockAt?: string | null;
+            /** @description Locked until this many days after the student enrolled */
+            unlockAfterDays?: number | null;
+            /** @description Modules of the same course to complete first; no cycles (422) */
+            prerequisiteModuleIds?: string[];
+            /**
+             * @description Each lesson of the module waits for the previous one to be completed
+             * @default false
+             */
+            requireSequentialProgress?: boolean;
+        };
+        ReorderModulesDto: {
+            /** Format: uuid */
+            courseId: string;
+            /** @description Every module of the course exactly once, in the new order */
+            moduleIds: string[];
+        };
+        UpdateModuleDto: {
+            /** @example Week 1: foundations */
+            title?: string;
+            description?: string | null;
+            /** @description 1-based; defaults to last + 1. Modules at or after it move down one place. */
+            position?: number;
+            /**
+             * Format: date-time
+             * @description Locked for students until this time
+             */
+            unlockAt?: string | null;
+            /** @description Locked until this many days after the student enrolled */
+            unlockAfterDays?: number | null;
+            /** @description Modules of the same course to complete first; no cycles (422) */
+            prerequisiteModuleIds?: string[];
+            /**
+             * @description Each lesson of the module waits for the previous one to be completed
+             * @default false
+             */
+            requireSequentialProgress?: boolean;
         };
         EnrollmentCourseSummary: {
             /** Format: uuid */
@@ -1628,11 +1827,20 @@ export interface components {
         LessonProgressEntry: {
             /** Format: uuid */
             lessonId: string;
+            /** Format: uuid */
+            moduleId: string | null;
             title: string;
             position: number;
             completed: boolean;
             /** Format: date-time */
             completedAt: string | null;
+            /** @description Kept closed by its module’s prerequisites, schedule or sequence */
+            locked: boolean;
+            /**
+             * Format: date-time
+             * @description When the schedule opens a locked lesson; null when progress will
+             */
+            unlocksAt: string | null;
         };
         EnrollmentDetailResponse: {
             /** Format: uuid */
@@ -2667,7 +2875,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2810,7 +3018,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2830,7 +3038,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
+            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2971,7 +3179,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3124,7 +3332,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3289,7 +3497,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3432,7 +3640,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
+            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4071,7 +4279,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
+            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4258,7 +4466,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
+            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5130,7 +5338,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5150,7 +5358,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
+            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5524,7 +5732,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5689,7 +5897,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5729,7 +5937,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
+            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5870,7 +6078,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6031,7 +6239,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6329,7 +6537,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6492,7 +6700,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6653,7 +6861,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6806,7 +7014,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6971,7 +7179,806 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "You are not allowed to do this",
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Course not found",
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Validation failed",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /**
+             * @description RATE_LIMITED
+             *
+             *     RATE_LIMITED
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /**
+             * @description INTERNAL_ERROR
+             *
+             *     INTERNAL_ERROR
+             */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    LearningModules_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        /** @example OK */
+                        message: string;
+                        data: components["schemas"]["ModuleWithLessonsResponse"][];
+                    };
+                };
+            };
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Authentication required",
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Course not found",
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Validation failed",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    LearningModules_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateModuleDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        /** @example OK */
+                        message: string;
+                        data: components["schemas"]["ModuleResponse"];
+                    };
+                };
+            };
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Authentication required",
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "You are not allowed to do this",
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Course not found",
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Validation failed",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /**
+             * @description RATE_LIMITED
+             *
+             *     RATE_LIMITED
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /**
+             * @description INTERNAL_ERROR
+             *
+             *     INTERNAL_ERROR
+             */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    LearningModules_reorder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReorderModulesDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        /** @example OK */
+                        message: string;
+                        data: components["schemas"]["ModuleResponse"][];
+                    };
+                };
+            };
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Authentication required",
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "You are not allowed to do this",
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Course not found",
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Validation failed",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /**
+             * @description RATE_LIMITED
+             *
+             *     RATE_LIMITED
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /**
+             * @description INTERNAL_ERROR
+             *
+             *     INTERNAL_ERROR
+             */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    LearningModules_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Authentication required",
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "You are not allowed to do this",
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Course not found",
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "This slug is already used by another course",
+                     *       "error": {
+                     *         "code": "SLUG_TAKEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Validation failed",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /**
+             * @description RATE_LIMITED
+             *
+             *     RATE_LIMITED
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /**
+             * @description INTERNAL_ERROR
+             *
+             *     INTERNAL_ERROR
+             */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    LearningModules_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateModuleDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        /** @example OK */
+                        message: string;
+                        data: components["schemas"]["ModuleResponse"];
+                    };
+                };
+            };
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Authentication required",
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7149,7 +8156,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7438,7 +8445,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7600,7 +8607,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7766,7 +8773,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8064,7 +9071,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8350,7 +9357,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8515,7 +9522,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8676,7 +9683,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8837,7 +9844,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9002,7 +10009,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9155,7 +10162,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9320,7 +10327,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9484,7 +10491,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9645,7 +10652,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9685,7 +10692,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
+            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9826,7 +10833,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10011,7 +11018,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10051,7 +11058,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
+            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10382,7 +11389,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11079,7 +12086,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11608,7 +12615,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11771,7 +12778,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11906,7 +12913,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12039,7 +13046,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12184,7 +13191,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12341,7 +13348,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12498,7 +13505,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12651,7 +13658,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12899,7 +13906,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13040,7 +14047,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13199,7 +14206,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { ClockModule } from './common/time/clock.module';
 import { createConfigModule } from './config/config.module';
 import { jobsConfig } from './config/configuration';
 import { RateLimitGuard } from './common/guards/rate-limit.guard';
@@ -39,6 +40,7 @@ export function coreImports() {
   return [
     createConfigModule(),
     createLoggingModule(),
+    ClockModule,
     DatabaseModule,
     RedisModule,
     KeyValueModule,

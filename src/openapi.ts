@@ -32,6 +32,7 @@ const TAGS: Array<[name: string, description: string]> = [
   ['users', 'Your profile and password; user administration (admin)'],
   ['courses', 'The catalogue, course authoring and publishing, lesson outlines'],
   ['lessons', 'Lesson content, editing and ordering'],
+  ['modules', 'Course modules: order, release schedule, prerequisites and per-student lock states'],
   ['enrollments', 'Enrolling, progress and completion'],
   ['quizzes', 'Quizzes and their questions'],
   ['attempts', 'Timed quiz attempts, submission and grading'],

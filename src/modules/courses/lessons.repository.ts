@@ -2,12 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { coursePositions } from './course-positions';
+import type { StructureLesson } from './course-structure';
 import { Lesson } from './entities/lesson.entity';
 
 /**
- * Positions are 1-based and contiguous per course. Every method that moves them runs inside the
- * caller's transaction, after the course row was locked; the unique (course, position)
- * constraint is deferred to commit, so intermediate states may overlap.
+ * Positions are 1-based and contiguous per course (see course-positions.ts): every method that
+ * moves them runs inside the caller's transaction, after the course row was locked.
  */
 @Injectable()
 export class LessonsRepository {
@@ -31,10 +32,7 @@ export class LessonsRepository {
     manager: EntityManager,
     data: QueryDeepPartialEntity<Lesson> & { courseId: string; position: number },
   ): Promise<Lesson> {
-    await manager.query(
-      'UPDATE lessons SET position = position + 1 WHERE course_id = $1 AND position >= $2',
-      [data.courseId, data.position],
-    );
+    await coursePositions.openGap(manager, 'lessons', data.courseId, data.position);
     const result = await manager.getRepository(Lesson).insert(data);
     return manager
       .getRepository(Lesson)
@@ -50,40 +48,36 @@ export class LessonsRepository {
   }
 
   /** Moves a lesson to `to`, shifting the ones in between. */
-  async move(manager: EntityManager, lesson: Lesson, to: number): Promise<void> {
-    const from = lesson.position;
-    if (to === from) return;
-    if (to < from) {
-      await manager.query(
-        'UPDATE lessons SET position = position + 1 WHERE course_id = $1 AND position >= $2 AND position < $3',
-        [lesson.courseId, to, from],
-      );
-    } else {
-      await manager.query(
-        'UPDATE lessons SET position = position - 1 WHERE course_id = $1 AND position > $2 AND position <= $3',
-        [lesson.courseId, from, to],
-      );
-    }
-    await manager.getRepository(Lesson).update({ id: lesson.id }, { position: to });
+  move(manager: EntityManager, lesson: Lesson, to: number): Promise<void> {
+    return coursePositions.move(manager, 'lessons', lesson, lesson.position, to);
   }
 
   /** Deletes a lesson and closes the gap it leaves. */
   async deleteAndCompact(manager: EntityManager, lesson: Lesson): Promise<void> {
     await manager.getRepository(Lesson).delete({ id: lesson.id });
-    await manager.query(
-      'UPDATE lessons SET position = position - 1 WHERE course_id = $1 AND position > $2',
-      [lesson.courseId, lesson.position],
-    );
+    await coursePositions.closeGap(manager, 'lessons', lesson.courseId, lesson.position);
   }
 
   /** Gives `ids` (every lesson of the course) the positions 1..n in that order. */
-  async setOrder(manager: EntityManager, courseId: string, ids: string[]): Promise<void> {
-    await manager.query(
-      `UPDATE lessons SET position = ordered.position, updated_at = now()
-         FROM unnest($2::uuid[]) WITH ORDINALITY AS ordered(id, position)
-        WHERE lessons.id = ordered.id AND lessons.course_id = $1`,
-      [courseId, ids],
+  setOrder(manager: EntityManager, courseId: string, ids: string[]): Promise<void> {
+    return coursePositions.setOrder(manager, 'lessons', courseId, ids);
+  }
+
+  /** Whether a published quiz (completed by passing it) is tied to the lesson. */
+  async completedByAssessment(lessonId: string): Promise<boolean> {
+    const [row] = await this.lessons.query<Array<{ tied: boolean }>>(
+      `SELECT EXISTS (SELECT 1 FROM quizzes WHERE lesson_id = $1 AND is_published) AS tied`,
+      [lessonId],
     );
+    return row.tied;
+  }
+
+  /** The lessons of a course as the lock policy reads them. */
+  async structureOf(courseId: string): Promise<StructureLesson[]> {
+    const rows = await this.lessons.query<
+      Array<{ id: string; module_id: string | null; position: number }>
+    >(`SELECT id, module_id, position FROM lessons WHERE course_id = $1`, [courseId]);
+    return rows.map((row) => ({ id: row.id, moduleId: row.module_id, position: row.position }));
   }
 
   /** Number of lessons per course, in one query. */

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { AuthenticatedUser } from '../../common/auth/roles';
 import { ValidationFailedError } from '../../common/errors/app-error';
 import { AccessService } from '../access/access.service';
-import { CourseCache } from './course-cache';
+import { CourseWrites } from './course-writes';
 import { CoursesRepository } from './courses.repository';
 import { LessonNotFoundError } from './courses.errors';
 import { CreateLessonDto } from './dto/create-lesson.dto';
@@ -16,9 +15,10 @@ import {
   toLessonResponse,
 } from './dto/lesson.response';
 import { UpdateLessonDto } from './dto/update-lesson.dto';
-import { Course } from './entities/course.entity';
 import { Lesson } from './entities/lesson.entity';
 import { EnrollmentGateway } from './enrollment.gateway';
+import { LearningModulesRepository } from './learning-modules.repository';
+import { LessonLocksService } from './lesson-locks.service';
 import { LessonsRepository } from './lessons.repository';
 
 /** `videoUrl` belongs to video lessons only. */
@@ -41,12 +41,13 @@ function assertPosition(position: number, max: number): void {
 @Injectable()
 export class LessonsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly courses: CoursesRepository,
     private readonly lessons: LessonsRepository,
-    private readonly cache: CourseCache,
+    private readonly modules: LearningModulesRepository,
+    private readonly writes: CourseWrites,
     private readonly enrollments: EnrollmentGateway,
     private readonly access: AccessService,
+    private readonly locks: LessonLocksService,
   ) {}
 
   async outline(courseId: string, caller?: AuthenticatedUser): Promise<LessonOutlineResponse[]> {
@@ -56,12 +57,13 @@ export class LessonsService {
 
   /**
    * The full lesson for the owner, admins, enrolled students, and any authenticated user when it
-   * is a preview of a published course.
+   * is a preview of a published course; an enrolled student's locked lesson is 403 LESSON_LOCKED.
    */
   async get(id: string, caller: AuthenticatedUser): Promise<LessonResponse> {
     await this.access.require(caller, 'lesson.read', id);
     const lesson = await this.lessons.findById(id);
     if (!lesson) throw new LessonNotFoundError();
+    await this.locks.assertAvailableToStudent(caller.id, lesson.courseId, lesson.id);
     return toLessonResponse(lesson);
   }
 
@@ -71,7 +73,8 @@ export class LessonsService {
     dto: CreateLessonDto,
   ): Promise<LessonResponse> {
     assertVideoUrlFits(dto.contentType, dto.videoUrl);
-    const lesson = await this.inCourseTransaction(courseId, caller, async (manager, course) => {
+    const lesson = await this.writes.run(courseId, caller, async (manager, course) => {
+      await this.assertModuleOfCourse(manager, dto.moduleId, courseId);
       const count = await this.lessons.count(manager, courseId);
       const position = dto.position ?? count + 1;
       assertPosition(position, count + 1);
@@ -92,7 +95,7 @@ export class LessonsService {
     dto: UpdateLessonDto,
   ): Promise<LessonResponse> {
     const existing = await this.findLesson(id);
-    const lesson = await this.inCourseTransaction(existing.courseId, caller, async (manager) => {
+    const lesson = await this.writes.run(existing.courseId, caller, async (manager) => {
       const current = await manager.getRepository(Lesson).findOneBy({ id });
       if (!current) throw new LessonNotFoundError();
       // Against the locked row, and only for callers who may change it (others get 403/404).
@@ -100,6 +103,7 @@ export class LessonsService {
         dto.contentType ?? current.contentType,
         dto.videoUrl !== undefined ? dto.videoUrl : current.videoUrl,
       );
+      await this.assertModuleOfCourse(manager, dto.moduleId, current.courseId);
       const { position, ...fields } = dto;
       if (position !== undefined) {
         assertPosition(position, await this.lessons.count(manager, current.courseId));
@@ -116,7 +120,7 @@ export class LessonsService {
   /** The remaining lessons keep contiguous positions. */
   async remove(id: string, caller: AuthenticatedUser): Promise<void> {
     const existing = await this.findLesson(id);
-    await this.inCourseTransaction(existing.courseId, caller, async (manager, course) => {
+    await this.writes.run(existing.courseId, caller, async (manager, course) => {
       const current = await manager.getRepository(Lesson).findOneBy({ id });
       if (!current) throw new LessonNotFoundError();
       await this.lessons.deleteAndCompact(manager, current);
@@ -134,7 +138,7 @@ export class LessonsService {
     caller: AuthenticatedUser,
     lessonIds: string[],
   ): Promise<LessonOutlineResponse[]> {
-    await this.inCourseTransaction(courseId, caller, async (manager) => {
+    await this.writes.run(courseId, caller, async (manager) => {
       const current = await this.lessons.findByCourse(courseId, manager);
       const known = new Set(current.map((lesson) => lesson.id));
       const complete =
@@ -177,27 +181,28 @@ export class LessonsService {
     return lesson?.courseId === courseId ? lesson : null;
   }
 
+  /** For other modules: whether the lesson completes only by passing its assessment. */
+  completedByAssessment(lessonId: string): Promise<boolean> {
+    return this.lessons.completedByAssessment(lessonId);
+  }
+
+  /** `moduleId` must be a module of the same course (422); null or absent is always fine. */
+  private async assertModuleOfCourse(
+    manager: EntityManager,
+    moduleId: string | null | undefined,
+    courseId: string,
+  ): Promise<void> {
+    if (!moduleId) return;
+    if ((await this.modules.idsInCourse(courseId, [moduleId], manager)).length === 0) {
+      throw new ValidationFailedError([
+        { field: 'moduleId', message: 'must be a module of the same course' },
+      ]);
+    }
+  }
+
   private async findLesson(id: string): Promise<Lesson> {
     const lesson = await this.lessons.findById(id);
     if (!lesson) throw new LessonNotFoundError();
     return lesson;
-  }
-
-  /**
-   * Locks the course row (so concurrent lesson changes queue up and positions stay contiguous),
-   * checks the caller may change it, runs `work`, and drops the cached catalogue afterwards.
-   */
-  private async inCourseTransaction<T>(
-    courseId: string,
-    caller: AuthenticatedUser,
-    work: (manager: EntityManager, course: Course) => Promise<T>,
-  ): Promise<T> {
-    const result = await this.dataSource.transaction(async (manager) => {
-      const course = await this.courses.lockById(manager, courseId);
-      this.access.assert(caller, 'course.manage', { course });
-      return work(manager, course!);
-    });
-    await this.cache.invalidate();
-    return result;
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { OutboxService } from '../../infra/outbox/outbox.service';
-import { ChangedCourse, EnrollmentGateway } from '../courses/enrollment.gateway';
+import { ChangedCourse, EnrollmentGateway, LockedEnrollment } from '../courses/enrollment.gateway';
 import { UsersService } from '../users/users.service';
 import { CompletionJobs } from './completion-jobs';
 import { toEnrollmentResponse } from './dto/enrollment.response';
@@ -17,6 +17,14 @@ export class EnrollmentGatewayProvider extends EnrollmentGateway {
     private readonly outbox: OutboxService,
   ) {
     super();
+  }
+
+  enrollmentOf(studentId: string, courseId: string): Promise<LockedEnrollment | null> {
+    return this.enrollments.findByStudentAndCourse(studentId, courseId);
+  }
+
+  completedLessonIds(enrollmentId: string): Promise<string[]> {
+    return this.enrollments.completedLessonIds(enrollmentId);
   }
 
   /**

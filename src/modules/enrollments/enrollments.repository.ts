@@ -72,6 +72,14 @@ export class EnrollmentsRepository {
     await manager.getRepository(Enrollment).update({ id }, changes);
   }
 
+  async completedLessonIds(enrollmentId: string): Promise<string[]> {
+    const rows = await this.progress.find({
+      select: { lessonId: true },
+      where: { enrollmentId, completed: true },
+    });
+    return rows.map((row) => row.lessonId);
+  }
+
   progressOf(enrollmentId: string): Promise<LessonProgress[]> {
     return this.progress.findBy({ enrollmentId });
   }

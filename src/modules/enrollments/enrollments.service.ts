@@ -23,7 +23,8 @@ import { ListEnrollmentsQuery } from './dto/list-enrollments.query';
 import { Enrollment } from './entities/enrollment.entity';
 import { EnrollmentPresenter } from './enrollment.presenter';
 import { EnrollmentsRepository } from './enrollments.repository';
-import { EnrollmentNotFoundError } from './enrollments.errors';
+import { CompletionByAssessmentError, EnrollmentNotFoundError } from './enrollments.errors';
+import { LessonLocksService } from '../courses/lesson-locks.service';
 import { isComplete, progressPercentage } from './progress';
 
 /** Read before a completion's transaction (see EnrollmentPresenter.contextOf). */
@@ -49,6 +50,7 @@ export class EnrollmentsService {
     private readonly presenter: EnrollmentPresenter,
     private readonly completion: CompletionJobs,
     private readonly access: AccessService,
+    private readonly locks: LessonLocksService,
   ) {}
 
   /**
@@ -151,6 +153,10 @@ export class EnrollmentsService {
     this.access.assert(caller, 'enrollment.progress', { enrollment: existing });
     const lesson = await this.lessons.findInCourse(lessonId, existing!.courseId);
     if (!lesson) throw new LessonNotFoundError();
+    await this.locks.assertAvailable(existing!, lessonId);
+    if (await this.lessons.completedByAssessment(lessonId)) {
+      throw new CompletionByAssessmentError();
+    }
 
     // Read before the transaction: concurrent completions wait inside theirs for this one's lock
     // (see EnrollmentPresenter.contextOf), so it must not need a second connection.
@@ -222,27 +228,39 @@ export class EnrollmentsService {
     return this.enrollments.findById(id);
   }
 
+  /** For quizzes and assignments: LESSON_LOCKED (403) when the lesson is locked for them. */
+  assertLessonAvailable(enrollment: Enrollment, lessonId: string): Promise<void> {
+    return this.locks.assertAvailable(enrollment, lessonId);
+  }
+
   /** For quizzes: the student's enrollment in a course, if any. */
   findForStudent(studentId: string, courseId: string): Promise<Enrollment | null> {
     return this.enrollments.findByStudentAndCourse(studentId, courseId);
   }
 
   private async detail(enrollment: Enrollment): Promise<EnrollmentDetailResponse> {
-    const [presented, lessons, progress] = await Promise.all([
+    const [presented, lessons, progress, locks] = await Promise.all([
       this.presenter.present(enrollment),
       this.lessons.lessonsOf(enrollment.courseId),
       this.enrollments.progressOf(enrollment.id),
+      this.locks.statesFor(enrollment),
     ]);
     const done = new Map(progress.map((entry) => [entry.lessonId, entry]));
     return {
       ...presented,
-      lessons: lessons.map((lesson) => ({
-        lessonId: lesson.id,
-        title: lesson.title,
-        position: lesson.position,
-        completed: done.get(lesson.id)?.completed ?? false,
-        completedAt: done.get(lesson.id)?.completedAt.toISOString() ?? null,
-      })),
+      lessons: lessons.map((lesson) => {
+        const lock = locks.lessons.get(lesson.id);
+        return {
+          lessonId: lesson.id,
+          moduleId: lesson.moduleId,
+          title: lesson.title,
+          position: lesson.position,
+          completed: done.get(lesson.id)?.completed ?? false,
+          completedAt: done.get(lesson.id)?.completedAt.toISOString() ?? null,
+          locked: lock?.status === 'locked',
+          unlocksAt: lock?.status === 'locked' ? (lock.unlocksAt?.toISOString() ?? null) : null,
+        };
+      }),
     };
   }
 }

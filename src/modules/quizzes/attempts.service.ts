@@ -63,6 +63,7 @@ export class AttemptsService {
     const { quiz, course } = await this.quizzesService.findAllowed(quizId, caller, 'quiz.view');
     const enrollment = await this.enrollments.findForStudent(caller.id, quiz.courseId);
     this.access.assert(caller, 'quiz.take', { course, quiz, enrolled: enrollment !== null });
+    if (quiz.lessonId) await this.enrollments.assertLessonAvailable(enrollment!, quiz.lessonId);
     const questions = await this.quizzes.questionsOf(quiz.id);
     const ordered = quiz.shuffleQuestions ? shuffled(questions) : questions;
 

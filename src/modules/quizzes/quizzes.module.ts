@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { Clock } from '../../common/time/clock';
 import { CoursesModule } from '../courses/courses.module';
 import { EnrollmentsModule } from '../enrollments/enrollments.module';
 import { AttemptsController } from './attempts.controller';
@@ -28,7 +27,6 @@ import { QuizzesService } from './quizzes.service';
     AttemptsService,
     AttemptsRepository,
     ExpireAttemptsProcessor,
-    Clock,
   ],
   exports: [QuizzesService],
 })

@@ -7,6 +7,7 @@ import {
   IsObject,
   IsOptional,
   IsString,
+  IsUUID,
   Max,
   MaxLength,
   Min,
@@ -21,6 +22,16 @@ import { MAX_POSITION } from '../../../common/validation/limits';
 import { IsOptionalNotNull } from '../../../common/validation/optional-not-null';
 
 export class CreateLessonDto {
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'A module of the same course (422 otherwise); null for none',
+  })
+  @IsOptional()
+  @IsUUID()
+  moduleId?: string | null;
+
   @ApiProperty({ example: 'Types and values', minLength: 1, maxLength: 200 })
   @Transform(trimmed)
   @IsString()

@@ -6,6 +6,7 @@ import type { ContentType, Lesson } from '../entities/lesson.entity';
 export class LessonOutlineResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) courseId: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) moduleId: string | null;
   @ApiProperty() title: string;
   @ApiProperty({ enum: CONTENT_TYPES }) contentType: ContentType;
   @ApiProperty({ type: Number, nullable: true }) durationMinutes: number | null;
@@ -25,6 +26,7 @@ export function toLessonOutline(lesson: Lesson): LessonOutlineResponse {
   return {
     id: lesson.id,
     courseId: lesson.courseId,
+    moduleId: lesson.moduleId,
     title: lesson.title,
     contentType: lesson.contentType,
     durationMinutes: lesson.durationMinutes,

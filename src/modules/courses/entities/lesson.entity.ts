@@ -17,6 +17,10 @@ export class Lesson {
   @Column({ type: 'uuid' })
   courseId: string;
 
+  /** The module it belongs to, or null (courses without modules). */
+  @Column({ type: 'uuid', nullable: true })
+  moduleId: string | null;
+
   @Column({ type: 'varchar', length: 200 })
   title: string;
 

@@ -30,10 +30,20 @@ export class EnrollmentResponse {
 
 export class LessonProgressEntry {
   @ApiProperty({ format: 'uuid' }) lessonId: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) moduleId: string | null;
   @ApiProperty() title: string;
   @ApiProperty({ minimum: 1 }) position: number;
   @ApiProperty() completed: boolean;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) completedAt: string | null;
+  @ApiProperty({ description: 'Kept closed by its module’s prerequisites, schedule or sequence' })
+  locked: boolean;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When the schedule opens a locked lesson; null when progress will',
+  })
+  unlocksAt: string | null;
 }
 
 export class EnrollmentDetailResponse extends EnrollmentResponse {
