@@ -11,6 +11,7 @@
  * test/e2e/course-modules.e2e-spec.ts); this measures what that costs end to end.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
   const app = await NestFactory.create(AppModule.forRoot(), { ...APP_OPTIONS, logger: ['error'] });
   configureApp(app);
   await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address() as AddressInfo;
+  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
   const base = `http://127.0.0.1:${port}/api/v1`;
   const call = async (method: string, path: string, token?: string, body?: unknown) => {
     const res = await fetch(`${base}${path}`, {
