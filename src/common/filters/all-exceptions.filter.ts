@@ -4,7 +4,7 @@ import { errorEnvelope } from '../dto/error-envelope';
 import { AppError, ErrorDetail } from '../errors/app-error';
 import { errorCodeForStatus } from '../errors/error-codes';
 import { requestIdOf } from '../http/request-context';
-import { reportError } from '../../observability/error-reporting';
+import { reportError } from '../errors/error-reporter';
 
 interface NormalizedError {
   status: number;
