@@ -1282,7 +1282,7 @@ export interface components {
          * @description Machine-readable reason: the contract code of the HTTP status, or a more specific one
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "MFA_NOT_SET_UP" | "MFA_NOT_ENABLED" | "UNAUTHORIZED" | "INVALID_CREDENTIALS" | "INVALID_TOKEN" | "INVALID_MFA_CODE" | "WRONG_PASSWORD" | "FORBIDDEN" | "MAX_ATTEMPTS_REACHED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "EMAIL_TAKEN" | "SLUG_TAKEN" | "MFA_ALREADY_ENABLED" | "ATTEMPT_IN_PROGRESS" | "ATTEMPT_ALREADY_SUBMITTED" | "ATTEMPT_EXPIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_ERROR" | "ENROLLMENT_NOT_COMPLETED" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+        ErrorCode: "BAD_REQUEST" | "MFA_NOT_SET_UP" | "MFA_NOT_ENABLED" | "UNAUTHORIZED" | "INVALID_CREDENTIALS" | "INVALID_TOKEN" | "INVALID_MFA_CODE" | "WRONG_PASSWORD" | "FORBIDDEN" | "MAX_ATTEMPTS_REACHED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "MFA_ALREADY_ENABLED" | "EMAIL_TAKEN" | "SLUG_TAKEN" | "ATTEMPT_IN_PROGRESS" | "ATTEMPT_ALREADY_SUBMITTED" | "ATTEMPT_EXPIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_ERROR" | "ENROLLMENT_NOT_COMPLETED" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
         ErrorDetailSchema: {
             /** @example email */
             field?: string;
@@ -2302,11 +2302,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2326,11 +2322,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2425,11 +2417,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2449,11 +2437,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2495,11 +2479,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /**
-             * @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD
-             *
-             *     UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD
-             */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2564,11 +2544,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2588,11 +2564,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2712,11 +2684,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2736,11 +2704,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2830,7 +2794,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2875,11 +2839,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2899,11 +2859,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3036,11 +2992,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3060,11 +3012,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3189,11 +3137,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3213,11 +3157,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3354,11 +3294,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3378,11 +3314,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3432,7 +3364,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3969,11 +3901,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3993,11 +3921,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -4047,11 +3971,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD
-             *
-             *     UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD
-             */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4071,7 +3991,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4136,11 +4056,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4160,11 +4076,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -4234,11 +4146,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD
-             *
-             *     UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD
-             */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4258,7 +4166,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4323,11 +4231,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4347,11 +4251,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -4421,11 +4321,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD
-             *
-             *     UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD
-             */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4490,11 +4386,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4514,11 +4406,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -4794,11 +4682,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4818,11 +4702,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -5150,7 +5030,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5195,11 +5075,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5219,11 +5095,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -5589,11 +5461,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5613,11 +5481,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -5729,7 +5593,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5774,11 +5638,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5798,11 +5658,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -5935,11 +5791,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5959,11 +5811,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -6096,11 +5944,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6120,11 +5964,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -6394,11 +6234,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6418,11 +6254,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -6557,11 +6389,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6581,11 +6409,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -6718,11 +6542,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6742,11 +6562,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -6871,11 +6687,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6895,11 +6707,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -7036,11 +6844,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7060,11 +6864,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -7214,13 +7014,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7240,13 +7034,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -7342,11 +7130,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7366,11 +7150,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -7503,11 +7283,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7527,11 +7303,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -7665,11 +7437,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7689,11 +7457,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -7831,11 +7595,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7855,11 +7615,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -8129,11 +7885,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -8153,11 +7905,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -8415,11 +8163,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -8439,11 +8183,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -8580,11 +8320,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -8604,11 +8340,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -8741,11 +8473,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -8765,11 +8493,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -8902,11 +8626,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -8926,11 +8646,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -9067,11 +8783,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -9091,11 +8803,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -9220,11 +8928,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -9244,11 +8948,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -9385,11 +9085,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -9409,11 +9105,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -9549,11 +9241,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -9573,11 +9261,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -9685,7 +9369,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9730,11 +9414,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -9754,11 +9434,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -9891,11 +9567,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -9915,11 +9587,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -10051,7 +9719,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10096,11 +9764,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -10120,11 +9784,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -10282,11 +9942,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -10306,11 +9962,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -10427,11 +10079,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -10451,11 +10099,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -10568,11 +10212,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -10592,11 +10232,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -10701,11 +10337,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -10725,11 +10357,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -10843,11 +10471,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -10867,11 +10491,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -10966,11 +10586,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -10990,11 +10606,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -11144,13 +10756,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -11170,13 +10776,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -11377,11 +10977,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -11401,11 +10997,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -11512,11 +11104,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -11536,11 +11124,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -11673,11 +11257,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -11697,11 +11277,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -12802,11 +12378,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -12826,11 +12398,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -12944,11 +12512,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -12968,11 +12532,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -13105,11 +12665,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -13129,11 +12685,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -13219,11 +12771,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -13243,11 +12791,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
