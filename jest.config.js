@@ -50,6 +50,18 @@ module.exports = {
       testMatch: ['<rootDir>/src/**/*.spec.ts'],
     },
     {
+      // The repository's own rules: ESLint's import zones.
+      ...shared,
+      displayName: 'lint',
+      testMatch: ['<rootDir>/test/lint/**/*.spec.ts'],
+    },
+    {
+      // Cross-file checks of the deployment files against the code (env schema, metrics).
+      ...shared,
+      displayName: 'deploy',
+      testMatch: ['<rootDir>/test/deploy/**/*.spec.ts'],
+    },
+    {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],

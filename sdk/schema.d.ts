@@ -1350,7 +1350,7 @@ export interface components {
          * @description Machine-readable reason: the contract code of the HTTP status, or a more specific one
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "MFA_NOT_SET_UP" | "MFA_NOT_ENABLED" | "UNAUTHORIZED" | "INVALID_CREDENTIALS" | "INVALID_TOKEN" | "INVALID_MFA_CODE" | "WRONG_PASSWORD" | "FORBIDDEN" | "MAX_ATTEMPTS_REACHED" | "LESSON_LOCKED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "EMAIL_TAKEN" | "SLUG_TAKEN" | "MFA_ALREADY_ENABLED" | "ATTEMPT_IN_PROGRESS" | "ATTEMPT_ALREADY_SUBMITTED" | "ATTEMPT_EXPIRED" | "MODULE_NOT_EMPTY" | "COMPLETION_BY_ASSESSMENT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_ERROR" | "ENROLLMENT_NOT_COMPLETED" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+        ErrorCode: "BAD_REQUEST" | "MFA_NOT_SET_UP" | "MFA_NOT_ENABLED" | "UNAUTHORIZED" | "INVALID_CREDENTIALS" | "INVALID_TOKEN" | "INVALID_MFA_CODE" | "WRONG_PASSWORD" | "FORBIDDEN" | "LESSON_LOCKED" | "MAX_ATTEMPTS_REACHED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "MFA_ALREADY_ENABLED" | "EMAIL_TAKEN" | "SLUG_TAKEN" | "MODULE_NOT_EMPTY" | "COMPLETION_BY_ASSESSMENT" | "ATTEMPT_IN_PROGRESS" | "ATTEMPT_ALREADY_SUBMITTED" | "ATTEMPT_EXPIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_ERROR" | "ENROLLMENT_NOT_COMPLETED" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
         ErrorDetailSchema: {
             /** @example email */
             field?: string;
@@ -2510,11 +2510,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2534,11 +2530,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2633,11 +2625,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2657,11 +2645,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2703,11 +2687,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /**
-             * @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD
-             *
-             *     UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD
-             */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2772,11 +2752,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2796,11 +2772,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2875,7 +2847,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2920,11 +2892,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2944,11 +2912,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3018,7 +2982,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3038,7 +3002,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3083,11 +3047,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3107,11 +3067,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3179,7 +3135,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3244,11 +3200,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3268,11 +3220,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3332,7 +3280,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3397,11 +3345,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3421,11 +3365,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3497,7 +3437,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3562,11 +3502,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3586,11 +3522,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3640,7 +3572,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4177,11 +4109,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4201,11 +4129,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -4255,11 +4179,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD
-             *
-             *     UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD
-             */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4279,7 +4199,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4344,11 +4264,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4368,11 +4284,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -4442,11 +4354,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD
-             *
-             *     UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD
-             */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4466,7 +4374,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4531,11 +4439,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4555,11 +4459,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -4629,11 +4529,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD
-             *
-             *     UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD
-             */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4698,11 +4594,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4722,11 +4614,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -5002,11 +4890,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5026,11 +4910,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -5338,7 +5218,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5358,7 +5238,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5403,11 +5283,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5427,11 +5303,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -5732,7 +5604,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5797,11 +5669,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5821,11 +5689,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -5897,7 +5761,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5937,7 +5801,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5982,11 +5846,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6006,11 +5866,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -6078,7 +5934,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6143,11 +5999,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6167,11 +6019,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -6239,7 +6087,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6304,11 +6152,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6328,11 +6172,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -6537,7 +6377,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6602,11 +6442,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6626,11 +6462,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -6700,7 +6532,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6765,11 +6597,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6789,11 +6617,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -6861,7 +6685,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6926,11 +6750,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6950,11 +6770,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -7014,7 +6830,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7079,11 +6895,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7103,11 +6915,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -7179,7 +6987,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7244,11 +7052,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7268,11 +7072,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -7477,7 +7277,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7542,11 +7342,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7566,11 +7362,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -7640,7 +7432,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7705,11 +7497,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7729,11 +7517,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -7793,7 +7577,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7833,7 +7617,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7878,11 +7662,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7902,11 +7682,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -7978,7 +7754,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8043,11 +7819,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -8067,11 +7839,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -8156,7 +7924,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8221,13 +7989,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -8247,13 +8009,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -8349,11 +8105,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -8373,11 +8125,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -8445,7 +8193,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8510,11 +8258,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -8534,11 +8278,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -8607,7 +8347,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8672,11 +8412,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -8696,11 +8432,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -8773,7 +8505,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8838,11 +8570,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -8862,11 +8590,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -9071,7 +8795,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9136,11 +8860,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -9160,11 +8880,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -9357,7 +9073,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9422,11 +9138,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -9446,11 +9158,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -9522,7 +9230,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9587,11 +9295,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -9611,11 +9315,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -9683,7 +9383,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9748,11 +9448,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -9772,11 +9468,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -9844,7 +9536,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9909,11 +9601,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -9933,11 +9621,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -10009,7 +9693,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10074,11 +9758,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -10098,11 +9778,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -10162,7 +9838,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10227,11 +9903,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -10251,11 +9923,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -10327,7 +9995,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10392,11 +10060,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -10416,11 +10080,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -10491,7 +10151,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10556,11 +10216,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -10580,11 +10236,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -10652,7 +10304,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10692,7 +10344,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10737,11 +10389,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -10761,11 +10409,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -10833,7 +10477,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10898,11 +10542,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -10922,11 +10562,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -11018,7 +10654,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11058,7 +10694,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11103,11 +10739,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -11127,11 +10759,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -11289,11 +10917,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -11313,11 +10937,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -11389,7 +11009,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11434,11 +11054,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -11458,11 +11074,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -11575,11 +11187,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -11599,11 +11207,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -11708,11 +11312,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -11732,11 +11332,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -11850,11 +11446,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -11874,11 +11466,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -11973,11 +11561,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -11997,11 +11581,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -12086,7 +11666,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12151,13 +11731,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -12177,13 +11751,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -12384,11 +11952,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -12408,11 +11972,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -12519,11 +12079,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -12543,11 +12099,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -12615,7 +12167,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12680,11 +12232,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -12704,11 +12252,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -12778,7 +12322,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12913,7 +12457,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13046,7 +12590,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13191,7 +12735,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13348,7 +12892,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13505,7 +13049,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13658,7 +13202,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13809,11 +13353,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -13833,11 +13373,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -13906,7 +13442,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13951,11 +13487,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -13975,11 +13507,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -14047,7 +13575,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14112,11 +13640,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -14136,11 +13660,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -14206,7 +13726,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED, LESSON_LOCKED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14226,11 +13746,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description RATE_LIMITED
-             *
-             *     RATE_LIMITED
-             */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -14250,11 +13766,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /**
-             * @description INTERNAL_ERROR
-             *
-             *     INTERNAL_ERROR
-             */
+            /** @description INTERNAL_ERROR */
             500: {
                 headers: {
                     [name: string]: unknown;

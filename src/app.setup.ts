@@ -15,6 +15,7 @@ import { RejectNulPipe } from './common/pipes/reject-nul.pipe';
 import { createValidationPipe } from './common/pipes/validation.pipe';
 import { SERVICE_INFO_PATHS } from './observability/info/service-info.controller';
 import { StartupQuietLogger } from './observability/logging/startup-quiet.logger';
+import { errorStatus } from './error-codes';
 import { setupOpenApi } from './openapi';
 
 export const API_PREFIX = 'api/v1';
@@ -57,7 +58,7 @@ export function configureApp(nest: INestApplication): INestApplication {
 
   applyGlobalPrefix(app);
   app.useGlobalPipes(new RejectNulPipe(), createValidationPipe());
-  app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalFilters(new AllExceptionsFilter(errorStatus));
   app.useGlobalInterceptors(
     new ResponseEnvelopeInterceptor(app.get(Reflector), cfg.responseEnvelope),
   );

@@ -1,7 +1,9 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { APP_INFO } from './common/app-info';
+import { applyErrorCatalog } from './common/openapi/error-catalog';
 import { ErrorEnvelopeSchema, PageMetaSchema } from './common/openapi/error-envelope.schema';
+import { ERROR_CATALOG } from './error-codes';
 
 const DESCRIPTION = `
 HTTP API of the LMS: courses, lessons, quizzes, enrollments, certificates, analytics, files and webhooks.
@@ -62,6 +64,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,
   });
   for (const operation of operations(document)) describeAccess(operation);
+  applyErrorCatalog(document, ERROR_CATALOG);
   return document;
 }
 

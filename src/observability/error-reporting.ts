@@ -1,11 +1,9 @@
+import { setErrorReporter } from '../common/errors/error-reporter';
 import { observabilityConfig, appConfig } from '../config/configuration';
 
-type Capture = (error: unknown) => void;
-let capture: Capture = () => undefined;
-
 /**
- * Sentry when SENTRY_DSN is set, nothing otherwise. Loaded lazily so that processes without a DSN
- * (and the tests) never pay for the SDK.
+ * Installs Sentry as the error reporter when SENTRY_DSN is set; otherwise reporting stays a no-op.
+ * Loaded lazily so that processes without a DSN (and the tests) never pay for the SDK.
  */
 export async function initErrorReporting(process: 'api' | 'worker'): Promise<void> {
   const { sentryDsn } = observabilityConfig();
@@ -18,10 +16,5 @@ export async function initErrorReporting(process: 'api' | 'worker'): Promise<voi
     sendDefaultPii: false,
     tracesSampleRate: 0,
   });
-  capture = (error) => Sentry.captureException(error);
-}
-
-/** Reports an unexpected error (5xx, failed job); a no-op without Sentry. */
-export function reportError(error: unknown): void {
-  capture(error);
+  setErrorReporter((error) => Sentry.captureException(error));
 }

@@ -1,4 +1,4 @@
-import { HttpStatus } from '@nestjs/common';
+import type { ErrorCode } from './error-codes';
 
 export interface ErrorDetail {
   field?: string;
@@ -6,13 +6,14 @@ export interface ErrorDetail {
 }
 
 /**
- * Base of every domain error: a string code and an HTTP status, turned into the error envelope by
- * the global exception filter. Services and repositories throw these, never HttpExceptions.
+ * Base of every domain error: a code from the closed set (error-codes.ts), a message and details,
+ * turned into the error envelope by the global exception filter. The code alone decides the HTTP
+ * status (src/error-codes.ts), so one code always means one status. Services and repositories
+ * throw these, never HttpExceptions.
  */
 export class AppError extends Error {
   constructor(
-    readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly details: ErrorDetail[] = [],
     readonly headers: Record<string, string> = {},
@@ -25,38 +26,46 @@ export class AppError extends Error {
 }
 
 export class BadRequestError extends AppError {
-  constructor(message = 'Bad request', details: ErrorDetail[] = [], code = 'BAD_REQUEST') {
-    super(HttpStatus.BAD_REQUEST, code, message, details);
+  constructor(
+    message = 'Bad request',
+    details: ErrorDetail[] = [],
+    code: ErrorCode = 'BAD_REQUEST',
+  ) {
+    super(code, message, details);
   }
 }
 
 export class UnauthorizedError extends AppError {
-  constructor(message = 'Authentication required', code = 'UNAUTHORIZED') {
-    super(HttpStatus.UNAUTHORIZED, code, message);
+  constructor(message = 'Authentication required', code: ErrorCode = 'UNAUTHORIZED') {
+    super(code, message);
   }
 }
 
 export class ForbiddenError extends AppError {
-  constructor(message = 'You are not allowed to do this', code = 'FORBIDDEN') {
-    super(HttpStatus.FORBIDDEN, code, message);
+  constructor(message = 'You are not allowed to do this', code: ErrorCode = 'FORBIDDEN') {
+    super(code, message);
   }
 }
 
 export class NotFoundError extends AppError {
-  constructor(resource = 'Resource', code = 'NOT_FOUND') {
-    super(HttpStatus.NOT_FOUND, code, `${resource} not found`);
+  constructor(resource = 'Resource', code: ErrorCode = 'NOT_FOUND') {
+    super(code, `${resource} not found`);
   }
 }
 
 export class ConflictError extends AppError {
-  constructor(message = 'Conflict', code = 'CONFLICT') {
-    super(HttpStatus.CONFLICT, code, message);
+  constructor(message = 'Conflict', code: ErrorCode = 'CONFLICT') {
+    super(code, message);
   }
 }
 
 export class ValidationFailedError extends AppError {
-  constructor(details: ErrorDetail[], message = 'Validation failed', code = 'VALIDATION_ERROR') {
-    super(HttpStatus.UNPROCESSABLE_ENTITY, code, message, details);
+  constructor(
+    details: ErrorDetail[],
+    message = 'Validation failed',
+    code: ErrorCode = 'VALIDATION_ERROR',
+  ) {
+    super(code, message, details);
   }
 }
 
@@ -66,14 +75,14 @@ export class ServiceUnavailableError extends AppError {
     details: ErrorDetail[] = [],
     data?: unknown,
   ) {
-    super(HttpStatus.SERVICE_UNAVAILABLE, 'SERVICE_UNAVAILABLE', message, details, {}, data);
+    super('SERVICE_UNAVAILABLE', message, details, {}, data);
   }
 }
 
 /** 423: too many failed attempts (logins, password checks, MFA codes); `Retry-After` says when. */
 export class AccountLockedError extends AppError {
   constructor(retryAfterSeconds: number, message = 'Too many failed attempts: try again later') {
-    super(HttpStatus.LOCKED, 'ACCOUNT_LOCKED', message, [], {
+    super('ACCOUNT_LOCKED', message, [], {
       'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))),
     });
   }

@@ -2,9 +2,9 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { Request, Response } from 'express';
 import { errorEnvelope } from '../dto/error-envelope';
 import { AppError, ErrorDetail } from '../errors/app-error';
-import { errorCodeForStatus } from '../errors/error-codes';
+import { errorCodeForStatus, type ErrorStatusMap } from '../errors/error-codes';
 import { requestIdOf } from '../http/request-context';
-import { reportError } from '../../observability/error-reporting';
+import { reportError } from '../errors/error-reporter';
 
 interface NormalizedError {
   status: number;
@@ -18,13 +18,16 @@ interface NormalizedError {
 const GENERIC_500 = 'Internal server error';
 
 /**
- * The one place where errors become responses. AppErrors carry their own code; Nest and library
- * HttpExceptions get the code of their status; anything else is logged and answered as a bare 500,
- * so stack traces, SQL and internals never reach a client.
+ * The one place where errors become responses. AppErrors carry their own code, whose status comes
+ * from the exhaustive code -> status map it is given (src/error-codes.ts: common/ cannot see the
+ * modules' codes); Nest and library HttpExceptions get the code of their status; anything else is
+ * logged and answered as a bare 500, so stack traces, SQL and internals never reach a client.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('ExceptionFilter');
+
+  constructor(private readonly statusOf: ErrorStatusMap) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -52,7 +55,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
   private normalize(exception: unknown): NormalizedError {
     if (exception instanceof AppError) {
       return {
-        status: exception.status,
+        status: this.statusOf(exception.code),
         code: exception.code,
         message: exception.message,
         details: exception.details,

@@ -1,4 +1,4 @@
-import { ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
+import { ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { AppError } from '../errors/app-error';
@@ -24,12 +24,8 @@ export class RateLimitGuard extends ThrottlerGuard {
     res.setHeader('X-RateLimit-Limit', detail.limit);
     res.setHeader('X-RateLimit-Remaining', 0);
     res.setHeader('X-RateLimit-Reset', retryAfter);
-    throw new AppError(
-      HttpStatus.TOO_MANY_REQUESTS,
-      'RATE_LIMITED',
-      'Too many requests, slow down',
-      [],
-      { 'Retry-After': retryAfter },
-    );
+    throw new AppError('RATE_LIMITED', 'Too many requests, slow down', [], {
+      'Retry-After': retryAfter,
+    });
   }
 }

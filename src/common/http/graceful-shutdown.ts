@@ -1,7 +1,7 @@
 import { INestApplicationContext, Logger } from '@nestjs/common';
 
 /** Longer than a Kubernetes preStop pause plus the slowest request we expect to finish. */
-const DRAIN_TIMEOUT_MS = 25_000;
+export const DRAIN_TIMEOUT_MS = 25_000;
 
 /**
  * On SIGTERM/SIGINT: stop taking new work, let in-flight requests and jobs finish (Nest closes

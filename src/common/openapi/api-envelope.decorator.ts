@@ -1,6 +1,6 @@
 import { applyDecorators, HttpStatus, Type } from '@nestjs/common';
 import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
-import { errorDescription, errorExample } from './error-catalog';
+import { errorCodeForStatus } from '../errors/error-codes';
 import { ErrorEnvelopeSchema, PageMetaSchema } from './error-envelope.schema';
 
 export interface ApiEnvelopeOptions {
@@ -15,16 +15,19 @@ export interface ApiEnvelopeOptions {
 
 const ALWAYS = [HttpStatus.TOO_MANY_REQUESTS, HttpStatus.INTERNAL_SERVER_ERROR];
 
-/** Documents the error envelope for each status: its codes, and an example of its own. */
+/**
+ * Documents the error envelope for each status. The document builder then writes each status's
+ * codes and example from the error catalog (applyErrorCatalog), so the generic code here is only
+ * what a document built without the catalog would say.
+ */
 export function ApiErrors(...statuses: number[]): MethodDecorator & ClassDecorator {
   return applyDecorators(
     ApiExtraModels(ErrorEnvelopeSchema),
     ...[...new Set([...statuses, ...ALWAYS])].map((status) =>
       ApiResponse({
         status,
-        description: errorDescription(status),
+        description: errorCodeForStatus(status),
         schema: { $ref: getSchemaPath(ErrorEnvelopeSchema) },
-        example: errorExample(status),
       }),
     ),
   );

@@ -1,46 +1,34 @@
 import { HttpStatus } from '@nestjs/common';
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { ERROR_CODE_BY_STATUS } from '../errors/error-codes';
 
 /**
- * Every error code the API sends, by HTTP status: the contract's code of each status first, then
- * the more specific codes modules use (`*.errors.ts`, services). The OpenAPI error schema lists
- * them as an enum so that clients can branch on them; error-catalog.spec.ts fails when a code in
- * src/ is missing here.
+ * The error codes of the API grouped by HTTP status, in the order the document shows them: the
+ * contract's code of each status first, then the more specific codes. Built by src/error-codes.ts
+ * from the typed code lists and their status map; common/ only knows how to present it.
  */
-export const ERROR_CODES_BY_STATUS = {
-  [HttpStatus.BAD_REQUEST]: ['BAD_REQUEST', 'MFA_NOT_SET_UP', 'MFA_NOT_ENABLED'],
-  [HttpStatus.UNAUTHORIZED]: [
-    'UNAUTHORIZED',
-    'INVALID_CREDENTIALS',
-    'INVALID_TOKEN',
-    'INVALID_MFA_CODE',
-    'WRONG_PASSWORD',
-  ],
-  [HttpStatus.FORBIDDEN]: ['FORBIDDEN', 'MAX_ATTEMPTS_REACHED', 'LESSON_LOCKED'],
-  [HttpStatus.NOT_FOUND]: ['NOT_FOUND'],
-  [HttpStatus.METHOD_NOT_ALLOWED]: ['METHOD_NOT_ALLOWED'],
-  [HttpStatus.CONFLICT]: [
-    'CONFLICT',
-    'EMAIL_TAKEN',
-    'SLUG_TAKEN',
-    'MFA_ALREADY_ENABLED',
-    'ATTEMPT_IN_PROGRESS',
-    'ATTEMPT_ALREADY_SUBMITTED',
-    'ATTEMPT_EXPIRED',
-    'MODULE_NOT_EMPTY',
-    'COMPLETION_BY_ASSESSMENT',
-  ],
-  [HttpStatus.PAYLOAD_TOO_LARGE]: ['PAYLOAD_TOO_LARGE'],
-  [HttpStatus.UNSUPPORTED_MEDIA_TYPE]: ['UNSUPPORTED_MEDIA_TYPE'],
-  [HttpStatus.UNPROCESSABLE_ENTITY]: ['VALIDATION_ERROR', 'ENROLLMENT_NOT_COMPLETED'],
-  [HttpStatus.LOCKED]: ['ACCOUNT_LOCKED'],
-  [HttpStatus.TOO_MANY_REQUESTS]: ['RATE_LIMITED'],
-  [HttpStatus.INTERNAL_SERVER_ERROR]: ['INTERNAL_ERROR'],
-  [HttpStatus.SERVICE_UNAVAILABLE]: ['SERVICE_UNAVAILABLE'],
-} as const satisfies Record<number, readonly string[]>;
+export interface ErrorCatalog {
+  /** Ascending statuses, each with its codes. */
+  readonly byStatus: ReadonlyMap<number, readonly string[]>;
+  /** Every code once, grouped by status: the `ErrorCode` enum. */
+  readonly codes: readonly string[];
+}
 
-export type ErrorCode = (typeof ERROR_CODES_BY_STATUS)[keyof typeof ERROR_CODES_BY_STATUS][number];
-
-export const ALL_ERROR_CODES: readonly ErrorCode[] = Object.values(ERROR_CODES_BY_STATUS).flat();
+export function errorCatalog<C extends string>(
+  codes: readonly C[],
+  statusOf: (code: C) => number,
+): ErrorCatalog {
+  const groups = new Map<number, string[]>();
+  for (const code of new Set(codes)) {
+    const status = statusOf(code);
+    const group = groups.get(status) ?? [];
+    if (code === ERROR_CODE_BY_STATUS[status]) group.unshift(code);
+    else group.push(code);
+    groups.set(status, group);
+  }
+  const byStatus = new Map([...groups].sort(([a], [b]) => a - b));
+  return { byStatus, codes: [...byStatus.values()].flat() };
+}
 
 /** A message typical of each status, for the documented example. */
 const EXAMPLE_MESSAGES: Record<number, string> = {
@@ -59,6 +47,7 @@ const EXAMPLE_MESSAGES: Record<number, string> = {
   [HttpStatus.SERVICE_UNAVAILABLE]: 'Not ready: database down',
 };
 
+/** Where the example shows a specific code rather than the generic one (matching the message). */
 const EXAMPLE_CODES: Record<number, string> = {
   [HttpStatus.CONFLICT]: 'SLUG_TAKEN',
 };
@@ -68,18 +57,19 @@ const EXAMPLE_DETAILS: Record<number, Array<{ field: string; message: string }>>
   [HttpStatus.SERVICE_UNAVAILABLE]: [{ field: 'database', message: 'down' }],
 };
 
-export function errorCodesFor(status: number): readonly string[] {
-  return (ERROR_CODES_BY_STATUS as Record<number, readonly string[]>)[status] ?? [];
+function codesOf(catalog: ErrorCatalog, status: number): readonly string[] {
+  return catalog.byStatus.get(status) ?? [];
 }
 
 /** The documented example body of an error response with this status. */
-export function errorExample(status: number) {
-  const codes = errorCodesFor(status);
+export function errorExample(catalog: ErrorCatalog, status: number) {
+  const codes = codesOf(catalog, status);
+  const specific = EXAMPLE_CODES[status];
   return {
     success: false,
     message: EXAMPLE_MESSAGES[status] ?? 'Error',
     error: {
-      code: EXAMPLE_CODES[status] ?? codes[0] ?? 'BAD_REQUEST',
+      code: specific && codes.includes(specific) ? specific : (codes[0] ?? 'BAD_REQUEST'),
       details: EXAMPLE_DETAILS[status] ?? [],
     },
     requestId: '1b4e28ba-2fa1-11d2-883f-0016d3cca427',
@@ -87,8 +77,36 @@ export function errorExample(status: number) {
 }
 
 /** `UNAUTHORIZED`, or `UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, ...`. */
-export function errorDescription(status: number): string {
-  const [main, ...specific] = errorCodesFor(status);
+export function errorDescription(catalog: ErrorCatalog, status: number): string {
+  const [main, ...specific] = codesOf(catalog, status);
   if (!main) return 'Error';
   return specific.length ? `${main}, or a more specific code: ${specific.join(', ')}` : main;
+}
+
+/** The schema every error response refers to (error-envelope.schema.ts). */
+const ERROR_ENVELOPE_REF = '#/components/schemas/ErrorEnvelopeSchema';
+
+type Responses = Record<string, { description?: string; content?: Record<string, MediaType> }>;
+interface MediaType {
+  schema?: { $ref?: string };
+  example?: unknown;
+}
+
+/**
+ * Writes the catalog into a built document: the `ErrorCode` enum, and the description (its codes)
+ * and example of every error response. ApiErrors() only marks which statuses a route answers.
+ */
+export function applyErrorCatalog(document: OpenAPIObject, catalog: ErrorCatalog): void {
+  const schema = document.components?.schemas?.ErrorCode as { enum?: unknown[] } | undefined;
+  if (schema) schema.enum = [...catalog.codes];
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item as Record<string, { responses?: Responses }>)) {
+      for (const [status, response] of Object.entries(operation?.responses ?? {})) {
+        const json = response.content?.['application/json'];
+        if (json?.schema?.$ref !== ERROR_ENVELOPE_REF) continue;
+        response.description = errorDescription(catalog, Number(status));
+        json.example = errorExample(catalog, Number(status));
+      }
+    }
+  }
 }

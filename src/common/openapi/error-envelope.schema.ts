@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ALL_ERROR_CODES } from './error-catalog';
+import { GENERIC_ERROR_CODES } from '../errors/error-codes';
 
 export class ErrorDetailSchema {
   @ApiPropertyOptional({ example: 'email' })
@@ -10,8 +10,9 @@ export class ErrorDetailSchema {
 }
 
 export class ErrorBodySchema {
+  /** The generic codes here; buildOpenApiDocument lists every module's as well (error catalog). */
   @ApiProperty({
-    enum: ALL_ERROR_CODES,
+    enum: GENERIC_ERROR_CODES,
     enumName: 'ErrorCode',
     description:
       'Machine-readable reason: the contract code of the HTTP status, or a more specific one',

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Counter } from 'prom-client';
-import { reportError } from '../../observability/error-reporting';
+import { reportError } from '../../common/errors/error-reporter';
 import { JOB_HANDLER_KEY, JobHandlerMetadata } from './job-handler.decorator';
 import { QueueName } from './queue.constants';
 

@@ -14,7 +14,6 @@ import { domainEventJob } from '../../infra/outbox/domain-event';
 import { OutboxJob, OutboxService } from '../../infra/outbox/outbox.service';
 import { JOBS, QUEUES } from '../../infra/queue/queue.constants';
 import { toUserResponse, UserResponse } from '../users/dto/user.response';
-import { User } from '../users/entities/user.entity';
 import { validAfterSeconds } from '../users/token-validity';
 import { UsersService } from '../users/users.service';
 import { InvalidCredentialsError, InvalidMfaCodeError, InvalidTokenError } from './auth.errors';
@@ -50,6 +49,9 @@ export interface PasswordResetRequest {
 export interface AccountTokenMail {
   tokenId: string;
 }
+
+/** A user account as UsersService hands it out; auth never names the users module's entity. */
+type Account = Awaited<ReturnType<UsersService['getById']>>;
 
 const accountTokenJob = (tokenId: string): OutboxJob => ({
   queue: QUEUES.EMAIL,
@@ -335,7 +337,7 @@ export class AuthService implements OnModuleInit {
     await this.outbox.add(manager, accountTokenJob(tokenId));
   }
 
-  private async startSession(user: User, client: ClientInfo): Promise<SessionResponse> {
+  private async startSession(user: Account, client: ClientInfo): Promise<SessionResponse> {
     const next = this.newRefreshToken();
     await this.refreshTokens.insert({
       ...next.row,
@@ -347,7 +349,7 @@ export class AuthService implements OnModuleInit {
     return this.session(await this.users.getById(user.id), next.token);
   }
 
-  private session(user: User, refreshToken: string): SessionResponse {
+  private session(user: Account, refreshToken: string): SessionResponse {
     const access = this.tokens.signAccess(
       user.id,
       user.role,

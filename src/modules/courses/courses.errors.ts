@@ -1,5 +1,13 @@
-import { HttpStatus } from '@nestjs/common';
 import { AppError, ConflictError, NotFoundError } from '../../common/errors/app-error';
+
+/** The codes only this module sends (beside the generic ones of common/errors). */
+export const COURSES_ERROR_CODES = ['SLUG_TAKEN', 'MODULE_NOT_EMPTY', 'LESSON_LOCKED'] as const;
+
+declare module '../../common/errors/error-codes' {
+  interface ErrorCodeRegistry {
+    courses: (typeof COURSES_ERROR_CODES)[number];
+  }
+}
 
 export class CourseNotFoundError extends NotFoundError {
   constructor() {
@@ -33,14 +41,13 @@ export class ModuleNotEmptyError extends ConflictError {
 
 /** A lesson the lock policy (lesson-locks.ts) keeps closed for this student. */
 export class LessonLockedError extends AppError {
-  constructor(unlocksAt: Date | null, reasons: readonly string[]) {
+  constructor(state?: { unlocksAt: Date | null; reasons: readonly string[] }) {
     super(
-      HttpStatus.FORBIDDEN,
       'LESSON_LOCKED',
-      unlocksAt
-        ? `This lesson unlocks at ${unlocksAt.toISOString()}`
+      state?.unlocksAt
+        ? `This lesson unlocks at ${state.unlocksAt.toISOString()}`
         : 'Complete the lessons before this one first',
-      reasons.map((reason) => ({ field: 'lesson', message: reason })),
+      (state?.reasons ?? []).map((reason) => ({ field: 'lesson', message: reason })),
     );
   }
 }

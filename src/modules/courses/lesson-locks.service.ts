@@ -44,7 +44,7 @@ export class LessonLocksService {
   /** LESSON_LOCKED (403) when the policy keeps the lesson closed for this enrollment. */
   async assertAvailable(enrollment: LockedEnrollment, lessonId: string): Promise<void> {
     const state = (await this.statesFor(enrollment)).lessons.get(lessonId);
-    if (state?.status === 'locked') throw new LessonLockedError(state.unlocksAt, state.reasons);
+    if (state?.status === 'locked') throw new LessonLockedError(state);
   }
 
   /** As assertAvailable, for a student who may not be enrolled (then nothing is locked). */

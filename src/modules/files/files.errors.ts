@@ -1,4 +1,3 @@
-import { HttpStatus } from '@nestjs/common';
 import { AppError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
 
 export class FileNotFoundError extends NotFoundError {
@@ -9,17 +8,13 @@ export class FileNotFoundError extends NotFoundError {
 
 export class FileTooLargeError extends AppError {
   constructor(maxBytes: number) {
-    super(
-      HttpStatus.PAYLOAD_TOO_LARGE,
-      'PAYLOAD_TOO_LARGE',
-      `The file is larger than ${maxBytes} bytes`,
-    );
+    super('PAYLOAD_TOO_LARGE', `The file is larger than ${maxBytes} bytes`);
   }
 }
 
 export class UnsupportedFileTypeError extends AppError {
   constructor(message: string) {
-    super(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'UNSUPPORTED_MEDIA_TYPE', message);
+    super('UNSUPPORTED_MEDIA_TYPE', message);
   }
 }
 

@@ -1,5 +1,18 @@
-import { HttpStatus } from '@nestjs/common';
 import { AppError, ConflictError, NotFoundError } from '../../common/errors/app-error';
+
+/** The codes only this module sends (beside the generic ones of common/errors). */
+export const QUIZZES_ERROR_CODES = [
+  'ATTEMPT_IN_PROGRESS',
+  'ATTEMPT_ALREADY_SUBMITTED',
+  'ATTEMPT_EXPIRED',
+  'MAX_ATTEMPTS_REACHED',
+] as const;
+
+declare module '../../common/errors/error-codes' {
+  interface ErrorCodeRegistry {
+    quizzes: (typeof QUIZZES_ERROR_CODES)[number];
+  }
+}
 
 export class QuizNotFoundError extends NotFoundError {
   constructor() {
@@ -33,12 +46,12 @@ export class AttemptAlreadySubmittedError extends ConflictError {
 
 export class AttemptExpiredError extends AppError {
   constructor() {
-    super(HttpStatus.CONFLICT, 'ATTEMPT_EXPIRED', 'The time limit of this attempt has passed');
+    super('ATTEMPT_EXPIRED', 'The time limit of this attempt has passed');
   }
 }
 
 export class MaxAttemptsReachedError extends AppError {
   constructor() {
-    super(HttpStatus.FORBIDDEN, 'MAX_ATTEMPTS_REACHED', 'No attempts left for this quiz');
+    super('MAX_ATTEMPTS_REACHED', 'No attempts left for this quiz');
   }
 }

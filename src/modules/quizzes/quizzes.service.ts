@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { AuthenticatedUser } from '../../common/auth/roles';
 import { ValidationFailedError } from '../../common/errors/app-error';
+import type { CourseFacts } from '../access/access.policy';
 import { AccessService } from '../access/access.service';
 import { CoursesService } from '../courses/courses.service';
 import { LessonsService } from '../courses/lessons.service';
-import { Course } from '../courses/entities/course.entity';
 import { CreateQuestionDto } from './dto/create-question.dto';
 import { CreateQuizDto } from './dto/create-quiz.dto';
 import { QuestionResponse, toQuestionResponse } from './dto/question.response';
@@ -128,7 +128,7 @@ export class QuizzesService {
     id: string,
     caller: AuthenticatedUser | undefined,
     permission: QuizPermission,
-  ): Promise<{ quiz: Quiz; course: Course }> {
+  ): Promise<{ quiz: Quiz; course: CourseFacts }> {
     const quiz = await this.quizzes.findById(id);
     const course = quiz ? await this.courses.findById(quiz.courseId) : null;
     this.access.assert(caller, permission, { course, quiz });
