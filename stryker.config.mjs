@@ -6,7 +6,11 @@
 export default {
   packageManager: 'npm',
   testRunner: 'jest',
-  jest: { projectType: 'custom', configFile: 'jest.mutation.config.js', enableFindRelatedTests: true },
+  jest: {
+    projectType: 'custom',
+    configFile: 'jest.mutation.config.js',
+    enableFindRelatedTests: true,
+  },
   coverageAnalysis: 'perTest',
   // The machine is shared: one test process at a time.
   concurrency: 1,
