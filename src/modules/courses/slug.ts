@@ -8,10 +8,8 @@ export function slugify(title: string): string {
     .toLowerCase()
     .replace(/&/g, ' and ')
     .replace(/[^a-z0-9]+/g, '-')
-    // Stryker disable next-line Regex: the line above leaves no run of hyphens, so -+ and - are equivalent
     .replace(/^-+|-+$/g, '')
     .slice(0, MAX_SLUG_LENGTH)
-    // Stryker disable next-line Regex: no run of hyphens is left to cut (see above), -+ and - are equivalent
     .replace(/-+$/g, '');
   return slug || 'course';
 }
