@@ -1,8 +1,21 @@
 import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
 import { SecretBox } from './secret-box';
 
+const KEY_MATERIAL = 'a-key-of-at-least-thirty-two-characters!';
+const KEY = createHash('sha256').update(KEY_MATERIAL, 'utf8').digest();
+
+/** The documented v1 format, written without SecretBox. */
+function sealedByHand(plaintext: string): string {
+  const iv = Buffer.alloc(12, 7);
+  const cipher = createCipheriv('aes-256-gcm', KEY, iv);
+  const data = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  return ['v1', ...[iv, cipher.getAuthTag(), data].map((part) => part.toString('base64url'))].join(
+    '.',
+  );
+}
+
 describe('SecretBox', () => {
-  const box = new SecretBox('a-key-of-at-least-thirty-two-characters!');
+  const box = new SecretBox(KEY_MATERIAL);
 
   it('opens what it sealed', () => {
     expect(box.open(box.seal('JBSWY3DPEHPK3PXP'))).toBe('JBSWY3DPEHPK3PXP');
@@ -28,9 +41,6 @@ describe('SecretBox', () => {
   });
 
   describe('the v1 format', () => {
-    const keyMaterial = 'a-key-of-at-least-thirty-two-characters!';
-    const key = createHash('sha256').update(keyMaterial, 'utf8').digest();
-
     it('seals to v1.<iv>.<tag>.<ciphertext> in base64url under the SHA-256 of the key', () => {
       const plaintext = 'clé secrète ✓';
       const [version, iv, tag, data, ...rest] = box.seal(plaintext).split('.');
@@ -38,7 +48,7 @@ describe('SecretBox', () => {
       expect(rest).toEqual([]);
       expect(Buffer.from(iv, 'base64url')).toHaveLength(12);
       expect(Buffer.from(tag, 'base64url')).toHaveLength(16);
-      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+      const decipher = createDecipheriv('aes-256-gcm', KEY, Buffer.from(iv, 'base64url'));
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
       const opened = Buffer.concat([
         decipher.update(Buffer.from(data, 'base64url')),
@@ -48,13 +58,7 @@ describe('SecretBox', () => {
     });
 
     it('opens a v1 value sealed elsewhere with the same key', () => {
-      const iv = Buffer.alloc(12, 7);
-      const cipher = createCipheriv('aes-256-gcm', key, iv);
-      const data = Buffer.concat([cipher.update('JBSWY3DPEHPK3PXP', 'utf8'), cipher.final()]);
-      const sealed = ['v1', iv, cipher.getAuthTag(), data]
-        .map((part) => (typeof part === 'string' ? part : part.toString('base64url')))
-        .join('.');
-      expect(box.open(sealed)).toBe('JBSWY3DPEHPK3PXP');
+      expect(box.open(sealedByHand('JBSWY3DPEHPK3PXP'))).toBe('JBSWY3DPEHPK3PXP');
     });
 
     it('opens an empty secret (its ciphertext part is empty)', () => {
@@ -65,7 +69,8 @@ describe('SecretBox', () => {
   });
 
   describe('malformed sealed values', () => {
-    const [, iv, tag, data] = box.seal('secret').split('.');
+    // Cut from a value sealed by hand, so that the cases do not depend on seal().
+    const [, iv, tag, data] = sealedByHand('secret').split('.');
 
     it.each([
       ['another version', `v2.${iv}.${tag}.${data}`],
