@@ -5,7 +5,18 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', 'sdk/**', '**/*.mjs', '*.js'],
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'data/**',
+      'sdk/**',
+      // Stryker's sandboxes (left behind when a run fails) and reports
+      '.stryker-tmp/**',
+      'reports/**',
+      '**/*.mjs',
+      '*.js',
+    ],
   },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
