@@ -81,7 +81,17 @@ const NODE_GLOBALS = Object.fromEntries(
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', 'sdk/**', '*.js'],
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'data/**',
+      'sdk/**',
+      // Stryker's sandboxes (left behind when a run fails) and reports
+      '.stryker-tmp/**',
+      'reports/**',
+      '*.js',
+    ],
   },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

@@ -1,5 +1,5 @@
 import type { AuthenticatedUser, Role } from '../../common/auth/roles';
-import { decide, managesCourse } from './access.policy';
+import { decide, Decision, managesCourse, Permission, PermissionFacts } from './access.policy';
 
 const user = (role: Role, id = `${role}-1`): AuthenticatedUser => ({ id, role, jti: 'j', exp: 0 });
 const admin = user('admin');
@@ -153,5 +153,249 @@ describe('access policy', () => {
       status: 403,
     });
     expect(decide(admin, 'analytics.instructor', { instructorId: 'x' }).allowed).toBe(true);
+  });
+
+  describe('every permission, case by case (exact decisions and messages)', () => {
+    const ok: Decision = { allowed: true };
+    const hidden = (resource: string): Decision => ({ allowed: false, status: 404, resource });
+    const refused = (message: string): Decision => ({ allowed: false, status: 403, message });
+    const MANAGERS_ONLY = 'Only the course’s instructor or an admin can do this';
+    const STUDENT_OR_MANAGERS = 'Only the student, the course’s instructor and admins can see this';
+    const otherStudent = user('student', 'student-2');
+    const mine = { studentId: student.id };
+    const open = { isPublished: true };
+    const unpublished = { isPublished: false };
+    const lesson = { isPreview: false };
+    const preview = { isPreview: true };
+
+    type Case<P extends Permission> = [
+      label: string,
+      caller: AuthenticatedUser | undefined,
+      facts: PermissionFacts[P],
+      expected: Decision,
+    ];
+    const table: { [P in Permission]: Case<P>[] } = {
+      'course.view': [
+        ['anonymous, published', undefined, { course: published }, ok],
+        ['anonymous, draft', undefined, { course: draft }, hidden('Course')],
+        ['admin, missing', admin, { course: null }, hidden('Course')],
+      ],
+      'course.manage': [
+        ['admin, published', admin, { course: published }, ok],
+        ['anonymous, published', undefined, { course: published }, refused(MANAGERS_ONLY)],
+        ['student, published', student, { course: published }, refused(MANAGERS_ONLY)],
+        ['admin, missing', admin, { course: null }, hidden('Course')],
+      ],
+      'course.enroll': [
+        [
+          'anonymous, published',
+          undefined,
+          { course: published },
+          refused('Only students can enroll'),
+        ],
+        ['admin, published', admin, { course: published }, refused('Only students can enroll')],
+        ['student, missing', student, { course: null }, hidden('Course')],
+        ['student, draft', student, { course: draft }, hidden('Course')],
+      ],
+      'lesson.read': [
+        [
+          'anonymous, preview',
+          undefined,
+          { course: published, lesson: preview, enrolled: false },
+          ok,
+        ],
+        [
+          'anonymous, full lesson',
+          undefined,
+          { course: published, lesson, enrolled: false },
+          refused('Enroll in the course to read this lesson'),
+        ],
+        [
+          'student not enrolled',
+          student,
+          { course: published, lesson, enrolled: false },
+          refused('Enroll in the course to read this lesson'),
+        ],
+        ['admin, draft', admin, { course: draft, lesson, enrolled: false }, ok],
+        [
+          'admin, missing course',
+          admin,
+          { course: null, lesson, enrolled: true },
+          hidden('Lesson'),
+        ],
+      ],
+      'quiz.view': [
+        ['student, published', student, { course: published, quiz: open }, ok],
+        ['admin, missing course', admin, { course: null, quiz: open }, hidden('Quiz')],
+        ['admin, missing quiz', admin, { course: published, quiz: null }, hidden('Quiz')],
+        ['student, quiz of a draft', student, { course: draft, quiz: open }, hidden('Quiz')],
+        ['owner, unpublished in draft', owner, { course: draft, quiz: unpublished }, ok],
+      ],
+      'quiz.manage': [
+        ['owner', owner, { course: published, quiz: open }, ok],
+        ['admin, unpublished', admin, { course: draft, quiz: unpublished }, ok],
+        [
+          'other instructor',
+          otherInstructor,
+          { course: published, quiz: open },
+          refused(MANAGERS_ONLY),
+        ],
+        ['student, unpublished', student, { course: published, quiz: unpublished }, hidden('Quiz')],
+        ['admin, missing course', admin, { course: null, quiz: open }, hidden('Quiz')],
+      ],
+      'quiz.take': [
+        [
+          'student, unpublished',
+          student,
+          { course: published, quiz: unpublished, enrolled: true },
+          hidden('Quiz'),
+        ],
+        [
+          'anonymous',
+          undefined,
+          { course: published, quiz: open, enrolled: false },
+          refused('Only enrolled students take quizzes'),
+        ],
+        [
+          'admin',
+          admin,
+          { course: published, quiz: open, enrolled: true },
+          refused('Only enrolled students take quizzes'),
+        ],
+      ],
+      'enrollment.read': [
+        ['the student, course unknown', student, { course: null, enrollment: mine }, ok],
+        ['admin', admin, { course: published, enrollment: mine }, ok],
+        ['missing', admin, { course: published, enrollment: null }, hidden('Enrollment')],
+        [
+          'another student',
+          otherStudent,
+          { course: published, enrollment: mine },
+          refused(STUDENT_OR_MANAGERS),
+        ],
+        [
+          'anonymous',
+          undefined,
+          { course: published, enrollment: mine },
+          refused(STUDENT_OR_MANAGERS),
+        ],
+        [
+          'owner, course unknown',
+          owner,
+          { course: null, enrollment: mine },
+          refused(STUDENT_OR_MANAGERS),
+        ],
+      ],
+      'enrollment.progress': [
+        ['the student', student, { enrollment: mine }, ok],
+        ['missing', student, { enrollment: null }, hidden('Enrollment')],
+        [
+          'another student',
+          otherStudent,
+          { enrollment: mine },
+          refused('Only the enrolled student can complete lessons'),
+        ],
+      ],
+      'certificate.request': [
+        ['the student', student, { enrollment: mine }, ok],
+        ['missing', admin, { enrollment: null }, hidden('Enrollment')],
+        [
+          'another student',
+          otherStudent,
+          { enrollment: mine },
+          refused('Only the student or an admin can request this certificate'),
+        ],
+        [
+          'the course owner',
+          owner,
+          { enrollment: mine },
+          refused('Only the student or an admin can request this certificate'),
+        ],
+      ],
+      'attempt.read': [
+        ['the student, course unknown', student, { course: null, attempt: mine }, ok],
+        ['admin', admin, { course: draft, attempt: mine }, ok],
+        ['missing', admin, { course: published, attempt: null }, hidden('Attempt')],
+        [
+          'another student',
+          otherStudent,
+          { course: published, attempt: mine },
+          refused(STUDENT_OR_MANAGERS),
+        ],
+        [
+          'anonymous',
+          undefined,
+          { course: published, attempt: mine },
+          refused(STUDENT_OR_MANAGERS),
+        ],
+      ],
+      'attempt.submit': [
+        ['the student', student, { attempt: mine }, ok],
+        ['missing', student, { attempt: null }, hidden('Attempt')],
+        ['admin', admin, { attempt: mine }, refused('Only the student can submit this attempt')],
+      ],
+      'certificate.read': [
+        ['the student', student, { certificate: mine }, ok],
+        ['admin', admin, { certificate: mine }, ok],
+        ['another student', otherStudent, { certificate: mine }, hidden('Certificate')],
+        ['anonymous', undefined, { certificate: mine }, hidden('Certificate')],
+        ['missing', admin, { certificate: null }, hidden('Certificate')],
+      ],
+      'file.access': [
+        ['the uploader', student, { file: { uploadedById: student.id } }, ok],
+        ['admin', admin, { file: { uploadedById: student.id } }, ok],
+        ['another user', owner, { file: { uploadedById: student.id } }, hidden('File')],
+        ['anonymous', undefined, { file: { uploadedById: student.id } }, hidden('File')],
+        ['missing', admin, { file: null }, hidden('File')],
+      ],
+      'files.list': [
+        ['own list', student, { ownerId: student.id }, ok],
+        ['admin, anyone’s', admin, { ownerId: student.id }, ok],
+        [
+          'instructor, someone else’s',
+          owner,
+          { ownerId: student.id },
+          refused('Only admins can list other users’ files'),
+        ],
+        [
+          'anonymous, someone’s',
+          undefined,
+          { ownerId: student.id },
+          refused('Only admins can list other users’ files'),
+        ],
+      ],
+      'analytics.instructor': [
+        ['admin, anyone', admin, { instructorId: 'owner' }, ok],
+        ['instructor, own', owner, { instructorId: 'owner' }, ok],
+        [
+          'anonymous',
+          undefined,
+          { instructorId: undefined },
+          refused('Instructor analytics are for instructors'),
+        ],
+        [
+          'demoted instructor',
+          demotedOwner,
+          { instructorId: 'owner' },
+          refused('Instructor analytics are for instructors'),
+        ],
+        [
+          'instructor, another',
+          otherInstructor,
+          { instructorId: 'owner' },
+          refused('Instructors see their own analytics only'),
+        ],
+      ],
+    };
+
+    const rows = (Object.keys(table) as Permission[]).flatMap((permission) =>
+      (table[permission] as Case<Permission>[]).map(
+        ([label, caller, facts, expected]) => [permission, label, caller, facts, expected] as const,
+      ),
+    );
+
+    it.each(rows)('%s, %s', (permission, _label, caller, facts, expected) => {
+      expect(decide(caller, permission, facts as never)).toEqual(expected);
+    });
   });
 });

@@ -26,6 +26,9 @@ describe('isCorrect', () => {
     [ms, ['a'], false],
     [ms, ['a', 'c', 'd'], false],
     [ms, ['a', 'a', 'c'], false],
+    [ms, ['a', 'd'], false],
+    [ms, ['d', 'e'], false],
+    [ms, [], false],
     [ms, 'a', false],
     [tf, false, true],
     [tf, true, false],
@@ -36,6 +39,27 @@ describe('isCorrect', () => {
     [sa, ['Paris'], false],
   ])('%o answered %j is %s', (question, answer, expected) => {
     expect(isCorrect(question, answer)).toBe(expected);
+  });
+});
+
+describe('isCorrect, beyond the table', () => {
+  it('wants the right number of options, with no wrong one among them', () => {
+    const three: GradableQuestion = { ...ms, correctAnswer: ['a', 'b', 'c'] };
+    expect(isCorrect(three, ['a', 'b', 'c'])).toBe(true);
+    expect(isCorrect(three, ['a', 'b', 'x'])).toBe(false);
+    expect(isCorrect(three, ['a', 'b'])).toBe(false);
+    expect(isCorrect(three, ['a', 'b', 'c', 'x'])).toBe(false);
+  });
+
+  it('folds case by lower-casing, so STRASSE is not Straße', () => {
+    const street: GradableQuestion = { ...sa, correctAnswer: ['Straße'] };
+    expect(isCorrect(street, 'STRASSE')).toBe(false);
+    expect(isCorrect(street, ' straße')).toBe(true);
+  });
+
+  it('wants an answer of the JSON type of its question, whatever the stored key holds', () => {
+    expect(isCorrect({ ...mc, correctAnswer: true }, true)).toBe(false);
+    expect(isCorrect({ ...tf, correctAnswer: 'false' }, 'false')).toBe(false);
   });
 });
 
@@ -60,7 +84,8 @@ describe('gradeAttempt', () => {
       ['q3', false, 0],
       ['q4', true, 4],
     ]);
-    expect(graded.results[2].answer).toBeNull();
+    expect(graded.results.map((r) => r.answer)).toEqual(['b', ['a'], null, 'paris']);
+    expect(graded.results[1].correctAnswer).toEqual(['a', 'c']);
   });
 
   it('rounds the percentage to two decimals', () => {

@@ -38,6 +38,22 @@ describe('verifyWebhook', () => {
     expect(verifyWebhook(newWebhookSecret(), headers, VECTOR.body, VECTOR.timestamp)).toBe(false);
     expect(verifyWebhook(VECTOR.secret, headers, VECTOR.body, VECTOR.timestamp + 301)).toBe(false);
   });
+
+  it('accepts a timestamp exactly at the tolerance, in the past or the future, and no further', () => {
+    const at = (now: number) => verifyWebhook(VECTOR.secret, headers, VECTOR.body, now, 300);
+    expect(at(VECTOR.timestamp + 300)).toBe(true);
+    expect(at(VECTOR.timestamp - 300)).toBe(true);
+    expect(at(VECTOR.timestamp + 301)).toBe(false);
+    expect(at(VECTOR.timestamp - 301)).toBe(false);
+  });
+
+  it('checks the timestamp against the current time by default', () => {
+    const now = Math.floor(Date.now() / 1000);
+    const fresh = { ...headers, timestamp: String(now), signature: '' };
+    fresh.signature = signWebhook(VECTOR.secret, VECTOR.id, now, VECTOR.body);
+    expect(verifyWebhook(VECTOR.secret, fresh, VECTOR.body)).toBe(true);
+    expect(verifyWebhook(VECTOR.secret, headers, VECTOR.body)).toBe(false);
+  });
 });
 
 describe('newWebhookSecret', () => {
