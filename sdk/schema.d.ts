@@ -1713,13 +1713,13 @@ export interface components {
              * Format: uuid
              * @description A lesson of the same course; passing the quiz completes it
              */
-            lessonId?: Record<string, never> | null;
-            timeLimitMinutes?: Record<string, never> | null;
+            lessonId?: string | null;
+            timeLimitMinutes?: number | null;
             /** @default 70 */
             passingScorePercentage?: number;
             /** @default false */
             shuffleQuestions?: boolean;
-            maxAttempts?: Record<string, never> | null;
+            maxAttempts?: number | null;
             /** @default true */
             showCorrectAnswers?: boolean;
         };
@@ -1730,13 +1730,13 @@ export interface components {
              * Format: uuid
              * @description A lesson of the same course; passing the quiz completes it
              */
-            lessonId?: Record<string, never> | null;
-            timeLimitMinutes?: Record<string, never> | null;
+            lessonId?: string | null;
+            timeLimitMinutes?: number | null;
             /** @default 70 */
             passingScorePercentage?: number;
             /** @default false */
             shuffleQuestions?: boolean;
-            maxAttempts?: Record<string, never> | null;
+            maxAttempts?: number | null;
             /** @default true */
             showCorrectAnswers?: boolean;
         };
@@ -1927,7 +1927,7 @@ export interface components {
         UpdateWebhookDto: {
             url?: string;
             events?: ("user.registered" | "course.published" | "enrollment.created" | "lesson.completed" | "enrollment.completed" | "quiz.attempt.submitted" | "certificate.issued" | "webhook.test")[];
-            description?: Record<string, never> | null;
+            description?: string | null;
             isActive?: boolean;
         };
         WebhookDeliveryResponse: {

@@ -18,7 +18,7 @@ const ROUTES = {
   instructor: '/api/v1/analytics/instructor',
   course: '/api/v1/analytics/courses/{id}',
   system: '/api/v1/analytics/system',
-};
+} as const;
 const DAY_MS = 86_400_000;
 
 type Course = TestCourse & { lessonIds: string[] };

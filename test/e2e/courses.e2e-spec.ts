@@ -925,13 +925,13 @@ describe('Courses (e2e)', () => {
       expect(unpublished.body.data.isPublished).toBe(false);
     });
 
-    it.each(['publish', 'unpublish'])('%s answers 401 to anonymous callers', async (action) => {
+    it.each(['publish', 'unpublish'] as const)('%s answers 401 to anonymous callers', async (action) => {
       const course = await createCourse(t, await instructor(), { publish: true });
       const res = await t.http.post(`${API}/courses/${course.id}/${action}`).expect(401);
       expectMatchesOpenApi(res, 'post', `/api/v1/courses/{id}/${action}`);
     });
 
-    it.each(['publish', 'unpublish'])(
+    it.each(['publish', 'unpublish'] as const)(
       '%s answers 403 to students and other instructors on a published course',
       async (action) => {
         const course = await createCourse(t, await instructor(), { publish: true });
@@ -947,7 +947,7 @@ describe('Courses (e2e)', () => {
       },
     );
 
-    it.each(['publish', 'unpublish'])(
+    it.each(['publish', 'unpublish'] as const)(
       '%s answers 404 to others on a draft and 422 for a non-UUID id',
       async (action) => {
         const teacher = await instructor();

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Response } from 'supertest';
 import { SecretBox } from '../../src/infra/crypto/secret-box';
 import { bearer, createUser, TestUser } from '../factories/users.factory';
+import type { Route } from '../utils/contract';
 import { expectMatchesOpenApi } from '../utils/openapi-validator';
 import { pollUntil } from '../utils/poll';
 import { createTestApp, TestApp } from '../utils/test-app';
@@ -126,40 +127,54 @@ describe('webhooks', () => {
       const routes: Array<{
         label: string;
         method: 'get' | 'post' | 'patch' | 'delete';
+        route: Route;
         path: () => string;
         body?: object;
       }> = [
         {
           label: 'POST /webhooks',
           method: 'post',
+          route: '/api/v1/webhooks',
           path: () => BASE,
           body: { url: 'http://127.0.0.1/x', events: ['webhook.test'] },
         },
-        { label: 'GET /webhooks', method: 'get', path: () => BASE },
-        { label: 'GET /webhooks/:id', method: 'get', path: () => `${BASE}/${endpoint.id}` },
+        { label: 'GET /webhooks', method: 'get', route: '/api/v1/webhooks', path: () => BASE },
+        {
+          label: 'GET /webhooks/:id',
+          method: 'get',
+          route: '/api/v1/webhooks/{id}',
+          path: () => `${BASE}/${endpoint.id}`,
+        },
         {
           label: 'PATCH /webhooks/:id',
           method: 'patch',
+          route: '/api/v1/webhooks/{id}',
           path: () => `${BASE}/${endpoint.id}`,
           body: { description: 'taken over' },
         },
-        { label: 'DELETE /webhooks/:id', method: 'delete', path: () => `${BASE}/${endpoint.id}` },
+        {
+          label: 'DELETE /webhooks/:id',
+          method: 'delete',
+          route: '/api/v1/webhooks/{id}',
+          path: () => `${BASE}/${endpoint.id}`,
+        },
         {
           label: 'GET /webhooks/:id/deliveries',
           method: 'get',
+          route: '/api/v1/webhooks/{id}/deliveries',
           path: () => `${BASE}/${endpoint.id}/deliveries`,
         },
         {
           label: 'POST /webhooks/:id/test',
           method: 'post',
+          route: '/api/v1/webhooks/{id}/test',
           path: () => `${BASE}/${endpoint.id}/test`,
         },
       ];
 
       it.each(routes)(
         'refuses $label to anonymous callers (401), students and instructors (403)',
-        async ({ label, method, path, body }) => {
-          const route = `/api/v1${label.split(' ')[1].replace(':id', '{id}')}`;
+        async ({ method, route, path, body }) => {
           const anonymous = await t.http[method](path()).send(body);
           expect(anonymous.status).toBe(401);
           expect(anonymous.body.error.code).toBe('UNAUTHORIZED');
@@ -486,7 +501,7 @@ describe('webhooks', () => {
       ] as const)(
         'answers %s /webhooks/:id%s with 422 for a non-uuid id and 404 for an unknown one',
         async (method, suffix) => {
-          const route = `${BASE}/{id}${suffix}`;
+          const route = `${BASE}/{id}${suffix}` as const;
           const bad = await t.http[method](`${BASE}/not-a-uuid${suffix}`)
             .set(...bearer(admin))
             .send({});

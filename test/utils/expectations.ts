@@ -1,10 +1,15 @@
 import type { Response } from 'supertest';
 
-/** The error envelope with this status and code. */
+/** Exactly the error envelope of API.md, with this status and code. */
 export function expectError(res: Response, status: number, code: string): void {
-  expect({ status: res.status, body: res.body }).toMatchObject({
+  expect({ status: res.status, body: res.body }).toEqual({
     status,
-    body: { success: false, error: { code } },
+    body: {
+      success: false,
+      message: expect.any(String),
+      error: { code, details: expect.any(Array) },
+      requestId: expect.any(String),
+    },
   });
 }
 
