@@ -207,7 +207,7 @@ export async function createMediumContext(
       const { role } = await dataSource.getRepository(User).findOneByOrFail({ id });
       return {
         id,
-        role: role as Role,
+        role: role,
         jti: randomUUID(),
         exp: Math.floor(Date.now() / 1000) + 900,
       };
