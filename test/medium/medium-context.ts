@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Global, Module, ModuleMetadata, Type } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
-import type { AuthenticatedUser, Role } from '../../src/common/auth/roles';
+import type { AuthenticatedUser } from '../../src/common/auth/roles';
 import { Clock } from '../../src/common/time/clock';
 import { createConfigModule } from '../../src/config/config.module';
 import { DatabaseModule } from '../../src/database/database.module';
