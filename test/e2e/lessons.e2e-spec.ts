@@ -4,23 +4,7 @@ import { bearer, createUser, TestUser } from '../factories/users.factory';
 import { expectMatchesOpenApi } from '../utils/openapi-validator';
 import { createTestApp, TestApp } from '../utils/test-app';
 import { expectValidationError } from '../utils/expectations';
-
-const API = '/api/v1';
-
-interface LessonBody {
-  id: string;
-  courseId: string;
-  title: string;
-  content?: string | null;
-  contentType: string;
-  videoUrl?: string | null;
-  durationMinutes: number | null;
-  position: number;
-  isPreview: boolean;
-  metadata: Record<string, unknown>;
-  createdAt: string;
-  updatedAt: string;
-}
+import { API, LessonBody } from '../utils/contract';
 
 describe('Lessons (e2e)', () => {
   let t: TestApp;

@@ -6,43 +6,9 @@ import { bearer, createUser, TestUser } from '../factories/users.factory';
 import { expectMatchesOpenApi } from '../utils/openapi-validator';
 import { createTestApp, TestApp } from '../utils/test-app';
 import { expectError, expectValidationError, keysOf } from '../utils/expectations';
-
-const API = '/api/v1';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+import { API, ISO_DATE, QuestionBody, QuizBody, UUID } from '../utils/contract';
 
 type Course = TestCourse & { lessonIds: string[] };
-
-interface QuizBody {
-  id: string;
-  courseId: string;
-  lessonId: string | null;
-  title: string;
-  description: string | null;
-  timeLimitMinutes: number | null;
-  passingScorePercentage: number;
-  shuffleQuestions: boolean;
-  maxAttempts: number | null;
-  showCorrectAnswers: boolean;
-  isPublished: boolean;
-  questionCount: number;
-  totalPoints: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-interface QuestionBody {
-  id: string;
-  quizId: string;
-  text: string;
-  type: string;
-  options: string[] | null;
-  correctAnswer: unknown;
-  points: number;
-  position: number;
-  createdAt: string;
-  updatedAt: string;
-}
 
 type Body = Record<string, unknown>;
 
@@ -179,8 +145,8 @@ describe('Quizzes and questions (e2e)', () => {
         isPublished: false,
         questionCount: 0,
         totalPoints: 0,
-        createdAt: expect.stringMatching(ISO),
-        updatedAt: expect.stringMatching(ISO),
+        createdAt: expect.stringMatching(ISO_DATE),
+        updatedAt: expect.stringMatching(ISO_DATE),
       });
     });
 
@@ -589,8 +555,8 @@ describe('Quizzes and questions (e2e)', () => {
         correctAnswer: body.correctAnswer,
         points: body.points ?? 1,
         position: expect.any(Number),
-        createdAt: expect.stringMatching(ISO),
-        updatedAt: expect.stringMatching(ISO),
+        createdAt: expect.stringMatching(ISO_DATE),
+        updatedAt: expect.stringMatching(ISO_DATE),
       });
     });
 

@@ -14,6 +14,9 @@ export const API = '/api/v1';
 /** An ISO-8601 UTC timestamp as the API writes it (`2026-01-02T03:04:05.678Z`). */
 export const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
+/** A lowercase UUID, as the API writes ids. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /** A well-formed id no row has: for 404s that must not depend on chance. */
 export const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 
