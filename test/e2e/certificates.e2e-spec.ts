@@ -10,7 +10,7 @@ import { expectMatchesOpenApi } from '../utils/openapi-validator';
 import { pollUntil } from '../utils/poll';
 import { createTestApp, TestApp } from '../utils/test-app';
 import { binaryParser } from '../utils/binary-parser';
-import { API, CertificateBody } from '../utils/contract';
+import { API, body, CertificateBody } from '../utils/contract';
 import { pdfText } from '../utils/pdf';
 import { expectExactError } from '../utils/expectations';
 
@@ -110,7 +110,7 @@ describe('Certificates (e2e)', () => {
 
   async function issued(student: TestUser, enrollmentId: string): Promise<CertificateBody> {
     const res = await generate(student, enrollmentId).expect(201);
-    return res.body.data as CertificateBody;
+    return body<CertificateBody>(res);
   }
 
   describe('POST /certificates/generate', () => {
@@ -136,7 +136,7 @@ describe('Certificates (e2e)', () => {
       const first = await generate(student, enrollmentId);
       expect(first.status).toBe(201);
       expectMatchesOpenApi(first, 'post', '/api/v1/certificates/generate');
-      const certificate = first.body.data as CertificateBody;
+      const certificate = body<CertificateBody>(first);
       expect(certificate).toEqual({
         id: expect.any(String),
         certificateNumber: expect.stringMatching(NUMBER),
@@ -180,7 +180,7 @@ describe('Certificates (e2e)', () => {
         .get(`${API}/certificates/my-certificates`)
         .set(...bearer(student))
         .expect(200);
-      expect((mine.body.data as CertificateBody[]).map((c) => c.id)).toEqual([res.body.data.id]);
+      expect(body<CertificateBody[]>(mine).map((c) => c.id)).toEqual([res.body.data.id]);
       const again = await generate(admin, enrollmentId).expect(200);
       expect(again.body.data.id).toBe(res.body.data.id);
     });
@@ -590,6 +590,6 @@ describe('Certificates issued automatically (e2e, inline jobs)', () => {
       .get(`${API}/certificates/my-certificates`)
       .set(...bearer(student))
       .expect(200);
-    expect((mine.body.data as CertificateBody[]).map((c) => c.id)).toEqual([certificateId]);
+    expect(body<CertificateBody[]>(mine).map((c) => c.id)).toEqual([certificateId]);
   });
 });

@@ -9,7 +9,7 @@ import { expectMatchesOpenApi } from '../utils/openapi-validator';
 import { pollUntil } from '../utils/poll';
 import { createTestApp, TestApp } from '../utils/test-app';
 import { binaryParser } from '../utils/binary-parser';
-import { API, FileBody } from '../utils/contract';
+import { API, body, FileBody } from '../utils/contract';
 import { expectExactError } from '../utils/expectations';
 
 /** Over two of the backend's 4 MiB blocks: big uploads are staged in several blocks. */
@@ -86,7 +86,7 @@ describe('Files and certificates on Azure Blob Storage (e2e, Azurite)', () => {
       .attach('file', PNG, { filename: name });
     expect(res.status).toBe(201);
     expectMatchesOpenApi(res, 'post', '/api/v1/files/upload');
-    return res.body.data as FileBody;
+    return body<FileBody>(res);
   }
 
   it('creates the configured container at start-up', async () => {

@@ -12,7 +12,7 @@ import { expectMatchesOpenApi } from '../utils/openapi-validator';
 import { pollUntil } from '../utils/poll';
 import { createTestApp, TestApp } from '../utils/test-app';
 import { binaryParser } from '../utils/binary-parser';
-import { API, FileBody, UUID } from '../utils/contract';
+import { API, FileBody, payload, UUID } from '../utils/contract';
 import { expectExactError } from '../utils/expectations';
 
 const MAX_UPLOAD_BYTES = 50_000;
@@ -193,7 +193,7 @@ describe('Files (e2e, local storage)', () => {
     const res = await upload(user, data, filename);
     expect(res.status).toBe(201);
     expectMatchesOpenApi(res, 'post', '/api/v1/files/upload');
-    return res.body.data as FileBody;
+    return payload<FileBody>(res);
   }
 
   async function storageKeyOf(id: string): Promise<string | undefined> {
@@ -255,7 +255,7 @@ describe('Files (e2e, local storage)', () => {
         const res = await upload(student, data, filename);
         expect(res.status).toBe(201);
         expectMatchesOpenApi(res, 'post', '/api/v1/files/upload');
-        const file = res.body.data as FileBody;
+        const file = payload<FileBody>(res);
         expect(file).toEqual({
           id: expect.stringMatching(UUID),
           originalFilename: filename,
@@ -513,7 +513,7 @@ describe('Files (e2e, local storage)', () => {
         .expect(200);
       expectMatchesOpenApi(all, 'get', '/api/v1/files');
       expect(all.body.meta.total).toBe(count);
-      const uploaders = new Set((all.body.data as FileBody[]).map((f) => f.uploadedById));
+      const uploaders = new Set(payload<FileBody[]>(all).map((f) => f.uploadedById));
       expect(uploaders.has(owner.id) && uploaders.has(other.id)).toBe(true);
 
       const filtered = await t.http
@@ -521,9 +521,11 @@ describe('Files (e2e, local storage)', () => {
         .set(...bearer(admin))
         .expect(200);
       expect(filtered.body.meta.total).toBe(3);
-      expect((filtered.body.data as FileBody[]).map((f) => f.id).sort()).toEqual(
-        [...ownIds].sort(),
-      );
+      expect(
+        payload<FileBody[]>(filtered)
+          .map((f) => f.id)
+          .sort(),
+      ).toEqual([...ownIds].sort());
     });
 
     it('answers 422 for a malformed uploadedById or page', async () => {
@@ -555,7 +557,7 @@ describe('Files (e2e, local storage)', () => {
         { name: 'file', encodedFilename: 'R%C3%A9sum%C3%A9%20%22final%22.txt', data: TEXT },
       ]);
       expect(res.status).toBe(201);
-      text = res.body.data as FileBody;
+      text = payload<FileBody>(res);
       expect(text.originalFilename).toBe('Résumé "final".txt');
     });
 

@@ -4,7 +4,13 @@ import type { AddressInfo } from 'node:net';
 import type { Response } from 'supertest';
 import { SecretBox } from '../../src/infra/crypto/secret-box';
 import { bearer, createUser, TestUser } from '../factories/users.factory';
-import { CreatedWebhookBody, Route, UNKNOWN_ID, WebhookDeliveryBody } from '../utils/contract';
+import {
+  CreatedWebhookBody,
+  payload,
+  Route,
+  UNKNOWN_ID,
+  WebhookDeliveryBody,
+} from '../utils/contract';
 import { expectMatchesOpenApi } from '../utils/openapi-validator';
 import { pollUntil } from '../utils/poll';
 import { createTestApp, TestApp } from '../utils/test-app';
@@ -22,7 +28,7 @@ async function createEndpoint(
     .set(...bearer(admin))
     .send(body)
     .expect(201);
-  return res.body.data as CreatedWebhookBody;
+  return payload<CreatedWebhookBody>(res);
 }
 
 async function deliveriesOf(
@@ -34,7 +40,7 @@ async function deliveriesOf(
     .get(`${BASE}/${id}/deliveries`)
     .set(...bearer(admin))
     .expect(200);
-  return res.body.data as WebhookDeliveryBody[];
+  return payload<WebhookDeliveryBody[]>(res);
 }
 
 /** Polls the delivery log of an endpoint until its newest delivery is no longer pending. */
@@ -202,7 +208,7 @@ describe('webhooks', () => {
           .send({ url, events: ['course.published', 'certificate.issued'], description: 'CRM' })
           .expect(201);
         expectMatchesOpenApi(res, 'post', BASE);
-        const created = res.body.data as CreatedWebhookBody;
+        const created = payload<CreatedWebhookBody>(res);
         expect(created).toEqual({
           id: expect.stringMatching(/^[0-9a-f-]{36}$/),
           url,
@@ -290,7 +296,7 @@ describe('webhooks', () => {
         const total = all.body.meta.total as number;
         expect(total).toBeGreaterThanOrEqual(3);
         expect(all.body.data).toHaveLength(total);
-        const times = (all.body.data as CreatedWebhookBody[]).map((e) => Date.parse(e.createdAt));
+        const times = payload<CreatedWebhookBody[]>(all).map((e) => Date.parse(e.createdAt));
         expect(times).toEqual([...times].sort((a, b) => b - a));
 
         const page = await t.http
@@ -760,14 +766,14 @@ describe('webhooks', () => {
               .get(`${BASE}/${endpoint.id}/deliveries`)
               .set(...bearer(admin))
               .expect(200);
-            const rows = res2.body.data as WebhookDeliveryBody[];
+            const rows = payload<WebhookDeliveryBody[]>(res2);
             return rows.length === 2 && rows.every((d) => d.status === 'succeeded') ? res2 : false;
           },
           { what: 'both deliveries to succeed' },
         );
         expectMatchesOpenApi(log, 'get', `${BASE}/{id}/deliveries`);
         expect(log.body.meta).toEqual({ page: 1, pageSize: 20, total: 2, totalPages: 1 });
-        const [newest, oldest] = log.body.data as WebhookDeliveryBody[];
+        const [newest, oldest] = payload<WebhookDeliveryBody[]>(log);
         expect(Object.keys(newest).sort()).toEqual(
           [
             'attempts',

@@ -74,3 +74,6 @@ export function body<T>(res: Response): T {
 export function page<T>(res: Response): { data: T[]; meta: PageMeta } {
   return res.body as { data: T[]; meta: PageMeta };
 }
+
+/** `body` under another name, for suites where `body` is already a request body. */
+export const payload = body;
