@@ -69,5 +69,14 @@ module.exports = {
       globalTeardown: '<rootDir>/test/global-teardown.mjs',
       setupFiles: ['<rootDir>/test/utils/test-env.ts'],
     },
+    {
+      // One service with its real repositories on a cloned database; only the edges are faked.
+      ...shared,
+      displayName: 'medium',
+      testMatch: ['<rootDir>/test/medium/**/*.medium-spec.ts'],
+      globalSetup: '<rootDir>/test/global-setup.mjs',
+      globalTeardown: '<rootDir>/test/global-teardown.mjs',
+      setupFiles: ['<rootDir>/test/utils/test-env.ts'],
+    },
   ],
 };

@@ -1921,13 +1921,13 @@ export interface components {
              * Format: uuid
              * @description A lesson of the same course; passing the quiz completes it
              */
-            lessonId?: Record<string, never> | null;
-            timeLimitMinutes?: Record<string, never> | null;
+            lessonId?: string | null;
+            timeLimitMinutes?: number | null;
             /** @default 70 */
             passingScorePercentage?: number;
             /** @default false */
             shuffleQuestions?: boolean;
-            maxAttempts?: Record<string, never> | null;
+            maxAttempts?: number | null;
             /** @default true */
             showCorrectAnswers?: boolean;
         };
@@ -1938,13 +1938,13 @@ export interface components {
              * Format: uuid
              * @description A lesson of the same course; passing the quiz completes it
              */
-            lessonId?: Record<string, never> | null;
-            timeLimitMinutes?: Record<string, never> | null;
+            lessonId?: string | null;
+            timeLimitMinutes?: number | null;
             /** @default 70 */
             passingScorePercentage?: number;
             /** @default false */
             shuffleQuestions?: boolean;
-            maxAttempts?: Record<string, never> | null;
+            maxAttempts?: number | null;
             /** @default true */
             showCorrectAnswers?: boolean;
         };
@@ -2135,7 +2135,7 @@ export interface components {
         UpdateWebhookDto: {
             url?: string;
             events?: ("user.registered" | "course.published" | "enrollment.created" | "lesson.completed" | "enrollment.completed" | "quiz.attempt.submitted" | "certificate.issued" | "webhook.test")[];
-            description?: Record<string, never> | null;
+            description?: string | null;
             isActive?: boolean;
         };
         WebhookDeliveryResponse: {

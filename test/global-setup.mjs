@@ -53,6 +53,9 @@ async function redisUrl() {
 }
 
 export default async function globalSetup() {
+  // The e2e and medium projects share this set-up: one server and one template per run.
+  if (globalThis.__LMS_TEST_SETUP_DONE__) return;
+  globalThis.__LMS_TEST_SETUP_DONE__ = true;
   ensureBuild();
   const runId = `${Date.now().toString(36)}${process.pid.toString(36)}`;
   const server = await serverUrl();

@@ -4,6 +4,9 @@ const require = createRequire(import.meta.url);
 
 /** Drops the template and every database cloned from it in this run. */
 export default async function globalTeardown() {
+  // Shared by the e2e and medium projects (see global-setup.mjs): the first call cleans up.
+  if (globalThis.__LMS_TEST_TEARDOWN_DONE__) return;
+  globalThis.__LMS_TEST_TEARDOWN_DONE__ = true;
   const server = process.env.LMS_TEST_PG_SERVER;
   const runId = process.env.LMS_TEST_RUN_ID;
   if (server && runId) {

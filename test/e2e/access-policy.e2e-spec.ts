@@ -2,8 +2,7 @@ import { createCourse } from '../factories/courses.factory';
 import { bearer, createUser, TestUser } from '../factories/users.factory';
 import { expectError } from '../utils/expectations';
 import { createTestApp, TestApp } from '../utils/test-app';
-
-const API = '/api/v1';
+import { API } from '../utils/contract';
 
 /**
  * The access policy decides on the caller's current role and ownership together: an instructor an

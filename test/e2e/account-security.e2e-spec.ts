@@ -14,8 +14,8 @@ import { pollUntil } from '../utils/poll';
 import { runEntryPoint } from '../utils/processes';
 import { createTestApp, createTestWorker, TestApp } from '../utils/test-app';
 import { testRedisUrl } from '../utils/test-database';
+import { API } from '../utils/contract';
 
-const API = '/api/v1';
 const PUBLIC_URL = 'https://lms.example.test';
 const NEW_PASSWORD = 'Brand-new-passw0rd';
 const WRONG_PASSWORD = 'wrong-passw0rd';

@@ -5,20 +5,22 @@ import { Clock } from '../../src/common/time/clock';
 import { KeyValueStore } from '../../src/infra/kv/key-value.store';
 import { SUBMIT_GRACE_MS } from '../../src/modules/quizzes/attempts.service';
 import { createCourse, TestCourse } from '../factories/courses.factory';
+import { completeLessons, enroll as enrollIn } from '../factories/enrollments.factory';
+import { createQuiz as createQuizFor } from '../factories/quizzes.factory';
 import { bearer, createUser, DEFAULT_PASSWORD, TestUser } from '../factories/users.factory';
 import { expectMatchesOpenApi } from '../utils/openapi-validator';
 import { pollUntil } from '../utils/poll';
 import { createTestApp, TestApp } from '../utils/test-app';
 import { createTestDatabase, dropTestDatabase } from '../utils/test-database';
 import { expectError, expectValidationError } from '../utils/expectations';
+import { API, CreateQuestionInput, CreateQuizInput } from '../utils/contract';
 
-const API = '/api/v1';
 const ROUTES = {
   student: '/api/v1/analytics/student',
   instructor: '/api/v1/analytics/instructor',
   course: '/api/v1/analytics/courses/{id}',
   system: '/api/v1/analytics/system',
-};
+} as const;
 const DAY_MS = 86_400_000;
 
 type Course = TestCourse & { lessonIds: string[] };
@@ -26,7 +28,7 @@ type Body = Record<string, unknown>;
 
 interface QuestionSpec {
   key: string;
-  body: Body;
+  body: CreateQuestionInput;
   /** The right answer, as a student sends it. */
   answer: unknown;
 }
@@ -206,54 +208,28 @@ async function createQuiz(
   t: TestApp,
   teacher: TestUser,
   courseId: string,
-  settings: Body & { title: string },
+  settings: Partial<CreateQuizInput> & { title: string },
   questions: QuestionSpec[],
 ): Promise<Quiz> {
-  const res = await t.http
-    .post(`${API}/courses/${courseId}/quizzes`)
-    .set(...bearer(teacher))
-    .send(settings)
-    .expect(201);
-  const id = res.body.data.id as string;
+  const quiz = await createQuizFor(
+    t,
+    teacher,
+    courseId,
+    settings,
+    questions.map((question) => question.body),
+  );
+  // The factory lists the questions in position order, which is the order they were created in.
   const questionIds: Record<string, string> = {};
   const answers: Record<string, unknown> = {};
-  for (const question of questions) {
-    const created = await t.http
-      .post(`${API}/quizzes/${id}/questions`)
-      .set(...bearer(teacher))
-      .send(question.body)
-      .expect(201);
-    questionIds[question.key] = created.body.data.id as string;
+  questions.forEach((question, index) => {
+    questionIds[question.key] = quiz.questions[index].id;
     answers[question.key] = question.answer;
-  }
-  await t.http
-    .post(`${API}/quizzes/${id}/publish`)
-    .set(...bearer(teacher))
-    .expect(200);
-  return { id, title: settings.title, questionIds, answers };
+  });
+  return { id: quiz.id, title: settings.title, questionIds, answers };
 }
 
 async function enroll(t: TestApp, student: TestUser, courseId: string): Promise<string> {
-  const res = await t.http
-    .post(`${API}/enrollments`)
-    .set(...bearer(student))
-    .send({ courseId })
-    .expect(201);
-  return res.body.data.id as string;
-}
-
-async function completeLessons(
-  t: TestApp,
-  student: TestUser,
-  enrollmentId: string,
-  lessonIds: string[],
-): Promise<void> {
-  for (const lessonId of lessonIds) {
-    await t.http
-      .post(`${API}/enrollments/${enrollmentId}/lessons/${lessonId}/complete`)
-      .set(...bearer(student))
-      .expect(200);
-  }
+  return (await enrollIn(t, student, courseId)).id;
 }
 
 async function startAttempt(t: TestApp, student: TestUser, quiz: Quiz) {

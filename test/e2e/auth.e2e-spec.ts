@@ -11,8 +11,8 @@ import { bearer, createUser, TestUser } from '../factories/users.factory';
 import { expectMatchesOpenApi } from '../utils/openapi-validator';
 import { pollUntil } from '../utils/poll';
 import { createTestApp, TestApp } from '../utils/test-app';
+import { API } from '../utils/contract';
 
-const API = '/api/v1';
 const PUBLIC_URL = 'https://lms.example.test';
 const NEW_PASSWORD = 'Brand-new-passw0rd';
 

@@ -9,8 +9,7 @@ import { bearer, createUser, TestUser } from '../factories/users.factory';
 import { expectMatchesOpenApi } from '../utils/openapi-validator';
 import { pollUntil } from '../utils/poll';
 import { createTestApp, createTestWorker, TestApp } from '../utils/test-app';
-
-const API = '/api/v1';
+import { API } from '../utils/contract';
 
 function binaryParser(res: Stream, callback: (error: Error | null, body: Buffer) => void) {
   const chunks: Buffer[] = [];

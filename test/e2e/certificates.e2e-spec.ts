@@ -1,58 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decodePDFRawStream, PDFDocument, PDFRawStream } from 'pdf-lib';
-import type { Response } from 'supertest';
 import { JobQueue } from '../../src/infra/queue/job-queue';
 import { CertificatesService } from '../../src/modules/certificates/certificates.service';
 import { createCourse, TestCourse } from '../factories/courses.factory';
+import { completeLessons, enroll as enrollIn } from '../factories/enrollments.factory';
 import { bearer, createUser, TestUser } from '../factories/users.factory';
 import { expectMatchesOpenApi } from '../utils/openapi-validator';
 import { pollUntil } from '../utils/poll';
 import { createTestApp, TestApp } from '../utils/test-app';
 import { binaryParser } from '../utils/binary-parser';
+import { API, body, CertificateBody } from '../utils/contract';
+import { pdfText } from '../utils/pdf';
+import { expectExactError } from '../utils/expectations';
 
-const API = '/api/v1';
 const PUBLIC_URL = 'https://lms.example.test';
 const NUMBER = /^CERT-(\d{8})-[0-9A-HJKMNP-TV-Z]{10}$/;
 
-interface CertificateBody {
-  id: string;
-  certificateNumber: string;
-  enrollmentId: string | null;
-  courseId: string | null;
-  studentId: string;
-  courseTitle: string;
-  studentName: string;
-  issuedAt: string;
-  revokedAt: string | null;
-}
-
 type Course = TestCourse & { lessonIds: string[] };
-
-/** The text drawn on the pages: pdf-lib writes standard-font text as hex strings in Tj operators. */
-async function pdfText(bytes: Uint8Array): Promise<string> {
-  const pdf = await PDFDocument.load(bytes);
-  const texts: string[] = [];
-  for (const [, object] of pdf.context.enumerateIndirectObjects()) {
-    if (!(object instanceof PDFRawStream)) continue;
-    const content = Buffer.from(decodePDFRawStream(object).decode()).toString('latin1');
-    for (const match of content.matchAll(/<([0-9A-Fa-f]+)>\s*Tj/g)) {
-      texts.push(Buffer.from(match[1], 'hex').toString('latin1'));
-    }
-  }
-  return texts.join('\n');
-}
-
-function expectError(res: Response, status: number, code: string): void {
-  expect(res.status).toBe(status);
-  expect(res.body).toEqual({
-    success: false,
-    message: expect.any(String),
-    error: { code, details: expect.any(Array) },
-    requestId: expect.any(String),
-  });
-}
 
 async function countRows(t: TestApp, sql: string, params: unknown[]): Promise<number> {
   const [{ count }] = await t.dataSource.query<Array<{ count: number }>>(sql, params);
@@ -93,23 +58,12 @@ async function jobsSettled(t: TestApp): Promise<void> {
 /** Course set-up and progress over HTTP, shared by both apps. */
 function helpers(t: () => TestApp) {
   async function enroll(student: TestUser, course: Course): Promise<string> {
-    const res = await t()
-      .http.post(`${API}/enrollments`)
-      .set(...bearer(student))
-      .send({ courseId: course.id })
-      .expect(201);
-    return res.body.data.id as string;
+    return (await enrollIn(t(), student, course.id)).id;
   }
 
   async function completeAll(student: TestUser, enrollmentId: string, course: Course) {
-    let last: Response | undefined;
-    for (const lessonId of course.lessonIds) {
-      last = await t()
-        .http.post(`${API}/enrollments/${enrollmentId}/lessons/${lessonId}/complete`)
-        .set(...bearer(student))
-        .expect(200);
-    }
-    expect(last?.body.data.status).toBe('completed');
+    const last = await completeLessons(t(), student, enrollmentId, course.lessonIds);
+    expect(last?.status).toBe('completed');
   }
 
   async function completedEnrollment(student: TestUser, course: Course): Promise<string> {
@@ -156,7 +110,7 @@ describe('Certificates (e2e)', () => {
 
   async function issued(student: TestUser, enrollmentId: string): Promise<CertificateBody> {
     const res = await generate(student, enrollmentId).expect(201);
-    return res.body.data as CertificateBody;
+    return body<CertificateBody>(res);
   }
 
   describe('POST /certificates/generate', () => {
@@ -168,7 +122,7 @@ describe('Certificates (e2e)', () => {
         .set(...bearer(student))
         .expect(200);
       const res = await generate(student, enrollmentId);
-      expectError(res, 422, 'ENROLLMENT_NOT_COMPLETED');
+      expectExactError(res, 422, 'ENROLLMENT_NOT_COMPLETED');
       expectMatchesOpenApi(res, 'post', '/api/v1/certificates/generate');
       expect(res.body.error.details).toEqual([
         { field: 'enrollmentId', message: expect.any(String) },
@@ -182,7 +136,7 @@ describe('Certificates (e2e)', () => {
       const first = await generate(student, enrollmentId);
       expect(first.status).toBe(201);
       expectMatchesOpenApi(first, 'post', '/api/v1/certificates/generate');
-      const certificate = first.body.data as CertificateBody;
+      const certificate = body<CertificateBody>(first);
       expect(certificate).toEqual({
         id: expect.any(String),
         certificateNumber: expect.stringMatching(NUMBER),
@@ -211,9 +165,9 @@ describe('Certificates (e2e)', () => {
       const other = await createUser(t, 'student');
       const enrollmentId = await completedEnrollment(student, course);
       const asOther = await generate(other, enrollmentId);
-      expectError(asOther, 403, 'FORBIDDEN');
+      expectExactError(asOther, 403, 'FORBIDDEN');
       expectMatchesOpenApi(asOther, 'post', '/api/v1/certificates/generate');
-      expectError(await generate(teacher, enrollmentId), 403, 'FORBIDDEN');
+      expectExactError(await generate(teacher, enrollmentId), 403, 'FORBIDDEN');
       expect(await certificateRows(t, enrollmentId)).toBe(0);
     });
 
@@ -226,7 +180,7 @@ describe('Certificates (e2e)', () => {
         .get(`${API}/certificates/my-certificates`)
         .set(...bearer(student))
         .expect(200);
-      expect((mine.body.data as CertificateBody[]).map((c) => c.id)).toEqual([res.body.data.id]);
+      expect(body<CertificateBody[]>(mine).map((c) => c.id)).toEqual([res.body.data.id]);
       const again = await generate(admin, enrollmentId).expect(200);
       expect(again.body.data.id).toBe(res.body.data.id);
     });
@@ -234,18 +188,18 @@ describe('Certificates (e2e)', () => {
     it('answers 404 for an unknown enrollment, 422 for a bad body, 401 without a token', async () => {
       const student = await createUser(t, 'student');
       const unknown = await generate(student, randomUUID());
-      expectError(unknown, 404, 'NOT_FOUND');
+      expectExactError(unknown, 404, 'NOT_FOUND');
       expectMatchesOpenApi(unknown, 'post', '/api/v1/certificates/generate');
-      expectError(await generate(student, 'not-a-uuid'), 422, 'VALIDATION_ERROR');
+      expectExactError(await generate(student, 'not-a-uuid'), 422, 'VALIDATION_ERROR');
       const extra = await t.http
         .post(`${API}/certificates/generate`)
         .set(...bearer(student))
         .send({ enrollmentId: randomUUID(), studentId: student.id });
-      expectError(extra, 422, 'VALIDATION_ERROR');
+      expectExactError(extra, 422, 'VALIDATION_ERROR');
       const anonymous = await t.http
         .post(`${API}/certificates/generate`)
         .send({ enrollmentId: randomUUID() });
-      expectError(anonymous, 401, 'UNAUTHORIZED');
+      expectExactError(anonymous, 401, 'UNAUTHORIZED');
     });
 
     it('issues one certificate when the job runs twice at once, and the loser keeps no PDF', async () => {
@@ -330,7 +284,7 @@ describe('Certificates (e2e)', () => {
         .set(...bearer(teacher))
         .expect(200);
       expect(none.body).toMatchObject({ data: [], meta: { total: 0 } });
-      expectError(
+      expectExactError(
         await t.http.get(`${API}/certificates/my-certificates?pageSize=0`).set(...bearer(student)),
         422,
         'VALIDATION_ERROR',
@@ -352,24 +306,28 @@ describe('Certificates (e2e)', () => {
       const asOther = await t.http
         .get(`${API}/certificates/${certificate.id}`)
         .set(...bearer(other));
-      expectError(asOther, 404, 'NOT_FOUND');
+      expectExactError(asOther, 404, 'NOT_FOUND');
       expectMatchesOpenApi(asOther, 'get', '/api/v1/certificates/{id}');
-      expectError(
+      expectExactError(
         await t.http.get(`${API}/certificates/${certificate.id}`).set(...bearer(teacher)),
         404,
         'NOT_FOUND',
       );
-      expectError(
+      expectExactError(
         await t.http.get(`${API}/certificates/${randomUUID()}`).set(...bearer(admin)),
         404,
         'NOT_FOUND',
       );
-      expectError(
+      expectExactError(
         await t.http.get(`${API}/certificates/not-a-uuid`).set(...bearer(admin)),
         422,
         'VALIDATION_ERROR',
       );
-      expectError(await t.http.get(`${API}/certificates/${certificate.id}`), 401, 'UNAUTHORIZED');
+      expectExactError(
+        await t.http.get(`${API}/certificates/${certificate.id}`),
+        401,
+        'UNAUTHORIZED',
+      );
     });
 
     it('downloads a PDF stating course, student, instructor, date, number and verification URL', async () => {
@@ -412,9 +370,9 @@ describe('Certificates (e2e)', () => {
       const denied = await t.http
         .get(`${API}/certificates/${certificate.id}/download`)
         .set(...bearer(other));
-      expectError(denied, 404, 'NOT_FOUND');
+      expectExactError(denied, 404, 'NOT_FOUND');
       expectMatchesOpenApi(denied, 'get', '/api/v1/certificates/{id}/download');
-      expectError(
+      expectExactError(
         await t.http.get(`${API}/certificates/${certificate.id}/download`),
         401,
         'UNAUTHORIZED',
@@ -446,9 +404,9 @@ describe('Certificates (e2e)', () => {
         .expect(200);
       expect(lower.body.data.certificateNumber).toBe(certificate.certificateNumber);
       const unknown = await t.http.get(`${API}/certificates/verify/CERT-20000101-0000000000`);
-      expectError(unknown, 404, 'NOT_FOUND');
+      expectExactError(unknown, 404, 'NOT_FOUND');
       expectMatchesOpenApi(unknown, 'get', '/api/v1/certificates/verify/{certificateNumber}');
-      expectError(await t.http.get(`${API}/certificates/verify/garbage`), 404, 'NOT_FOUND');
+      expectExactError(await t.http.get(`${API}/certificates/verify/garbage`), 404, 'NOT_FOUND');
     });
   });
 
@@ -458,7 +416,7 @@ describe('Certificates (e2e)', () => {
       const cert = await issued(student, await completedEnrollment(student, course));
       for (const user of [student, teacher]) {
         const res = await t.http.post(`${API}/certificates/${cert.id}/revoke`).set(...bearer(user));
-        expectError(res, 403, 'FORBIDDEN');
+        expectExactError(res, 403, 'FORBIDDEN');
         expectMatchesOpenApi(res, 'post', '/api/v1/certificates/{id}/revoke');
       }
       const verify = await t.http
@@ -511,12 +469,12 @@ describe('Certificates (e2e)', () => {
     });
 
     it('answers 404 for an unknown certificate and 422 for a bad id', async () => {
-      expectError(
+      expectExactError(
         await t.http.post(`${API}/certificates/${randomUUID()}/revoke`).set(...bearer(admin)),
         404,
         'NOT_FOUND',
       );
-      expectError(
+      expectExactError(
         await t.http.post(`${API}/certificates/nope/revoke`).set(...bearer(admin)),
         422,
         'VALIDATION_ERROR',
@@ -632,6 +590,6 @@ describe('Certificates issued automatically (e2e, inline jobs)', () => {
       .get(`${API}/certificates/my-certificates`)
       .set(...bearer(student))
       .expect(200);
-    expect((mine.body.data as CertificateBody[]).map((c) => c.id)).toEqual([certificateId]);
+    expect(body<CertificateBody[]>(mine).map((c) => c.id)).toEqual([certificateId]);
   });
 });

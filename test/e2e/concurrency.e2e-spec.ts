@@ -6,8 +6,8 @@ import { ExpireAttemptsProcessor } from '../../src/modules/quizzes/jobs/expire-a
 import { createCourse } from '../factories/courses.factory';
 import { bearer, createUser, TestUser } from '../factories/users.factory';
 import { createTestApp, TestApp } from '../utils/test-app';
+import { API } from '../utils/contract';
 
-const API = '/api/v1';
 /** The production default: the races below must hold without a bigger pool. */
 const DEFAULT_POOL = '10';
 const CLASS_SIZE = 30;

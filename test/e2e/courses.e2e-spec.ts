@@ -6,26 +6,7 @@ import { bearer, createUser, TestUser } from '../factories/users.factory';
 import { expectMatchesOpenApi } from '../utils/openapi-validator';
 import { createTestApp, TestApp } from '../utils/test-app';
 import { expectError, expectValidationError } from '../utils/expectations';
-
-const API = '/api/v1';
-
-interface CourseBody {
-  id: string;
-  title: string;
-  slug: string;
-  description: string | null;
-  category: string | null;
-  difficultyLevel: string | null;
-  isPublished: boolean;
-  publishedAt: string | null;
-  thumbnailUrl: string | null;
-  estimatedDurationMinutes: number | null;
-  metadata: Record<string, unknown>;
-  instructor: { id: string; fullName: string };
-  lessonCount: number;
-  createdAt: string;
-  updatedAt: string;
-}
+import { API, CourseBody } from '../utils/contract';
 
 /** A word of lower-case letters, unique per call: the full-text index keeps it as one token. */
 const word = (): string =>
@@ -925,13 +906,16 @@ describe('Courses (e2e)', () => {
       expect(unpublished.body.data.isPublished).toBe(false);
     });
 
-    it.each(['publish', 'unpublish'])('%s answers 401 to anonymous callers', async (action) => {
-      const course = await createCourse(t, await instructor(), { publish: true });
-      const res = await t.http.post(`${API}/courses/${course.id}/${action}`).expect(401);
-      expectMatchesOpenApi(res, 'post', `/api/v1/courses/{id}/${action}`);
-    });
+    it.each(['publish', 'unpublish'] as const)(
+      '%s answers 401 to anonymous callers',
+      async (action) => {
+        const course = await createCourse(t, await instructor(), { publish: true });
+        const res = await t.http.post(`${API}/courses/${course.id}/${action}`).expect(401);
+        expectMatchesOpenApi(res, 'post', `/api/v1/courses/{id}/${action}`);
+      },
+    );
 
-    it.each(['publish', 'unpublish'])(
+    it.each(['publish', 'unpublish'] as const)(
       '%s answers 403 to students and other instructors on a published course',
       async (action) => {
         const course = await createCourse(t, await instructor(), { publish: true });
@@ -947,7 +931,7 @@ describe('Courses (e2e)', () => {
       },
     );
 
-    it.each(['publish', 'unpublish'])(
+    it.each(['publish', 'unpublish'] as const)(
       '%s answers 404 to others on a draft and 422 for a non-UUID id',
       async (action) => {
         const teacher = await instructor();

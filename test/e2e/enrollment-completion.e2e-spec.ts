@@ -10,8 +10,8 @@ import { expectMatchesOpenApi } from '../utils/openapi-validator';
 import { pollUntil } from '../utils/poll';
 import { ReceivedMail, SmtpSink } from '../utils/smtp-sink';
 import { createTestApp, createTestWorker, TestApp } from '../utils/test-app';
+import { API } from '../utils/contract';
 
-const API = '/api/v1';
 const PUBLIC_URL = process.env.APP_PUBLIC_URL ?? 'http://localhost:8000';
 
 const subjectOf = (mail: ReceivedMail): string | undefined =>

@@ -5,42 +5,16 @@ import { bearer, createUser, TestUser } from '../factories/users.factory';
 import { expectMatchesOpenApi } from '../utils/openapi-validator';
 import { createTestApp, TestApp } from '../utils/test-app';
 import { expectError, expectValidationError } from '../utils/expectations';
-
-const API = '/api/v1';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+import {
+  API,
+  EnrollmentBody,
+  EnrollmentDetailBody,
+  ISO_DATE,
+  RosterEntryBody,
+  UUID,
+} from '../utils/contract';
 
 type Course = TestCourse & { lessonIds: string[] };
-
-interface EnrollmentBody {
-  id: string;
-  studentId: string;
-  courseId: string;
-  course: { id: string; title: string; slug: string };
-  status: 'active' | 'completed';
-  enrolledAt: string;
-  completedAt: string | null;
-  progressPercentage: number;
-  completedLessons: number;
-  totalLessons: number;
-  certificateId: string | null;
-}
-
-interface LessonEntry {
-  lessonId: string;
-  title: string;
-  position: number;
-  completed: boolean;
-  completedAt: string | null;
-}
-
-interface DetailBody extends EnrollmentBody {
-  lessons: LessonEntry[];
-}
-
-interface RosterBody extends EnrollmentBody {
-  student: { id: string; fullName: string; email: string };
-}
 
 interface DomainEventRow {
   id: string;
@@ -55,8 +29,8 @@ interface MailContext {
 }
 
 /** The enrollment without its lessons, as list endpoints and events show it. */
-function summaryOf(detail: DetailBody): EnrollmentBody {
-  const summary: Partial<DetailBody> = { ...detail };
+function summaryOf(detail: EnrollmentDetailBody): EnrollmentBody {
+  const summary: Partial<EnrollmentDetailBody> = { ...detail };
   delete summary.lessons;
   return summary as EnrollmentBody;
 }
@@ -105,7 +79,7 @@ describe('Enrollments and progress (e2e)', () => {
 
   async function completed(user: TestUser, enrollmentId: string, lessonId: string) {
     const res = await complete(user, enrollmentId, lessonId).expect(200);
-    return res.body.data as DetailBody;
+    return res.body.data as EnrollmentDetailBody;
   }
 
   const getEnrollment = (user: TestUser, id: string) =>
@@ -169,7 +143,7 @@ describe('Enrollments and progress (e2e)', () => {
         courseId: course.id,
         course: { id: course.id, title: course.title, slug: course.slug },
         status: 'active',
-        enrolledAt: expect.stringMatching(ISO),
+        enrolledAt: expect.stringMatching(ISO_DATE),
         completedAt: null,
         progressPercentage: 0,
         completedLessons: 0,
@@ -235,7 +209,7 @@ describe('Enrollments and progress (e2e)', () => {
         {
           id: expect.stringMatching(UUID),
           type: 'enrollment.created',
-          timestamp: expect.stringMatching(ISO),
+          timestamp: expect.stringMatching(ISO_DATE),
           data: created,
         },
       ]);
@@ -418,7 +392,7 @@ describe('Enrollments and progress (e2e)', () => {
     it('shows the student their enrollment with every lesson ordered by position', async () => {
       const res = await getEnrollment(learner, enrollment.id).expect(200);
       expectMatchesOpenApi(res, 'get', '/api/v1/enrollments/{id}');
-      const body = res.body.data as DetailBody;
+      const body = res.body.data as EnrollmentDetailBody;
       expect(body).toMatchObject({
         id: enrollment.id,
         studentId: learner.id,
@@ -441,7 +415,7 @@ describe('Enrollments and progress (e2e)', () => {
           title: 'Lesson 2',
           position: 2,
           completed: true,
-          completedAt: expect.stringMatching(ISO),
+          completedAt: expect.stringMatching(ISO_DATE),
         },
         {
           lessonId: course.lessonIds[0],
@@ -495,7 +469,7 @@ describe('Enrollments and progress (e2e)', () => {
 
       const res = await complete(learner, enrollment.id, course.lessonIds[0]).expect(200);
       expectMatchesOpenApi(res, 'post', '/api/v1/enrollments/{id}/lessons/{lessonId}/complete');
-      const body = res.body.data as DetailBody;
+      const body = res.body.data as EnrollmentDetailBody;
       expect(body).toMatchObject({
         id: enrollment.id,
         status: 'active',
@@ -538,7 +512,7 @@ describe('Enrollments and progress (e2e)', () => {
       );
 
       expect(responses.map((res) => res.status)).toEqual(Array(8).fill(200));
-      const bodies = responses.map((res) => res.body.data as DetailBody);
+      const bodies = responses.map((res) => res.body.data as EnrollmentDetailBody);
       expect(new Set(bodies.map((b) => b.lessons[0].completedAt)).size).toBe(1);
       expect(bodies.every((b) => b.completedLessons === 1 && b.progressPercentage === 50)).toBe(
         true,
@@ -588,7 +562,7 @@ describe('Enrollments and progress (e2e)', () => {
         completedLessons: 3,
         totalLessons: 3,
         status: 'completed',
-        completedAt: expect.stringMatching(ISO),
+        completedAt: expect.stringMatching(ISO_DATE),
       });
       expect(Math.abs(Date.parse(three.completedAt ?? '') - before)).toBeLessThan(60_000);
       expect(three.lessons.every((l) => l.completed && l.completedAt !== null)).toBe(true);
@@ -738,8 +712,8 @@ describe('Enrollments and progress (e2e)', () => {
         .set(...bearer(teacher))
         .expect(204);
 
-    const read = async (user: TestUser, id: string): Promise<DetailBody> =>
-      (await getEnrollment(user, id).expect(200)).body.data as DetailBody;
+    const read = async (user: TestUser, id: string): Promise<EnrollmentDetailBody> =>
+      (await getEnrollment(user, id).expect(200)).body.data as EnrollmentDetailBody;
 
     it('lowers the percentage of active enrollments when a lesson is added', async () => {
       const course = await publishedCourse(2);
@@ -818,7 +792,7 @@ describe('Enrollments and progress (e2e)', () => {
         progressPercentage: 100,
         completedLessons: 1,
         totalLessons: 1,
-        completedAt: expect.stringMatching(ISO),
+        completedAt: expect.stringMatching(ISO_DATE),
       });
       expect(after.lessons.map((l) => l.lessonId)).toEqual([course.lessonIds[0]]);
 
@@ -873,7 +847,7 @@ describe('Enrollments and progress (e2e)', () => {
     it('shows the course’s instructor every enrollment, newest first, with the student contact', async () => {
       const res = await roster(teacher, course.id).expect(200);
       expectMatchesOpenApi(res, 'get', '/api/v1/courses/{id}/enrollments');
-      const data = res.body.data as RosterBody[];
+      const data = res.body.data as RosterEntryBody[];
       expect(data.map((e) => e.id)).toEqual([...enrollments].reverse().map((e) => e.id));
       expect(data.every((e) => e.courseId === course.id)).toBe(true);
       expect(data[2]).toMatchObject({
@@ -898,11 +872,11 @@ describe('Enrollments and progress (e2e)', () => {
 
     it('filters by status', async () => {
       const done = await roster(teacher, course.id, '?status=completed').expect(200);
-      expect((done.body.data as RosterBody[]).map((e) => e.id)).toEqual([enrollments[0].id]);
+      expect((done.body.data as RosterEntryBody[]).map((e) => e.id)).toEqual([enrollments[0].id]);
       expect(done.body.meta.total).toBe(1);
 
       const active = await roster(teacher, course.id, '?status=active').expect(200);
-      expect((active.body.data as RosterBody[]).map((e) => e.id)).toEqual([
+      expect((active.body.data as RosterEntryBody[]).map((e) => e.id)).toEqual([
         enrollments[2].id,
         enrollments[1].id,
       ]);
@@ -913,7 +887,7 @@ describe('Enrollments and progress (e2e)', () => {
 
     it('pages with page and pageSize', async () => {
       const res = await roster(teacher, course.id, '?page=2&pageSize=2').expect(200);
-      expect((res.body.data as RosterBody[]).map((e) => e.id)).toEqual([enrollments[0].id]);
+      expect((res.body.data as RosterEntryBody[]).map((e) => e.id)).toEqual([enrollments[0].id]);
       expect(res.body.meta).toEqual({ page: 2, pageSize: 2, total: 3, totalPages: 2 });
     });
 

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
-import type { Response } from 'supertest';
 import { JobQueue } from '../../src/infra/queue/job-queue';
 import { createCourse } from '../factories/courses.factory';
 import { bearer, createUser, TestUser } from '../factories/users.factory';
@@ -10,8 +9,9 @@ import { expectMatchesOpenApi } from '../utils/openapi-validator';
 import { pollUntil } from '../utils/poll';
 import { createTestApp, TestApp } from '../utils/test-app';
 import { binaryParser } from '../utils/binary-parser';
+import { API, body, FileBody } from '../utils/contract';
+import { expectExactError } from '../utils/expectations';
 
-const API = '/api/v1';
 /** Over two of the backend's 4 MiB blocks: big uploads are staged in several blocks. */
 const MAX_UPLOAD_BYTES = 9 * 1024 * 1024;
 const SAS_TTL_MS = 15 * 60 * 1000;
@@ -20,21 +20,6 @@ const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
   'base64',
 );
-
-interface FileBody {
-  id: string;
-  originalFilename: string;
-  contentType: string;
-  fileSize: number;
-  storageProvider: string;
-  uploadedById: string;
-  createdAt: string;
-}
-
-function expectError(res: Response, status: number, code: string): void {
-  expect(res.status).toBe(status);
-  expect(res.body).toMatchObject({ success: false, error: { code } });
-}
 
 describe('Files and certificates on Azure Blob Storage (e2e, Azurite)', () => {
   let azurite: Azurite;
@@ -101,7 +86,7 @@ describe('Files and certificates on Azure Blob Storage (e2e, Azurite)', () => {
       .attach('file', PNG, { filename: name });
     expect(res.status).toBe(201);
     expectMatchesOpenApi(res, 'post', '/api/v1/files/upload');
-    return res.body.data as FileBody;
+    return body<FileBody>(res);
   }
 
   it('creates the configured container at start-up', async () => {
@@ -206,7 +191,7 @@ describe('Files and certificates on Azure Blob Storage (e2e, Azurite)', () => {
       .get(`${API}/files/${file.id}/download`)
       .set(...bearer(stranger))
       .redirects(0);
-    expectError(denied, 404, 'NOT_FOUND');
+    expectExactError(denied, 404, 'NOT_FOUND');
     expect(denied.headers.location).toBeUndefined();
     const allowed = await t.http
       .get(`${API}/files/${file.id}/download`)
@@ -236,7 +221,7 @@ describe('Files and certificates on Azure Blob Storage (e2e, Azurite)', () => {
       .post(`${API}/files/upload`)
       .set(...bearer(user))
       .attach('file', Buffer.alloc(MAX_UPLOAD_BYTES + 100_000, 'a'), { filename: 'big.txt' });
-    expectError(res, 413, 'PAYLOAD_TOO_LARGE');
+    expectExactError(res, 413, 'PAYLOAD_TOO_LARGE');
     expectMatchesOpenApi(res, 'post', '/api/v1/files/upload');
     expect(await blobNames()).toEqual(before);
     const [{ count }] = await t.dataSource.query<Array<{ count: number }>>(
@@ -252,7 +237,7 @@ describe('Files and certificates on Azure Blob Storage (e2e, Azurite)', () => {
       .post(`${API}/files/upload`)
       .set(...bearer(student))
       .attach('file', Buffer.from('not an image'), { filename: 'fake.png' });
-    expectError(res, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expectExactError(res, 415, 'UNSUPPORTED_MEDIA_TYPE');
     expect(await blobNames()).toEqual(before);
   });
 

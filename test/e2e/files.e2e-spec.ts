@@ -12,26 +12,16 @@ import { expectMatchesOpenApi } from '../utils/openapi-validator';
 import { pollUntil } from '../utils/poll';
 import { createTestApp, TestApp } from '../utils/test-app';
 import { binaryParser } from '../utils/binary-parser';
+import { API, FileBody, payload, UUID } from '../utils/contract';
+import { expectExactError } from '../utils/expectations';
 
-const API = '/api/v1';
 const MAX_UPLOAD_BYTES = 50_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** A 1x1 PNG. */
 const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
   'base64',
 );
-
-interface FileBody {
-  id: string;
-  originalFilename: string;
-  contentType: string;
-  fileSize: number;
-  storageProvider: string;
-  uploadedById: string;
-  createdAt: string;
-}
 
 /** A real, minimal PDF document. */
 async function minimalPdf(): Promise<Buffer> {
@@ -123,18 +113,8 @@ function multipart(parts: Part[]): { contentType: string; body: Buffer } {
   return { contentType: `multipart/form-data; boundary=${boundary}`, body: Buffer.concat(chunks) };
 }
 
-function expectError(res: Response, status: number, code: string): void {
-  expect(res.status).toBe(status);
-  expect(res.body).toEqual({
-    success: false,
-    message: expect.any(String),
-    error: { code, details: expect.any(Array) },
-    requestId: expect.any(String),
-  });
-}
-
 function expectFileDetail(res: Response, field: string): void {
-  expectError(res, 422, 'VALIDATION_ERROR');
+  expectExactError(res, 422, 'VALIDATION_ERROR');
   expect((res.body.error.details as Array<{ field?: string }>).map((d) => d.field)).toContain(
     field,
   );
@@ -213,7 +193,7 @@ describe('Files (e2e, local storage)', () => {
     const res = await upload(user, data, filename);
     expect(res.status).toBe(201);
     expectMatchesOpenApi(res, 'post', '/api/v1/files/upload');
-    return res.body.data as FileBody;
+    return payload<FileBody>(res);
   }
 
   async function storageKeyOf(id: string): Promise<string | undefined> {
@@ -275,7 +255,7 @@ describe('Files (e2e, local storage)', () => {
         const res = await upload(student, data, filename);
         expect(res.status).toBe(201);
         expectMatchesOpenApi(res, 'post', '/api/v1/files/upload');
-        const file = res.body.data as FileBody;
+        const file = payload<FileBody>(res);
         expect(file).toEqual({
           id: expect.stringMatching(UUID),
           originalFilename: filename,
@@ -356,16 +336,16 @@ describe('Files (e2e, local storage)', () => {
       const user = await createUser(t, 'student');
       const before = await filesBelow(join(dataDir, 'uploads'));
       const text = await upload(user, Buffer.alloc(60_000, 'a'), 'big.txt');
-      expectError(text, 413, 'PAYLOAD_TOO_LARGE');
+      expectExactError(text, 413, 'PAYLOAD_TOO_LARGE');
       expectMatchesOpenApi(text, 'post', '/api/v1/files/upload');
       const binary = await upload(
         user,
         Buffer.concat([PNG, Buffer.alloc(MAX_UPLOAD_BYTES, 1)]),
         'big.png',
       );
-      expectError(binary, 413, 'PAYLOAD_TOO_LARGE');
+      expectExactError(binary, 413, 'PAYLOAD_TOO_LARGE');
       const oneOver = await upload(user, Buffer.alloc(MAX_UPLOAD_BYTES + 1, 'a'), 'over.txt');
-      expectError(oneOver, 413, 'PAYLOAD_TOO_LARGE');
+      expectExactError(oneOver, 413, 'PAYLOAD_TOO_LARGE');
 
       expect(await filesBelow(join(dataDir, 'uploads'))).toEqual(before);
       expect(await fileRowsOf(user.id)).toBe(0);
@@ -415,7 +395,7 @@ describe('Files (e2e, local storage)', () => {
     ])('answers 415 for %s (extension not allowed)', async (_what, filename, data) => {
       const user = await createUser(t, 'student');
       const res = await upload(user, data, filename);
-      expectError(res, 415, 'UNSUPPORTED_MEDIA_TYPE');
+      expectExactError(res, 415, 'UNSUPPORTED_MEDIA_TYPE');
       expectMatchesOpenApi(res, 'post', '/api/v1/files/upload');
       expect(await fileRowsOf(user.id)).toBe(0);
     });
@@ -431,7 +411,7 @@ describe('Files (e2e, local storage)', () => {
       const user = await createUser(t, 'student');
       const before = await filesBelow(join(dataDir, 'uploads'));
       const res = await upload(user, await make(), name);
-      expectError(res, 415, 'UNSUPPORTED_MEDIA_TYPE');
+      expectExactError(res, 415, 'UNSUPPORTED_MEDIA_TYPE');
       expect(res.body.message).toContain('does not match');
       expect(await fileRowsOf(user.id)).toBe(0);
       expect(await filesBelow(join(dataDir, 'uploads'))).toEqual(before);
@@ -461,17 +441,17 @@ describe('Files (e2e, local storage)', () => {
         .post(`${API}/files/upload`)
         .set(...bearer(student))
         .send({ file: 'aGVsbG8=' });
-      expectError(json, 400, 'BAD_REQUEST');
+      expectExactError(json, 400, 'BAD_REQUEST');
       expectMatchesOpenApi(json, 'post', '/api/v1/files/upload');
       const none = await t.http.post(`${API}/files/upload`).set(...bearer(student));
-      expectError(none, 400, 'BAD_REQUEST');
+      expectExactError(none, 400, 'BAD_REQUEST');
     });
 
     it('answers 400 for a malformed part header (raw control characters in it)', async () => {
       const res = await uploadRaw(student, [
         { name: 'file', filename: 'bad\u0007name.txt', data: 'x' },
       ]);
-      expectError(res, 400, 'BAD_REQUEST');
+      expectExactError(res, 400, 'BAD_REQUEST');
     });
   });
 
@@ -519,7 +499,7 @@ describe('Files (e2e, local storage)', () => {
 
     it('answers 403 when a non-admin asks for another user’s files', async () => {
       const res = await t.http.get(`${API}/files?uploadedById=${other.id}`).set(...bearer(owner));
-      expectError(res, 403, 'FORBIDDEN');
+      expectExactError(res, 403, 'FORBIDDEN');
       expectMatchesOpenApi(res, 'get', '/api/v1/files');
     });
 
@@ -533,7 +513,7 @@ describe('Files (e2e, local storage)', () => {
         .expect(200);
       expectMatchesOpenApi(all, 'get', '/api/v1/files');
       expect(all.body.meta.total).toBe(count);
-      const uploaders = new Set((all.body.data as FileBody[]).map((f) => f.uploadedById));
+      const uploaders = new Set(payload<FileBody[]>(all).map((f) => f.uploadedById));
       expect(uploaders.has(owner.id) && uploaders.has(other.id)).toBe(true);
 
       const filtered = await t.http
@@ -541,18 +521,20 @@ describe('Files (e2e, local storage)', () => {
         .set(...bearer(admin))
         .expect(200);
       expect(filtered.body.meta.total).toBe(3);
-      expect((filtered.body.data as FileBody[]).map((f) => f.id).sort()).toEqual(
-        [...ownIds].sort(),
-      );
+      expect(
+        payload<FileBody[]>(filtered)
+          .map((f) => f.id)
+          .sort(),
+      ).toEqual([...ownIds].sort());
     });
 
     it('answers 422 for a malformed uploadedById or page', async () => {
-      expectError(
+      expectExactError(
         await t.http.get(`${API}/files?uploadedById=nope`).set(...bearer(admin)),
         422,
         'VALIDATION_ERROR',
       );
-      expectError(
+      expectExactError(
         await t.http.get(`${API}/files?pageSize=101`).set(...bearer(admin)),
         422,
         'VALIDATION_ERROR',
@@ -575,7 +557,7 @@ describe('Files (e2e, local storage)', () => {
         { name: 'file', encodedFilename: 'R%C3%A9sum%C3%A9%20%22final%22.txt', data: TEXT },
       ]);
       expect(res.status).toBe(201);
-      text = res.body.data as FileBody;
+      text = payload<FileBody>(res);
       expect(text.originalFilename).toBe('Résumé "final".txt');
     });
 
@@ -592,9 +574,9 @@ describe('Files (e2e, local storage)', () => {
         .expect(200);
       expect(asAdmin.body.data).toEqual(png);
       const asStranger = await t.http.get(`${API}/files/${png.id}`).set(...bearer(stranger));
-      expectError(asStranger, 404, 'NOT_FOUND');
+      expectExactError(asStranger, 404, 'NOT_FOUND');
       expectMatchesOpenApi(asStranger, 'get', '/api/v1/files/{id}');
-      expectError(
+      expectExactError(
         await t.http.get(`${API}/files/${randomUUID()}`).set(...bearer(owner)),
         404,
         'NOT_FOUND',
@@ -625,7 +607,7 @@ describe('Files (e2e, local storage)', () => {
       const res = await download(admin, png.id).expect(200);
       expect((res.body as Buffer).equals(PNG)).toBe(true);
       const denied = await t.http.get(`${API}/files/${png.id}/download`).set(...bearer(stranger));
-      expectError(denied, 404, 'NOT_FOUND');
+      expectExactError(denied, 404, 'NOT_FOUND');
       expectMatchesOpenApi(denied, 'get', '/api/v1/files/{id}/download');
     });
   });
@@ -644,12 +626,12 @@ describe('Files (e2e, local storage)', () => {
         .expect((res) => expect(res.text).toBe(''));
       expect(await storageKeyOf(file.id)).toBeUndefined();
       await expect(stat(path)).rejects.toMatchObject({ code: 'ENOENT' });
-      expectError(
+      expectExactError(
         await t.http.get(`${API}/files/${file.id}`).set(...bearer(owner)),
         404,
         'NOT_FOUND',
       );
-      expectError(
+      expectExactError(
         await t.http.delete(`${API}/files/${file.id}`).set(...bearer(owner)),
         404,
         'NOT_FOUND',
@@ -661,7 +643,7 @@ describe('Files (e2e, local storage)', () => {
       const stranger = await createUser(t, 'instructor');
       const file = await uploadOk(owner, PNG, 'kept.png');
       const res = await t.http.delete(`${API}/files/${file.id}`).set(...bearer(stranger));
-      expectError(res, 404, 'NOT_FOUND');
+      expectExactError(res, 404, 'NOT_FOUND');
       expectMatchesOpenApi(res, 'delete', '/api/v1/files/{id}');
       const path = join(dataDir, 'uploads', (await storageKeyOf(file.id))!);
       expect((await readFile(path)).equals(PNG)).toBe(true);
@@ -693,7 +675,7 @@ describe('Files (e2e, local storage)', () => {
     ] as const)('answers 401 to an anonymous %s %s', async (method, route) => {
       const req = t.http[method](`${API}${route.replace(':id', id)}`);
       const res = method === 'post' ? await req.attach('file', PNG, 'pixel.png') : await req;
-      expectError(res, 401, 'UNAUTHORIZED');
+      expectExactError(res, 401, 'UNAUTHORIZED');
     });
 
     it('answers 401 for an invalid token', async () => {
@@ -708,7 +690,7 @@ describe('Files (e2e, local storage)', () => {
       ['delete', '/files/not-a-uuid'],
     ] as const)('answers 422 for a non-UUID id on %s %s', async (method, route) => {
       const res = await t.http[method](`${API}${route}`).set(...bearer(admin));
-      expectError(res, 422, 'VALIDATION_ERROR');
+      expectExactError(res, 422, 'VALIDATION_ERROR');
       expect(res.body.error.details).toEqual([{ field: 'id', message: expect.any(String) }]);
     });
   });
@@ -738,7 +720,7 @@ describe('Files (e2e, rate limit and default size limit)', () => {
     expect((await upload(user, 'a.txt')).status).toBe(201);
     expect((await upload(user, 'b.txt')).status).toBe(201);
     const refused = await upload(user, 'c.txt');
-    expectError(refused, 429, 'RATE_LIMITED');
+    expectExactError(refused, 429, 'RATE_LIMITED');
     expectMatchesOpenApi(refused, 'post', '/api/v1/files/upload');
     expect(refused.headers['x-ratelimit-limit']).toBe('2');
     expect(refused.headers['x-ratelimit-remaining']).toBe('0');

@@ -4,23 +4,7 @@ import { bearer, createUser, TestUser } from '../factories/users.factory';
 import { expectMatchesOpenApi } from '../utils/openapi-validator';
 import { createTestApp, TestApp } from '../utils/test-app';
 import { expectValidationError } from '../utils/expectations';
-
-const API = '/api/v1';
-
-interface LessonBody {
-  id: string;
-  courseId: string;
-  title: string;
-  content?: string | null;
-  contentType: string;
-  videoUrl?: string | null;
-  durationMinutes: number | null;
-  position: number;
-  isPreview: boolean;
-  metadata: Record<string, unknown>;
-  createdAt: string;
-  updatedAt: string;
-}
+import { API, LessonBody, payload } from '../utils/contract';
 
 describe('Lessons (e2e)', () => {
   let t: TestApp;
@@ -50,7 +34,7 @@ describe('Lessons (e2e)', () => {
       .get(`${API}/courses/${courseId}/lessons`)
       .set(...bearer(owner))
       .expect(200);
-    return (res.body.data as LessonBody[]).map((lesson) => [lesson.title, lesson.position]);
+    return payload<LessonBody[]>(res).map((lesson) => [lesson.title, lesson.position]);
   };
 
   /** A course with text lessons titled `Lesson 1`..`Lesson n` (`lessonIds` in that order). */
@@ -317,7 +301,7 @@ describe('Lessons (e2e)', () => {
       }).expect(201);
       const res = await t.http.get(`${API}/courses/${course.id}/lessons`).expect(200);
       expectMatchesOpenApi(res, 'get', '/api/v1/courses/{id}/lessons');
-      const lessons = res.body.data as LessonBody[];
+      const lessons = payload<LessonBody[]>(res);
       expect(lessons.map((l) => [l.title, l.position, l.isPreview])).toEqual([
         ['First', 1, false],
         ['Second', 2, true],
@@ -356,7 +340,7 @@ describe('Lessons (e2e)', () => {
           .get(`${API}/courses/${course.id}/lessons`)
           .set(...bearer(user))
           .expect(200);
-        expect((res.body.data as LessonBody[]).map((l) => l.id)).toEqual(course.lessonIds);
+        expect(payload<LessonBody[]>(res).map((l) => l.id)).toEqual(course.lessonIds);
       }
     });
 
@@ -802,7 +786,7 @@ describe('Lessons (e2e)', () => {
       const order = [l3, l1, l4, l2];
       const res = await reorder(teacher, { courseId: course.id, lessonIds: order }).expect(200);
       expectMatchesOpenApi(res, 'patch', '/api/v1/lessons/reorder');
-      const lessons = res.body.data as LessonBody[];
+      const lessons = payload<LessonBody[]>(res);
       expect(lessons.map((l) => [l.id, l.position])).toEqual(order.map((id, i) => [id, i + 1]));
       for (const lesson of lessons) {
         expect(lesson).not.toHaveProperty('content');

@@ -36,8 +36,8 @@ describe('OpenAPI document', () => {
   });
 
   it('describes real responses: liveness and readiness match their schemas', async () => {
-    expectMatchesOpenApi(await t.http.get('/api/v1/health'), 'GET', '/api/v1/health');
-    expectMatchesOpenApi(await t.http.get('/api/v1/ready'), 'GET', '/api/v1/ready');
+    expectMatchesOpenApi(await t.http.get('/api/v1/health'), 'get', '/api/v1/health');
+    expectMatchesOpenApi(await t.http.get('/api/v1/ready'), 'get', '/api/v1/ready');
   });
 
   it('lists every error code as an enum and gives each error status its own example', async () => {
@@ -73,7 +73,7 @@ describe('OpenAPI document', () => {
 
   it('catches a response that does not match its schema', () => {
     const fake = { status: 200, body: { success: true, message: 'OK', data: { status: 1 } } };
-    expect(() => expectMatchesOpenApi(fake as never, 'GET', '/api/v1/health')).toThrow(
+    expect(() => expectMatchesOpenApi(fake as never, 'get', '/api/v1/health')).toThrow(
       /does not match openapi.json/,
     );
   });

@@ -3,72 +3,27 @@ import { rm } from 'node:fs/promises';
 import type { Response } from 'supertest';
 import { Clock } from '../../src/common/time/clock';
 import { createCourse, TestCourse } from '../factories/courses.factory';
+import { enroll } from '../factories/enrollments.factory';
+import { createQuiz as createQuizFor, TestQuiz } from '../factories/quizzes.factory';
 import { bearer, createUser, TestUser } from '../factories/users.factory';
 import { expectMatchesOpenApi } from '../utils/openapi-validator';
 import { createTestApp, TestApp } from '../utils/test-app';
 import { expectError, expectValidationError, keysOf } from '../utils/expectations';
+import {
+  API,
+  AttemptBody,
+  CreateQuestionInput,
+  CreateQuizInput,
+  ISO_DATE,
+  QuestionBody,
+  StartedAttemptBody,
+  UUID,
+} from '../utils/contract';
 
-const API = '/api/v1';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 const GRACE_MS = 30_000;
 
 type Course = TestCourse & { lessonIds: string[] };
 type Body = Record<string, unknown>;
-
-interface QuestionBody {
-  id: string;
-  text: string;
-  type: string;
-  options: string[] | null;
-  correctAnswer: unknown;
-  points: number;
-  position: number;
-}
-
-interface ResultBody {
-  questionId: string;
-  answer: unknown;
-  correct: boolean;
-  pointsAwarded: number;
-  correctAnswer?: unknown;
-}
-
-interface AttemptBody {
-  id: string;
-  quizId: string;
-  studentId: string;
-  attemptNumber: number;
-  status: 'in_progress' | 'submitted' | 'expired';
-  startedAt: string;
-  expiresAt: string | null;
-  submittedAt: string | null;
-  score: number | null;
-  maxScore: number | null;
-  percentage: number | null;
-  passed: boolean | null;
-  results?: ResultBody[];
-}
-
-interface AttemptQuestionBody {
-  id: string;
-  text: string;
-  type: string;
-  options: string[] | null;
-  points: number;
-  position: number;
-}
-
-interface StartedBody {
-  attempt: AttemptBody;
-  questions: AttemptQuestionBody[];
-}
-
-interface Quiz {
-  id: string;
-  /** As the owner sees them, in position order, with answers. */
-  questions: QuestionBody[];
-}
 
 interface Learner {
   user: TestUser;
@@ -81,7 +36,7 @@ interface Answer {
 }
 
 /** 10 points in all: 2 + 3 + 1 + 4. */
-const STANDARD_QUESTIONS: Body[] = [
+const STANDARD_QUESTIONS: CreateQuestionInput[] = [
   {
     text: 'Capital of France?',
     type: 'multiple_choice',
@@ -148,45 +103,15 @@ describe('Quiz attempts (e2e)', () => {
   /** From now on the app's clock says `date` (tokens still use the real time). */
   const clockAt = (date: Date) => jest.spyOn(t.app.get(Clock), 'now').mockReturnValue(date);
 
-  async function createQuiz(
-    settings: Body = {},
-    questions: Body[] = STANDARD_QUESTIONS,
+  const createQuiz = (
+    settings: Partial<CreateQuizInput> = {},
+    questions: CreateQuestionInput[] = STANDARD_QUESTIONS,
     options: { publish?: boolean } = {},
-  ): Promise<Quiz> {
-    const res = await t.http
-      .post(`${API}/courses/${course.id}/quizzes`)
-      .set(...bearer(teacher))
-      .send({ title: 'Quiz', ...settings })
-      .expect(201);
-    const id = res.body.data.id as string;
-    for (const question of questions) {
-      await t.http
-        .post(`${API}/quizzes/${id}/questions`)
-        .set(...bearer(teacher))
-        .send(question)
-        .expect(201);
-    }
-    if (options.publish ?? true) {
-      await t.http
-        .post(`${API}/quizzes/${id}/publish`)
-        .set(...bearer(teacher))
-        .expect(200);
-    }
-    const listed = await t.http
-      .get(`${API}/quizzes/${id}/questions`)
-      .set(...bearer(teacher))
-      .expect(200);
-    return { id, questions: listed.body.data as QuestionBody[] };
-  }
+  ): Promise<TestQuiz> => createQuizFor(t, teacher, course.id, settings, questions, options);
 
   async function learner(): Promise<Learner> {
     const user = await createUser(t, 'student');
-    const res = await t.http
-      .post(`${API}/enrollments`)
-      .set(...bearer(user))
-      .send({ courseId: course.id })
-      .expect(201);
-    return { user, enrollmentId: res.body.data.id as string };
+    return { user, enrollmentId: (await enroll(t, user, course.id)).id };
   }
 
   const start = (user: TestUser | null, quizId: string) => {
@@ -195,10 +120,10 @@ describe('Quiz attempts (e2e)', () => {
     return req;
   };
 
-  async function started(user: TestUser, quizId: string): Promise<StartedBody> {
+  async function started(user: TestUser, quizId: string): Promise<StartedAttemptBody> {
     const res = await start(user, quizId);
     expect(res.status).toBe(201);
-    return res.body.data as StartedBody;
+    return res.body.data as StartedAttemptBody;
   }
 
   const submit = (user: TestUser | null, attemptId: string, body: unknown) => {
@@ -250,7 +175,7 @@ describe('Quiz attempts (e2e)', () => {
   }
 
   describe('POST /quizzes/:id/attempts', () => {
-    let quiz: Quiz;
+    let quiz: TestQuiz;
     beforeAll(async () => {
       quiz = await createQuiz({ timeLimitMinutes: 15 });
     });
@@ -260,15 +185,15 @@ describe('Quiz attempts (e2e)', () => {
       const res = await start(user, quiz.id);
       expect(res.status).toBe(201);
       expectMatchesOpenApi(res, 'post', '/api/v1/quizzes/{id}/attempts');
-      const body = res.body.data as StartedBody;
+      const body = res.body.data as StartedAttemptBody;
       expect(body.attempt).toEqual({
         id: expect.stringMatching(UUID),
         quizId: quiz.id,
         studentId: user.id,
         attemptNumber: 1,
         status: 'in_progress',
-        startedAt: expect.stringMatching(ISO),
-        expiresAt: expect.stringMatching(ISO),
+        startedAt: expect.stringMatching(ISO_DATE),
+        expiresAt: expect.stringMatching(ISO_DATE),
         submittedAt: null,
         score: null,
         maxScore: null,
@@ -409,7 +334,7 @@ describe('Quiz attempts (e2e)', () => {
     });
 
     it('shuffles per attempt and keeps each attempt’s order for grading and results', async () => {
-      const eight = Array.from({ length: 8 }, (_, i) => ({
+      const eight = Array.from({ length: 8 }, (_, i): CreateQuestionInput => ({
         text: `Statement ${i + 1}`,
         type: 'true_false',
         correctAnswer: i % 3 === 0,
@@ -461,7 +386,7 @@ describe('Quiz attempts (e2e)', () => {
       );
       const startRes = await start(user, quiz.id);
       expectNoAnswers(startRes);
-      const attemptId = (startRes.body.data as StartedBody).attempt.id;
+      const attemptId = (startRes.body.data as StartedAttemptBody).attempt.id;
       const got = await getAttempt(user, attemptId);
       expectNoAnswers(got);
       expect(got.body.data).not.toHaveProperty('results');
@@ -514,13 +439,13 @@ describe('Quiz attempts (e2e)', () => {
   });
 
   describe('POST /attempts/:id/submit', () => {
-    let quiz: Quiz;
+    let quiz: TestQuiz;
     beforeAll(async () => {
       quiz = await createQuiz({ timeLimitMinutes: 20 });
     });
 
     async function freshAttempt(
-      on: Quiz = quiz,
+      on: TestQuiz = quiz,
     ): Promise<{ user: TestUser; attempt: AttemptBody }> {
       const { user } = await learner();
       const { attempt } = await started(user, on.id);
@@ -535,7 +460,7 @@ describe('Quiz attempts (e2e)', () => {
       expect(res.body.data).toEqual({
         ...attempt,
         status: 'submitted',
-        submittedAt: expect.stringMatching(ISO),
+        submittedAt: expect.stringMatching(ISO_DATE),
         score: 10,
         maxScore: 10,
         percentage: 100,
@@ -773,7 +698,7 @@ describe('Quiz attempts (e2e)', () => {
         {
           id: expect.stringMatching(UUID),
           type: 'quiz.attempt.submitted',
-          timestamp: expect.stringMatching(ISO),
+          timestamp: expect.stringMatching(ISO_DATE),
           data: graded,
         },
       ]);
@@ -829,7 +754,7 @@ describe('Quiz attempts (e2e)', () => {
   });
 
   describe('GET /quizzes/:id/attempts', () => {
-    let quiz: Quiz;
+    let quiz: TestQuiz;
     let ann: Learner;
     let bob: Learner;
     let annAttempts: string[];
@@ -923,7 +848,7 @@ describe('Quiz attempts (e2e)', () => {
   });
 
   describe('GET /attempts/:id', () => {
-    let quiz: Quiz;
+    let quiz: TestQuiz;
     let owner: Learner;
     let attemptId: string;
 

@@ -6,43 +6,9 @@ import { bearer, createUser, TestUser } from '../factories/users.factory';
 import { expectMatchesOpenApi } from '../utils/openapi-validator';
 import { createTestApp, TestApp } from '../utils/test-app';
 import { expectError, expectValidationError, keysOf } from '../utils/expectations';
-
-const API = '/api/v1';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+import { API, ISO_DATE, payload, QuestionBody, QuizBody, UUID } from '../utils/contract';
 
 type Course = TestCourse & { lessonIds: string[] };
-
-interface QuizBody {
-  id: string;
-  courseId: string;
-  lessonId: string | null;
-  title: string;
-  description: string | null;
-  timeLimitMinutes: number | null;
-  passingScorePercentage: number;
-  shuffleQuestions: boolean;
-  maxAttempts: number | null;
-  showCorrectAnswers: boolean;
-  isPublished: boolean;
-  questionCount: number;
-  totalPoints: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-interface QuestionBody {
-  id: string;
-  quizId: string;
-  text: string;
-  type: string;
-  options: string[] | null;
-  correctAnswer: unknown;
-  points: number;
-  position: number;
-  createdAt: string;
-  updatedAt: string;
-}
 
 type Body = Record<string, unknown>;
 
@@ -109,7 +75,7 @@ describe('Quizzes and questions (e2e)', () => {
 
   async function createQuiz(body: Body = {}, courseId = course.id): Promise<QuizBody> {
     const res = await postQuiz(teacher, courseId, { title: 'Quiz', ...body }).expect(201);
-    return res.body.data as QuizBody;
+    return payload<QuizBody>(res);
   }
 
   const postQuestion = (user: TestUser | null, quizId: string, body: Body) => {
@@ -120,7 +86,7 @@ describe('Quizzes and questions (e2e)', () => {
 
   async function addQuestion(quizId: string, body: Body): Promise<QuestionBody> {
     const res = await postQuestion(teacher, quizId, body).expect(201);
-    return res.body.data as QuestionBody;
+    return payload<QuestionBody>(res);
   }
 
   const publish = (user: TestUser, quizId: string) =>
@@ -131,7 +97,7 @@ describe('Quizzes and questions (e2e)', () => {
     const quiz = await createQuiz(body);
     await addQuestion(quiz.id, MULTIPLE_CHOICE);
     const res = await publish(teacher, quiz.id).expect(200);
-    return res.body.data as QuizBody;
+    return payload<QuizBody>(res);
   }
 
   const getQuiz = (user: TestUser | null, quizId: string) => {
@@ -164,7 +130,7 @@ describe('Quizzes and questions (e2e)', () => {
     it('creates an unpublished quiz with 201, the documented shape and the defaults', async () => {
       const res = await postQuiz(teacher, course.id, { title: '  Week 1 check  ' }).expect(201);
       expectMatchesOpenApi(res, 'post', '/api/v1/courses/{id}/quizzes');
-      const quiz = res.body.data as QuizBody;
+      const quiz = payload<QuizBody>(res);
       expect(quiz).toEqual({
         id: expect.stringMatching(UUID),
         courseId: course.id,
@@ -179,8 +145,8 @@ describe('Quizzes and questions (e2e)', () => {
         isPublished: false,
         questionCount: 0,
         totalPoints: 0,
-        createdAt: expect.stringMatching(ISO),
-        updatedAt: expect.stringMatching(ISO),
+        createdAt: expect.stringMatching(ISO_DATE),
+        updatedAt: expect.stringMatching(ISO_DATE),
       });
     });
 
@@ -589,8 +555,8 @@ describe('Quizzes and questions (e2e)', () => {
         correctAnswer: body.correctAnswer,
         points: body.points ?? 1,
         position: expect.any(Number),
-        createdAt: expect.stringMatching(ISO),
-        updatedAt: expect.stringMatching(ISO),
+        createdAt: expect.stringMatching(ISO_DATE),
+        updatedAt: expect.stringMatching(ISO_DATE),
       });
     });
 
@@ -734,7 +700,7 @@ describe('Quizzes and questions (e2e)', () => {
     it('gives the owner every question by position, with its correctAnswer', async () => {
       const res = await listQuestions(teacher, quiz.id).expect(200);
       expectMatchesOpenApi(res, 'get', '/api/v1/quizzes/{id}/questions');
-      const questions = res.body.data as QuestionBody[];
+      const questions = payload<QuestionBody[]>(res);
       expect(questions.map((q) => q.id)).toEqual(ids);
       expect(questions.map((q) => q.correctAnswer)).toEqual([
         'Paris',

@@ -8,8 +8,8 @@ import { expectError } from '../utils/expectations';
 import { pollUntil } from '../utils/poll';
 import { freePort, portOpen } from '../utils/processes';
 import { createTestApp, TestApp } from '../utils/test-app';
+import { API } from '../utils/contract';
 
-const API = '/api/v1';
 const AUTH_PER_MINUTE = 30;
 
 /**

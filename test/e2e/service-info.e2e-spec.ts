@@ -17,18 +17,21 @@ describe('service info at / and /api/v1', () => {
   });
   afterAll(() => t.close());
 
-  it.each(['/', '/api/v1'])('GET %s answers the name, version and docs URL', async (path) => {
-    const res = await t.http.get(path).expect(200);
-    expect(res.body.data).toEqual({
-      name: 'lms-api',
-      version: VERSION,
-      apiUrl: 'http://localhost:8123/api/v1',
-      docsUrl: 'http://localhost:8123/docs',
-      openApiUrl: 'http://localhost:8123/docs-json',
-      healthUrl: 'http://localhost:8123/api/v1/health',
-    });
-    expectMatchesOpenApi(res, 'GET', path);
-  });
+  it.each(['/', '/api/v1'] as const)(
+    'GET %s answers the name, version and docs URL',
+    async (path) => {
+      const res = await t.http.get(path).expect(200);
+      expect(res.body.data).toEqual({
+        name: 'lms-api',
+        version: VERSION,
+        apiUrl: 'http://localhost:8123/api/v1',
+        docsUrl: 'http://localhost:8123/docs',
+        openApiUrl: 'http://localhost:8123/docs-json',
+        healthUrl: 'http://localhost:8123/api/v1/health',
+      });
+      expectMatchesOpenApi(res, 'get', path);
+    },
+  );
 
   it('still answers 404 in the error envelope for unknown paths beside them', async () => {
     const res = await t.http.get('/api/v1/nothing-here').expect(404);

@@ -3,18 +3,7 @@ import { UsersService } from '../../src/modules/users/users.service';
 import { bearer, createUser, TestUser } from '../factories/users.factory';
 import { expectMatchesOpenApi } from '../utils/openapi-validator';
 import { createTestApp, TestApp } from '../utils/test-app';
-
-const API = '/api/v1';
-
-interface UserBody {
-  id: string;
-  email: string;
-  fullName: string;
-  role: string;
-  isActive: boolean;
-  createdAt: string;
-  metadata: Record<string, unknown>;
-}
+import { API, payload, UserBody } from '../utils/contract';
 
 describe('Users (e2e)', () => {
   let t: TestApp;
@@ -149,7 +138,7 @@ describe('Users (e2e)', () => {
           .set(...bearer(admin))
           .send({ ...spec, password: 'Passw0rd-list' })
           .expect(201);
-        members.push(res.body.data as UserBody);
+        members.push(payload<UserBody>(res));
       }
       await t.http
         .patch(`${API}/users/${members[4].id}`)

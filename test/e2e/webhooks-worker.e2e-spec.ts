@@ -5,16 +5,9 @@ import { bearer, createUser, TestUser } from '../factories/users.factory';
 import { pollUntil } from '../utils/poll';
 import { createTestApp, createTestWorker, TestApp } from '../utils/test-app';
 import { Receiver, verify } from '../utils/webhook-receiver';
+import type { WebhookDeliveryBody } from '../utils/contract';
 
 const BASE = '/api/v1/webhooks';
-
-interface Delivery {
-  id: string;
-  eventId: string;
-  status: 'pending' | 'succeeded' | 'failed';
-  attempts: number;
-  lastStatusCode: number | null;
-}
 
 describe('webhooks across processes (API without job runner + BullMQ worker)', () => {
   const receiver = new Receiver();
@@ -122,7 +115,7 @@ describe('webhooks across processes (API without job runner + BullMQ worker)', (
           .get(`${BASE}/${endpoint.id}/deliveries`)
           .set(...bearer(admin))
           .expect(200);
-        const [newest] = res.body.data as Delivery[];
+        const [newest] = res.body.data as WebhookDeliveryBody[];
         return newest?.status === 'succeeded' ? newest : undefined;
       },
       { what: 'the delivery to be recorded as succeeded' },

@@ -4,60 +4,52 @@ import type { AddressInfo } from 'node:net';
 import type { Response } from 'supertest';
 import { SecretBox } from '../../src/infra/crypto/secret-box';
 import { bearer, createUser, TestUser } from '../factories/users.factory';
+import {
+  CreatedWebhookBody,
+  payload,
+  Route,
+  UNKNOWN_ID,
+  WebhookDeliveryBody,
+} from '../utils/contract';
 import { expectMatchesOpenApi } from '../utils/openapi-validator';
 import { pollUntil } from '../utils/poll';
 import { createTestApp, TestApp } from '../utils/test-app';
 import { Answer, Received, Receiver, verify } from '../utils/webhook-receiver';
 
 const BASE = '/api/v1/webhooks';
-const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
-
-interface Endpoint {
-  id: string;
-  url: string;
-  events: string[];
-  description: string | null;
-  isActive: boolean;
-  secret: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-interface Delivery {
-  id: string;
-  eventId: string;
-  eventType: string;
-  status: 'pending' | 'succeeded' | 'failed';
-  attempts: number;
-  lastStatusCode: number | null;
-  lastError: string | null;
-  nextAttemptAt: string | null;
-  createdAt: string;
-}
 
 async function createEndpoint(
   t: TestApp,
   admin: TestUser,
   body: { url: string; events: string[]; description?: string },
-): Promise<Endpoint> {
+): Promise<CreatedWebhookBody> {
   const res = await t.http
     .post(BASE)
     .set(...bearer(admin))
     .send(body)
     .expect(201);
-  return res.body.data as Endpoint;
+  return payload<CreatedWebhookBody>(res);
 }
 
-async function deliveriesOf(t: TestApp, admin: TestUser, id: string): Promise<Delivery[]> {
+async function deliveriesOf(
+  t: TestApp,
+  admin: TestUser,
+  id: string,
+): Promise<WebhookDeliveryBody[]> {
   const res = await t.http
     .get(`${BASE}/${id}/deliveries`)
     .set(...bearer(admin))
     .expect(200);
-  return res.body.data as Delivery[];
+  return payload<WebhookDeliveryBody[]>(res);
 }
 
 /** Polls the delivery log of an endpoint until its newest delivery is no longer pending. */
-function settledDelivery(t: TestApp, admin: TestUser, id: string, what: string): Promise<Delivery> {
+function settledDelivery(
+  t: TestApp,
+  admin: TestUser,
+  id: string,
+  what: string,
+): Promise<WebhookDeliveryBody> {
   return pollUntil(
     async () => {
       const [newest] = await deliveriesOf(t, admin, id);
@@ -114,7 +106,7 @@ describe('webhooks', () => {
     afterAll(() => t.close());
 
     describe('permissions', () => {
-      let endpoint: Endpoint;
+      let endpoint: CreatedWebhookBody;
 
       beforeAll(async () => {
         endpoint = await createEndpoint(t, admin, {
@@ -126,40 +118,54 @@ describe('webhooks', () => {
       const routes: Array<{
         label: string;
         method: 'get' | 'post' | 'patch' | 'delete';
+        route: Route;
         path: () => string;
         body?: object;
       }> = [
         {
           label: 'POST /webhooks',
           method: 'post',
+          route: '/api/v1/webhooks',
           path: () => BASE,
           body: { url: 'http://127.0.0.1/x', events: ['webhook.test'] },
         },
-        { label: 'GET /webhooks', method: 'get', path: () => BASE },
-        { label: 'GET /webhooks/:id', method: 'get', path: () => `${BASE}/${endpoint.id}` },
+        { label: 'GET /webhooks', method: 'get', route: '/api/v1/webhooks', path: () => BASE },
+        {
+          label: 'GET /webhooks/:id',
+          method: 'get',
+          route: '/api/v1/webhooks/{id}',
+          path: () => `${BASE}/${endpoint.id}`,
+        },
         {
           label: 'PATCH /webhooks/:id',
           method: 'patch',
+          route: '/api/v1/webhooks/{id}',
           path: () => `${BASE}/${endpoint.id}`,
           body: { description: 'taken over' },
         },
-        { label: 'DELETE /webhooks/:id', method: 'delete', path: () => `${BASE}/${endpoint.id}` },
+        {
+          label: 'DELETE /webhooks/:id',
+          method: 'delete',
+          route: '/api/v1/webhooks/{id}',
+          path: () => `${BASE}/${endpoint.id}`,
+        },
         {
           label: 'GET /webhooks/:id/deliveries',
           method: 'get',
+          route: '/api/v1/webhooks/{id}/deliveries',
           path: () => `${BASE}/${endpoint.id}/deliveries`,
         },
         {
           label: 'POST /webhooks/:id/test',
           method: 'post',
+          route: '/api/v1/webhooks/{id}/test',
           path: () => `${BASE}/${endpoint.id}/test`,
         },
       ];
 
       it.each(routes)(
         'refuses $label to anonymous callers (401), students and instructors (403)',
-        async ({ label, method, path, body }) => {
-          const route = `/api/v1${label.split(' ')[1].replace(':id', '{id}')}`;
+        async ({ method, route, path, body }) => {
           const anonymous = await t.http[method](path()).send(body);
           expect(anonymous.status).toBe(401);
           expect(anonymous.body.error.code).toBe('UNAUTHORIZED');
@@ -202,7 +208,7 @@ describe('webhooks', () => {
           .send({ url, events: ['course.published', 'certificate.issued'], description: 'CRM' })
           .expect(201);
         expectMatchesOpenApi(res, 'post', BASE);
-        const created = res.body.data as Endpoint;
+        const created = payload<CreatedWebhookBody>(res);
         expect(created).toEqual({
           id: expect.stringMatching(/^[0-9a-f-]{36}$/),
           url,
@@ -261,7 +267,7 @@ describe('webhooks', () => {
           .set(...bearer(admin))
           .expect(200);
 
-        expect(list.body.data.map((e: Endpoint) => e.id)).toContain(created.id);
+        expect(list.body.data.map((e: CreatedWebhookBody) => e.id)).toContain(created.id);
         for (const res of [one, list, patched, log]) {
           const text = JSON.stringify(res.body);
           expect(text).not.toContain(encoded);
@@ -290,7 +296,7 @@ describe('webhooks', () => {
         const total = all.body.meta.total as number;
         expect(total).toBeGreaterThanOrEqual(3);
         expect(all.body.data).toHaveLength(total);
-        const times = (all.body.data as Endpoint[]).map((e) => Date.parse(e.createdAt));
+        const times = payload<CreatedWebhookBody[]>(all).map((e) => Date.parse(e.createdAt));
         expect(times).toEqual([...times].sort((a, b) => b - a));
 
         const page = await t.http
@@ -304,8 +310,8 @@ describe('webhooks', () => {
           total,
           totalPages: Math.ceil(total / 2),
         });
-        expect(page.body.data.map((e: Endpoint) => e.id)).toEqual(
-          all.body.data.slice(2, 4).map((e: Endpoint) => e.id),
+        expect(page.body.data.map((e: CreatedWebhookBody) => e.id)).toEqual(
+          all.body.data.slice(2, 4).map((e: CreatedWebhookBody) => e.id),
         );
         for (const query of ['pageSize=101', 'page=0', 'sort=-createdAt']) {
           await t.http
@@ -486,7 +492,7 @@ describe('webhooks', () => {
       ] as const)(
         'answers %s /webhooks/:id%s with 422 for a non-uuid id and 404 for an unknown one',
         async (method, suffix) => {
-          const route = `${BASE}/{id}${suffix}`;
+          const route = `${BASE}/{id}${suffix}` as const;
           const bad = await t.http[method](`${BASE}/not-a-uuid${suffix}`)
             .set(...bearer(admin))
             .send({});
@@ -760,14 +766,14 @@ describe('webhooks', () => {
               .get(`${BASE}/${endpoint.id}/deliveries`)
               .set(...bearer(admin))
               .expect(200);
-            const rows = res2.body.data as Delivery[];
+            const rows = payload<WebhookDeliveryBody[]>(res2);
             return rows.length === 2 && rows.every((d) => d.status === 'succeeded') ? res2 : false;
           },
           { what: 'both deliveries to succeed' },
         );
         expectMatchesOpenApi(log, 'get', `${BASE}/{id}/deliveries`);
         expect(log.body.meta).toEqual({ page: 1, pageSize: 20, total: 2, totalPages: 1 });
-        const [newest, oldest] = log.body.data as Delivery[];
+        const [newest, oldest] = payload<WebhookDeliveryBody[]>(log);
         expect(Object.keys(newest).sort()).toEqual(
           [
             'attempts',
@@ -796,7 +802,7 @@ describe('webhooks', () => {
           .get(`${BASE}/${endpoint.id}/deliveries?page=2&pageSize=1`)
           .set(...bearer(admin))
           .expect(200);
-        expect(page.body.data.map((d: Delivery) => d.id)).toEqual([oldest.id]);
+        expect(page.body.data.map((d: WebhookDeliveryBody) => d.id)).toEqual([oldest.id]);
         expect(page.body.meta).toEqual({ page: 2, pageSize: 1, total: 2, totalPages: 2 });
       });
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Role } from '../../src/common/auth/roles';
 import { UsersService } from '../../src/modules/users/users.service';
+import { apiClient, must } from '../utils/api-client';
 import type { TestApp } from '../utils/test-app';
 
 export const DEFAULT_PASSWORD = 'Passw0rd-for-tests';
@@ -21,7 +22,7 @@ export interface UserOverrides {
   fullName?: string;
 }
 
-/** Creates a user of any role through the service (as an admin would) and logs in over HTTP. */
+/** Creates a user of any role through the service (as an admin would) and logs in with the SDK. */
 export async function createUser(
   t: TestApp,
   role: Role = 'student',
@@ -31,9 +32,13 @@ export async function createUser(
   const password = overrides.password ?? DEFAULT_PASSWORD;
   const fullName = overrides.fullName ?? `Test ${role}`;
   const user = await t.app.get(UsersService).create({ email, password, fullName, role });
-  const res = await t.http.post('/api/v1/auth/login').send({ email, password }).expect(200);
-  const tokens = res.body.data.tokens as { accessToken: string; refreshToken: string };
-  return { id: user.id, email, password, fullName, role, ...tokens };
+  const session = must(
+    await apiClient(t).POST('/api/v1/auth/login', { body: { email, password } }),
+    `login of ${email}`,
+  );
+  if (!('tokens' in session)) throw new Error(`${email} was asked for an MFA code`);
+  const { accessToken, refreshToken } = session.tokens;
+  return { id: user.id, email, password, fullName, role, accessToken, refreshToken };
 }
 
 export const bearer = (user: { accessToken: string }): [string, string] => [

@@ -1,10 +1,31 @@
 import type { Response } from 'supertest';
 
-/** The error envelope with this status and code. */
+/**
+ * The error envelope of API.md with this status and code: message, details and request id
+ * included. Extra documented members (the readiness 503 also carries `data`) are allowed.
+ */
 export function expectError(res: Response, status: number, code: string): void {
   expect({ status: res.status, body: res.body }).toMatchObject({
     status,
-    body: { success: false, error: { code } },
+    body: {
+      success: false,
+      message: expect.any(String),
+      error: { code, details: expect.any(Array) },
+      requestId: expect.any(String),
+    },
+  });
+}
+
+/** Exactly the error envelope, nothing else in the body. */
+export function expectExactError(res: Response, status: number, code: string): void {
+  expect({ status: res.status, body: res.body }).toEqual({
+    status,
+    body: {
+      success: false,
+      message: expect.any(String),
+      error: { code, details: expect.any(Array) },
+      requestId: expect.any(String),
+    },
   });
 }
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { Response } from 'supertest';
+import type { MethodOf, Route } from './contract';
 
 const DOCUMENT_ID = 'openapi.json';
 const document = JSON.parse(readFileSync(join(__dirname, '..', '..', 'openapi.json'), 'utf8')) as {
@@ -19,9 +20,14 @@ const pointer = (part: string) => part.replace(/~/g, '~0').replace(/\//g, '~1');
 /**
  * Asserts that a real response matches the schema the committed OpenAPI document gives for this
  * route and status, so the document (and SDKs generated from it) cannot drift from the server.
- * `route` is the documented template, e.g. `/api/v1/courses/{id}`.
+ * `route` is the documented template, e.g. `/api/v1/courses/{id}`, typed by the generated `paths`
+ * so that a renamed or removed endpoint fails to compile.
  */
-export function expectMatchesOpenApi(res: Response, method: string, route: string): void {
+export function expectMatchesOpenApi<R extends Route>(
+  res: Response,
+  method: MethodOf<R>,
+  route: R,
+): void {
   const status = String(res.status);
   const operation = document.paths[route]?.[method.toLowerCase()];
   if (!operation) throw new Error(`${method} ${route} is not in openapi.json`);

@@ -24,7 +24,7 @@ export interface TestApp {
 }
 
 /** Applies `env` to process.env while `build` runs: configuration is read during module set-up. */
-async function withEnv<T>(env: Env, build: () => Promise<T>): Promise<T> {
+export async function withEnv<T>(env: Env, build: () => Promise<T>): Promise<T> {
   const saved: Env = {};
   for (const [key, value] of Object.entries(env)) {
     saved[key] = process.env[key];

@@ -29,6 +29,7 @@ export class CreateQuizDto {
   description?: string;
 
   @ApiPropertyOptional({
+    type: String,
     format: 'uuid',
     description: 'A lesson of the same course; passing the quiz completes it',
     nullable: true,
@@ -37,7 +38,7 @@ export class CreateQuizDto {
   @IsUUID()
   lessonId?: string | null;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 1440, nullable: true })
+  @ApiPropertyOptional({ type: Number, minimum: 1, maximum: 1440, nullable: true })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -56,7 +57,7 @@ export class CreateQuizDto {
   @IsBoolean()
   shuffleQuestions?: boolean;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, nullable: true })
+  @ApiPropertyOptional({ type: Number, minimum: 1, maximum: 100, nullable: true })
   @IsOptional()
   @IsInt()
   @Min(1)

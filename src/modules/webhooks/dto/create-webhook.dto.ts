@@ -55,7 +55,7 @@ export class UpdateWebhookDto {
   @IsIn(DOMAIN_EVENTS, { each: true })
   events?: DomainEventType[];
 
-  @ApiPropertyOptional({ maxLength: 500, nullable: true })
+  @ApiPropertyOptional({ type: String, maxLength: 500, nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(500)
