@@ -1,3 +1,4 @@
+import { errorStatus } from '../../src/error-codes';
 import { AppError } from '../../src/common/errors/app-error';
 import { AccessService } from '../../src/modules/access/access.service';
 import { User } from '../../src/modules/users/entities/user.entity';
@@ -25,7 +26,7 @@ describe('AccessService.require on real rows (medium)', () => {
       await access.require(caller, permission, id);
       return 'allowed';
     } catch (error) {
-      if (error instanceof AppError) return error.status;
+      if (error instanceof AppError) return errorStatus(error.code);
       throw error;
     }
   }
