@@ -793,7 +793,7 @@ export interface paths {
         };
         /**
          * Attempts of a quiz
-         * @description Your own; the course’s instructor and admins see all (or one `studentId`).
+         * @description Your own; the course’s instructor and admins see all (or one `studentId`). `gradingStatus=pending` lists the submitted attempts waiting for a person to grade essays.
          */
         get: operations["Attempts_list"];
         put?: never;
@@ -817,7 +817,7 @@ export interface paths {
         };
         /**
          * One attempt, with results once submitted (student, course owner, admin)
-         * @description One attempt, with results once submitted (student, course owner, admin). Needs a bearer access token.
+         * @description With the attempt’s questions as the student sees them (the drawn set in its order, options in its order), never their answers; the same on every read.
          */
         get: operations["Attempts_get"];
         put?: never;
@@ -842,6 +842,26 @@ export interface paths {
          * @description Graded on the server; unanswered questions score 0. 400 for answers to questions outside the quiz or two answers to one question; 409 when already submitted; 409 ATTEMPT_EXPIRED after expiresAt + 30 s (the attempt is recorded as expired with score 0). A passed quiz tied to a lesson completes that lesson.
          */
         post: operations["Attempts_submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/attempts/{id}/grade": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Grade the essays of a submitted attempt (course owner, admin)
+         * @description Each grade gives an essay question of the attempt 0 to its points (422 otherwise); other questions, or two grades of one essay, are 400. Essays may be graded over several requests; when none is left, gradingStatus becomes graded, score, percentage and passed are final, a passed quiz tied to a lesson completes it and quiz.attempt.graded is sent. 409 ATTEMPT_NOT_PENDING_GRADING when the attempt is not waiting for grading.
+         */
+        post: operations["Attempts_grade"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1282,7 +1302,7 @@ export interface components {
          * @description Machine-readable reason: the contract code of the HTTP status, or a more specific one
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "MFA_NOT_SET_UP" | "MFA_NOT_ENABLED" | "UNAUTHORIZED" | "INVALID_CREDENTIALS" | "INVALID_TOKEN" | "INVALID_MFA_CODE" | "WRONG_PASSWORD" | "FORBIDDEN" | "MAX_ATTEMPTS_REACHED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "EMAIL_TAKEN" | "SLUG_TAKEN" | "MFA_ALREADY_ENABLED" | "ATTEMPT_IN_PROGRESS" | "ATTEMPT_ALREADY_SUBMITTED" | "ATTEMPT_EXPIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_ERROR" | "ENROLLMENT_NOT_COMPLETED" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+        ErrorCode: "BAD_REQUEST" | "MFA_NOT_SET_UP" | "MFA_NOT_ENABLED" | "UNAUTHORIZED" | "INVALID_CREDENTIALS" | "INVALID_TOKEN" | "INVALID_MFA_CODE" | "WRONG_PASSWORD" | "FORBIDDEN" | "MAX_ATTEMPTS_REACHED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "EMAIL_TAKEN" | "SLUG_TAKEN" | "MFA_ALREADY_ENABLED" | "ATTEMPT_IN_PROGRESS" | "ATTEMPT_ALREADY_SUBMITTED" | "ATTEMPT_EXPIRED" | "ATTEMPT_NOT_PENDING_GRADING" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_ERROR" | "ENROLLMENT_NOT_COMPLETED" | "POOL_TOO_SMALL" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
         ErrorDetailSchema: {
             /** @example email */
             field?: string;
@@ -1684,6 +1704,10 @@ export interface components {
             certificateId: string | null;
             student: components["schemas"]["StudentContact"];
         };
+        QuizDrawResponse: {
+            pool: string;
+            count: number;
+        };
         QuizResponse: {
             /** Format: uuid */
             id: string;
@@ -1696,6 +1720,9 @@ export interface components {
             timeLimitMinutes: number | null;
             passingScorePercentage: number;
             shuffleQuestions: boolean;
+            shuffleOptions: boolean;
+            /** @description Questions each attempt draws per pool; null = every question */
+            draw: components["schemas"]["QuizDrawResponse"][] | null;
             maxAttempts: number | null;
             showCorrectAnswers: boolean;
             isPublished: boolean;
@@ -1705,6 +1732,11 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        QuizDrawDto: {
+            /** @description A question pool of this quiz */
+            pool: string;
+            count: number;
         };
         CreateQuizDto: {
             title: string;
@@ -1719,6 +1751,13 @@ export interface components {
             passingScorePercentage?: number;
             /** @default false */
             shuffleQuestions?: boolean;
+            /**
+             * @description Options of choice questions in a random order per attempt, fixed for it
+             * @default false
+             */
+            shuffleOptions?: boolean;
+            /** @description Each attempt draws `count` random questions from each named pool (questions without a pool are then not drawn); null draws every question. Publishing is 422 while a pool has fewer questions than asked. */
+            draw?: components["schemas"]["QuizDrawDto"][] | null;
             maxAttempts?: Record<string, never> | null;
             /** @default true */
             showCorrectAnswers?: boolean;
@@ -1736,6 +1775,13 @@ export interface components {
             passingScorePercentage?: number;
             /** @default false */
             shuffleQuestions?: boolean;
+            /**
+             * @description Options of choice questions in a random order per attempt, fixed for it
+             * @default false
+             */
+            shuffleOptions?: boolean;
+            /** @description Each attempt draws `count` random questions from each named pool (questions without a pool are then not drawn); null draws every question. Publishing is 422 while a pool has fewer questions than asked. */
+            draw?: components["schemas"]["QuizDrawDto"][] | null;
             maxAttempts?: Record<string, never> | null;
             /** @default true */
             showCorrectAnswers?: boolean;
@@ -1747,9 +1793,14 @@ export interface components {
             quizId: string;
             text: string;
             /** @enum {string} */
-            type: "multiple_choice" | "multiple_select" | "true_false" | "short_answer";
+            type: "multiple_choice" | "multiple_select" | "true_false" | "short_answer" | "numeric" | "essay";
             options: string[] | null;
-            correctAnswer: string | boolean | string[];
+            /** @description null for essays */
+            correctAnswer: (string | null) | boolean | number | string[];
+            /** @description numeric questions; null otherwise */
+            tolerance: number | null;
+            pool: string | null;
+            explanation: string | null;
             points: number;
             position: number;
             /** Format: date-time */
@@ -1760,11 +1811,20 @@ export interface components {
         CreateQuestionDto: {
             text: string;
             /** @enum {string} */
-            type: "multiple_choice" | "multiple_select" | "true_false" | "short_answer";
+            type: "multiple_choice" | "multiple_select" | "true_false" | "short_answer" | "numeric" | "essay";
             /** @description multiple_choice and multiple_select: 2-10 distinct strings; none for the others */
             options?: string[];
-            /** @description multiple_choice: one of the options; multiple_select: a non-empty list of options; true_false: a boolean; short_answer: a non-empty list of accepted strings */
-            correctAnswer: string | boolean | string[];
+            /** @description multiple_choice: one of the options; multiple_select: a non-empty list of options; true_false: a boolean; short_answer: a non-empty list of accepted strings; numeric: a number; essay: none (graded by a person). Required for every type but essay. */
+            correctAnswer?: string | boolean | number | string[];
+            /**
+             * @description numeric only: an answer within correctAnswer ± tolerance is right
+             * @default 0
+             */
+            tolerance?: number | null;
+            /** @description The pool a quiz `draw` picks this question from */
+            pool?: string | null;
+            /** @description Shown in results only when the quiz shows correct answers */
+            explanation?: string | null;
             /** @default 1 */
             points?: number;
             /** @description Defaults to last + 1 */
@@ -1773,11 +1833,20 @@ export interface components {
         UpdateQuestionDto: {
             text?: string;
             /** @enum {string} */
-            type?: "multiple_choice" | "multiple_select" | "true_false" | "short_answer";
+            type?: "multiple_choice" | "multiple_select" | "true_false" | "short_answer" | "numeric" | "essay";
             /** @description multiple_choice and multiple_select: 2-10 distinct strings; none for the others */
             options?: string[];
-            /** @description multiple_choice: one of the options; multiple_select: a non-empty list of options; true_false: a boolean; short_answer: a non-empty list of accepted strings */
-            correctAnswer?: string | boolean | string[];
+            /** @description multiple_choice: one of the options; multiple_select: a non-empty list of options; true_false: a boolean; short_answer: a non-empty list of accepted strings; numeric: a number; essay: none (graded by a person). Required for every type but essay. */
+            correctAnswer?: string | boolean | number | string[];
+            /**
+             * @description numeric only: an answer within correctAnswer ± tolerance is right
+             * @default 0
+             */
+            tolerance?: number | null;
+            /** @description The pool a quiz `draw` picks this question from */
+            pool?: string | null;
+            /** @description Shown in results only when the quiz shows correct answers */
+            explanation?: string | null;
             /** @default 1 */
             points?: number;
             /** @description Defaults to last + 1 */
@@ -1787,11 +1856,17 @@ export interface components {
             /** Format: uuid */
             questionId: string;
             /** @description The answer given; null when unanswered */
-            answer: (string | null) | boolean | string[];
-            correct: boolean;
-            pointsAwarded: number;
+            answer: (string | null) | boolean | number | string[];
+            /** @description null for an essay not graded yet; an essay is correct with full points */
+            correct: boolean | null;
+            /** @description null for an essay not graded yet */
+            pointsAwarded: number | null;
+            /** @description The grader’s comment on an essay; null otherwise */
+            feedback: string | null;
+            /** @description Only when the quiz shows correct answers; null for essays */
+            correctAnswer?: (string | null) | boolean | number | string[];
             /** @description Only when the quiz shows correct answers */
-            correctAnswer?: string | boolean | string[];
+            explanation?: string | null;
         };
         AttemptResponse: {
             /** Format: uuid */
@@ -1803,6 +1878,11 @@ export interface components {
             attemptNumber: number;
             /** @enum {string} */
             status: "in_progress" | "submitted" | "expired";
+            /**
+             * @description `pending`: submitted with essays a person has not graded yet (score and percentage count the automatic part, passed is null); `graded`: every essay graded, figures final; `auto`: no person needed
+             * @enum {string}
+             */
+            gradingStatus: "auto" | "pending" | "graded";
             /** Format: date-time */
             startedAt: string;
             /** Format: date-time */
@@ -1810,6 +1890,7 @@ export interface components {
             /** Format: date-time */
             submittedAt: string | null;
             score: number | null;
+            /** @description Points of the attempt’s (drawn) questions */
             maxScore: number | null;
             percentage: number | null;
             passed: boolean | null;
@@ -1821,7 +1902,8 @@ export interface components {
             id: string;
             text: string;
             /** @enum {string} */
-            type: "multiple_choice" | "multiple_select" | "true_false" | "short_answer";
+            type: "multiple_choice" | "multiple_select" | "true_false" | "short_answer" | "numeric" | "essay";
+            /** @description In this attempt’s order when the quiz shuffles options */
             options: string[] | null;
             points: number;
             /** @description 1-based order within this attempt */
@@ -1831,14 +1913,57 @@ export interface components {
             attempt: components["schemas"]["AttemptResponse"];
             questions: components["schemas"]["AttemptQuestionResponse"][];
         };
+        AttemptDetailResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            quizId: string;
+            /** Format: uuid */
+            studentId: string;
+            attemptNumber: number;
+            /** @enum {string} */
+            status: "in_progress" | "submitted" | "expired";
+            /**
+             * @description `pending`: submitted with essays a person has not graded yet (score and percentage count the automatic part, passed is null); `graded`: every essay graded, figures final; `auto`: no person needed
+             * @enum {string}
+             */
+            gradingStatus: "auto" | "pending" | "graded";
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            expiresAt: string | null;
+            /** Format: date-time */
+            submittedAt: string | null;
+            score: number | null;
+            /** @description Points of the attempt’s (drawn) questions */
+            maxScore: number | null;
+            percentage: number | null;
+            passed: boolean | null;
+            /** @description Once submitted */
+            results?: components["schemas"]["AttemptResultResponse"][];
+            questions: components["schemas"]["AttemptQuestionResponse"][];
+        };
         AnswerDto: {
             /** Format: uuid */
             questionId: string;
-            /** @description A string, a list of strings or a boolean, as the question type asks */
-            answer: string | boolean | string[];
+            /** @description A string (multiple_choice, short_answer, essay), a list of strings (multiple_select), a boolean (true_false) or a number (numeric), as the question type asks */
+            answer: string | boolean | number | string[];
         };
         SubmitAttemptDto: {
             answers: components["schemas"]["AnswerDto"][];
+        };
+        EssayGradeDto: {
+            /**
+             * Format: uuid
+             * @description An essay question of this attempt
+             */
+            questionId: string;
+            /** @description 0 to the question's points (422 above them) */
+            pointsAwarded: number;
+            feedback?: string | null;
+        };
+        GradeAttemptDto: {
+            grades: components["schemas"]["EssayGradeDto"][];
         };
         FileResponse: {
             /** Format: uuid */
@@ -1893,7 +2018,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             url: string;
-            events: ("user.registered" | "course.published" | "enrollment.created" | "lesson.completed" | "enrollment.completed" | "quiz.attempt.submitted" | "certificate.issued" | "webhook.test")[];
+            events: ("user.registered" | "course.published" | "enrollment.created" | "lesson.completed" | "enrollment.completed" | "quiz.attempt.submitted" | "quiz.attempt.graded" | "certificate.issued" | "webhook.test")[];
             description: string | null;
             isActive: boolean;
             /** Format: date-time */
@@ -1909,14 +2034,14 @@ export interface components {
              * @example https://hooks.example.com/lms
              */
             url: string;
-            events: ("user.registered" | "course.published" | "enrollment.created" | "lesson.completed" | "enrollment.completed" | "quiz.attempt.submitted" | "certificate.issued" | "webhook.test")[];
+            events: ("user.registered" | "course.published" | "enrollment.created" | "lesson.completed" | "enrollment.completed" | "quiz.attempt.submitted" | "quiz.attempt.graded" | "certificate.issued" | "webhook.test")[];
             description?: string;
         };
         WebhookResponse: {
             /** Format: uuid */
             id: string;
             url: string;
-            events: ("user.registered" | "course.published" | "enrollment.created" | "lesson.completed" | "enrollment.completed" | "quiz.attempt.submitted" | "certificate.issued" | "webhook.test")[];
+            events: ("user.registered" | "course.published" | "enrollment.created" | "lesson.completed" | "enrollment.completed" | "quiz.attempt.submitted" | "quiz.attempt.graded" | "certificate.issued" | "webhook.test")[];
             description: string | null;
             isActive: boolean;
             /** Format: date-time */
@@ -1926,7 +2051,7 @@ export interface components {
         };
         UpdateWebhookDto: {
             url?: string;
-            events?: ("user.registered" | "course.published" | "enrollment.created" | "lesson.completed" | "enrollment.completed" | "quiz.attempt.submitted" | "certificate.issued" | "webhook.test")[];
+            events?: ("user.registered" | "course.published" | "enrollment.created" | "lesson.completed" | "enrollment.completed" | "quiz.attempt.submitted" | "quiz.attempt.graded" | "certificate.issued" | "webhook.test")[];
             description?: Record<string, never> | null;
             isActive?: boolean;
         };
@@ -1971,7 +2096,7 @@ export interface components {
             quizAttempts: number;
             /** @description Distinct quizzes with a passed attempt */
             quizzesPassed: number;
-            /** @description Mean percentage of finished attempts, 0..100 */
+            /** @description Mean percentage of finished attempts with final scores (not pending grading), 0..100 */
             averageQuizScore: number;
             /** @description Certificates not revoked */
             certificates: number;
@@ -1996,7 +2121,7 @@ export interface components {
             totalStudents: number;
             /** @description Fraction 0..1 */
             completionRate: number;
-            /** @description 0..100, finished attempts on the instructor’s quizzes */
+            /** @description 0..100, finished attempts on the instructor’s quizzes with final scores (not pending grading) */
             averageQuizScore: number;
             courses: components["schemas"]["InstructorCourseStats"][];
         };
@@ -2016,7 +2141,7 @@ export interface components {
             /** Format: uuid */
             quizId: string;
             title: string;
-            /** @description Finished (submitted or expired) attempts */
+            /** @description Finished (submitted or expired) attempts with final scores; attempts whose essays wait for grading count here (and in averageScore, passRate, scoreDistribution) once graded */
             attempts: number;
             /** @description 0..100 */
             averageScore: number;
@@ -2400,7 +2525,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2519,7 +2644,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2687,7 +2812,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2830,7 +2955,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
+            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2850,7 +2975,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3011,7 +3136,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3164,7 +3289,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3329,7 +3454,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3432,7 +3557,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
+            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3452,7 +3577,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3567,7 +3692,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3702,7 +3827,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3837,7 +3962,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3944,7 +4069,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4071,7 +4196,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
+            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4091,7 +4216,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4258,7 +4383,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
+            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4278,7 +4403,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4445,7 +4570,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4568,7 +4693,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4683,7 +4808,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4892,7 +5017,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5015,7 +5140,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5150,7 +5275,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
+            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5170,7 +5295,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5419,7 +5544,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5564,7 +5689,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5729,7 +5854,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
+            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5749,7 +5874,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5910,7 +6035,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6071,7 +6196,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6212,7 +6337,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6369,7 +6494,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6532,7 +6657,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6693,7 +6818,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6846,7 +6971,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7011,7 +7136,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7189,7 +7314,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7317,7 +7442,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7478,7 +7603,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7640,7 +7765,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7806,7 +7931,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7947,7 +8072,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8104,7 +8229,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8245,7 +8370,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8390,7 +8515,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8555,7 +8680,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8716,7 +8841,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8877,7 +9002,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9042,7 +9167,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9195,7 +9320,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9360,7 +9485,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9440,6 +9565,8 @@ export interface operations {
             query?: {
                 /** @description Course owner and admins: one student’s attempts */
                 studentId?: string;
+                /** @description `pending`: submitted attempts waiting for a person to grade their essays */
+                gradingStatus?: "auto" | "pending" | "graded";
             };
             header?: never;
             path: {
@@ -9524,7 +9651,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9685,7 +9812,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
+            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9705,7 +9832,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9802,7 +9929,7 @@ export interface operations {
                         success: true;
                         /** @example OK */
                         message: string;
-                        data: components["schemas"]["AttemptResponse"];
+                        data: components["schemas"]["AttemptDetailResponse"];
                     };
                 };
             };
@@ -9866,7 +9993,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10051,7 +10178,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
+            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10071,7 +10198,212 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Validation failed",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /**
+             * @description RATE_LIMITED
+             *
+             *     RATE_LIMITED
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /**
+             * @description INTERNAL_ERROR
+             *
+             *     INTERNAL_ERROR
+             */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    Attempts_grade: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GradeAttemptDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        /** @example OK */
+                        message: string;
+                        data: components["schemas"]["AttemptResponse"];
+                    };
+                };
+            };
+            /** @description BAD_REQUEST, or a more specific code: MFA_NOT_SET_UP, MFA_NOT_ENABLED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Bad request",
+                     *       "error": {
+                     *         "code": "BAD_REQUEST",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Authentication required",
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description FORBIDDEN, or a more specific code: MAX_ATTEMPTS_REACHED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "You are not allowed to do this",
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Course not found",
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description CONFLICT, or a more specific code: EMAIL_TAKEN, SLUG_TAKEN, MFA_ALREADY_ENABLED, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "This slug is already used by another course",
+                     *       "error": {
+                     *         "code": "SLUG_TAKEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10257,7 +10589,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10402,7 +10734,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10543,7 +10875,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10676,7 +11008,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10818,7 +11150,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10941,7 +11273,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11119,7 +11451,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11352,7 +11684,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11487,7 +11819,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11648,7 +11980,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11791,7 +12123,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11926,7 +12258,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12079,7 +12411,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12224,7 +12556,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12381,7 +12713,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12538,7 +12870,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12691,7 +13023,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12919,7 +13251,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -13080,7 +13412,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED, POOL_TOO_SMALL */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -1,5 +1,11 @@
 import { HttpStatus } from '@nestjs/common';
-import { AppError, ConflictError, NotFoundError } from '../../common/errors/app-error';
+import {
+  AppError,
+  ConflictError,
+  ErrorDetail,
+  NotFoundError,
+  ValidationFailedError,
+} from '../../common/errors/app-error';
 
 export class QuizNotFoundError extends NotFoundError {
   constructor() {
@@ -40,5 +46,21 @@ export class AttemptExpiredError extends AppError {
 export class MaxAttemptsReachedError extends AppError {
   constructor() {
     super(HttpStatus.FORBIDDEN, 'MAX_ATTEMPTS_REACHED', 'No attempts left for this quiz');
+  }
+}
+
+export class AttemptNotPendingGradingError extends ConflictError {
+  constructor() {
+    super(
+      'This attempt is not waiting for grading (in progress, expired, graded automatically or already graded)',
+      'ATTEMPT_NOT_PENDING_GRADING',
+    );
+  }
+}
+
+/** 422: a quiz's draw asks a pool for more questions than it holds. */
+export class PoolTooSmallError extends ValidationFailedError {
+  constructor(details: ErrorDetail[]) {
+    super(details, 'A pool has fewer questions than the draw asks for', 'POOL_TOO_SMALL');
   }
 }
