@@ -267,6 +267,7 @@ describe('Quiz attempts (e2e)', () => {
         studentId: user.id,
         attemptNumber: 1,
         status: 'in_progress',
+        gradingStatus: 'auto',
         startedAt: expect.stringMatching(ISO),
         expiresAt: expect.stringMatching(ISO),
         submittedAt: null,
@@ -502,6 +503,7 @@ describe('Quiz attempts (e2e)', () => {
         answer: 'Rome',
         correct: false,
         pointsAwarded: 0,
+        feedback: null,
       });
       for (const user_ of [user, teacher]) {
         const got = await getAttempt(user_, attempt.id).expect(200);
@@ -545,7 +547,9 @@ describe('Quiz attempts (e2e)', () => {
           answer: rightAnswer(question),
           correct: true,
           pointsAwarded: question.points,
+          feedback: null,
           correctAnswer: question.correctAnswer,
+          explanation: null,
         })),
       });
     });
@@ -574,7 +578,9 @@ describe('Quiz attempts (e2e)', () => {
         answer,
         correct,
         pointsAwarded: correct ? question.points : 0,
+        feedback: null,
         correctAnswer: question.correctAnswer,
+        explanation: null,
       });
       expect(graded.score).toBe(correct ? question.points : 0);
       expect(graded.maxScore).toBe(10);
@@ -596,7 +602,9 @@ describe('Quiz attempts (e2e)', () => {
           answer: null,
           correct: false,
           pointsAwarded: 0,
+          feedback: null,
           correctAnswer: question.correctAnswer,
+          explanation: null,
         })),
       );
     });
@@ -794,8 +802,8 @@ describe('Quiz attempts (e2e)', () => {
         'answers.0.answer',
       ],
       [
-        'a number as answer',
-        { answers: [{ questionId: randomUUID(), answer: 4 }] },
+        'a list holding booleans as answer',
+        { answers: [{ questionId: randomUUID(), answer: [true] }] },
         'answers.0.answer',
       ],
       [
