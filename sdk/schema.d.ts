@@ -1726,7 +1726,9 @@ export interface components {
             maxAttempts: number | null;
             showCorrectAnswers: boolean;
             isPublished: boolean;
+            /** @description Every question of the quiz, drawn or not */
             questionCount: number;
+            /** @description Points of every question; with a draw an attempt is worth its drawn questions */
             totalPoints: number;
             /** Format: date-time */
             createdAt: string;

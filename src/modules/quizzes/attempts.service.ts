@@ -1,4 +1,3 @@
-import { randomInt } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -24,9 +23,9 @@ import {
 import { EssayGradeDto } from './dto/grade-attempt.dto';
 import { AttemptQuestionResponse, toAttemptQuestion } from './dto/question.response';
 import { AnswerDto } from './dto/submit-attempt.dto';
-import { CHOICE_TYPES, Question } from './entities/question.entity';
+import { Question } from './entities/question.entity';
 import { GradingStatus, QuizAttempt } from './entities/quiz-attempt.entity';
-import { Quiz } from './entities/quiz.entity';
+import { drawQuestions, optionOrdersFor } from './drawing';
 import { applyEssayGrades, GradeProblem, gradeAttempt, hasPassed, percentageOf } from './grading';
 import { QuizzesRepository } from './quizzes.repository';
 import { QuizzesService } from './quizzes.service';
@@ -41,48 +40,6 @@ import {
 
 /** A submit this long after `expiresAt` is still accepted (network and clock slack). */
 export const SUBMIT_GRACE_MS = 30_000;
-
-function shuffled<T>(items: readonly T[]): T[] {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = randomInt(i + 1);
-    [copy[i], copy[j]] = [copy[j], copy[i]];
-  }
-  return copy;
-}
-
-/**
- * The questions of a new attempt: with a `draw`, `count` distinct random questions of each named
- * pool (as many as the pool still holds if questions were deleted since publishing), kept in the
- * quiz's order unless the quiz shuffles questions; without one, every question.
- */
-export function drawQuestions(
-  quiz: Pick<Quiz, 'draw' | 'shuffleQuestions'>,
-  questions: Question[],
-) {
-  let chosen = questions;
-  if (quiz.draw) {
-    const picked = new Set(
-      quiz.draw.flatMap(({ pool, count }) =>
-        shuffled(questions.filter((question) => question.pool === pool))
-          .slice(0, count)
-          .map((question) => question.id),
-      ),
-    );
-    chosen = questions.filter((question) => picked.has(question.id));
-  }
-  return quiz.shuffleQuestions ? shuffled(chosen) : chosen;
-}
-
-/** With `shuffleOptions`: each choice question's options in a random order for this attempt. */
-function optionOrdersFor(quiz: Pick<Quiz, 'shuffleOptions'>, questions: Question[]) {
-  if (!quiz.shuffleOptions) return null;
-  return Object.fromEntries(
-    questions
-      .filter((question) => CHOICE_TYPES.includes(question.type) && question.options)
-      .map((question) => [question.id, shuffled(question.options!)]),
-  );
-}
 
 /** Attempts the periodic sweep closes per statement. */
 const SWEEP_BATCH = 500;

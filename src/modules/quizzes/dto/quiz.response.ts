@@ -25,8 +25,11 @@ export class QuizResponse {
   @ApiProperty({ type: Number, nullable: true }) maxAttempts: number | null;
   @ApiProperty() showCorrectAnswers: boolean;
   @ApiProperty() isPublished: boolean;
-  @ApiProperty() questionCount: number;
-  @ApiProperty() totalPoints: number;
+  @ApiProperty({ description: 'Every question of the quiz, drawn or not' }) questionCount: number;
+  @ApiProperty({
+    description: 'Points of every question; with a draw an attempt is worth its drawn questions',
+  })
+  totalPoints: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
