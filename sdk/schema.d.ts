@@ -861,7 +861,7 @@ export interface paths {
         };
         /**
          * Attempts of a quiz
-         * @description Your own; the course’s instructor and admins see all (or one `studentId`).
+         * @description Your own; the course’s instructor and admins see all (or one `studentId`). `gradingStatus=pending` lists the submitted attempts waiting for a person to grade essays.
          */
         get: operations["Attempts_list"];
         put?: never;
@@ -885,7 +885,7 @@ export interface paths {
         };
         /**
          * One attempt, with results once submitted (student, course owner, admin)
-         * @description One attempt, with results once submitted (student, course owner, admin). Needs a bearer access token.
+         * @description With the attempt’s questions as the student sees them (the drawn set in its order, options in its order), never their answers; the same on every read.
          */
         get: operations["Attempts_get"];
         put?: never;
@@ -910,6 +910,26 @@ export interface paths {
          * @description Graded on the server; unanswered questions score 0. 400 for answers to questions outside the quiz or two answers to one question; 409 when already submitted; 409 ATTEMPT_EXPIRED after expiresAt + 30 s (the attempt is recorded as expired with score 0). A passed quiz tied to a lesson completes that lesson.
          */
         post: operations["Attempts_submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/attempts/{id}/grade": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Grade the essays of a submitted attempt (course owner, admin)
+         * @description Each grade gives an essay question of the attempt 0 to its points (422 otherwise); other questions, or two grades of one essay, are 400. Essays may be graded over several requests; when none is left, gradingStatus becomes graded, score, percentage and passed are final, a passed quiz tied to a lesson completes it and quiz.attempt.graded is sent. 409 ATTEMPT_NOT_PENDING_GRADING when the attempt is not waiting for grading.
+         */
+        post: operations["Attempts_grade"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1350,7 +1370,7 @@ export interface components {
          * @description Machine-readable reason: the contract code of the HTTP status, or a more specific one
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "MFA_NOT_SET_UP" | "MFA_NOT_ENABLED" | "UNAUTHORIZED" | "INVALID_CREDENTIALS" | "INVALID_TOKEN" | "INVALID_MFA_CODE" | "WRONG_PASSWORD" | "FORBIDDEN" | "LESSON_LOCKED" | "MAX_ATTEMPTS_REACHED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "MFA_ALREADY_ENABLED" | "EMAIL_TAKEN" | "SLUG_TAKEN" | "MODULE_NOT_EMPTY" | "COMPLETION_BY_ASSESSMENT" | "ATTEMPT_IN_PROGRESS" | "ATTEMPT_ALREADY_SUBMITTED" | "ATTEMPT_EXPIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_ERROR" | "ENROLLMENT_NOT_COMPLETED" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+        ErrorCode: "BAD_REQUEST" | "MFA_NOT_SET_UP" | "MFA_NOT_ENABLED" | "UNAUTHORIZED" | "INVALID_CREDENTIALS" | "INVALID_TOKEN" | "INVALID_MFA_CODE" | "WRONG_PASSWORD" | "FORBIDDEN" | "LESSON_LOCKED" | "MAX_ATTEMPTS_REACHED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "MFA_ALREADY_ENABLED" | "EMAIL_TAKEN" | "SLUG_TAKEN" | "MODULE_NOT_EMPTY" | "COMPLETION_BY_ASSESSMENT" | "ATTEMPT_IN_PROGRESS" | "ATTEMPT_ALREADY_SUBMITTED" | "ATTEMPT_EXPIRED" | "ATTEMPT_NOT_PENDING_GRADING" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_ERROR" | "POOL_TOO_SMALL" | "ENROLLMENT_NOT_COMPLETED" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
         ErrorDetailSchema: {
             /** @example email */
             field?: string;
@@ -1892,6 +1912,10 @@ export interface components {
             certificateId: string | null;
             student: components["schemas"]["StudentContact"];
         };
+        QuizDrawResponse: {
+            pool: string;
+            count: number;
+        };
         QuizResponse: {
             /** Format: uuid */
             id: string;
@@ -1904,15 +1928,25 @@ export interface components {
             timeLimitMinutes: number | null;
             passingScorePercentage: number;
             shuffleQuestions: boolean;
+            shuffleOptions: boolean;
+            /** @description Questions each attempt draws per pool; null = every question */
+            draw: components["schemas"]["QuizDrawResponse"][] | null;
             maxAttempts: number | null;
             showCorrectAnswers: boolean;
             isPublished: boolean;
+            /** @description Every question of the quiz, drawn or not */
             questionCount: number;
+            /** @description Points of every question; with a draw an attempt is worth its drawn questions */
             totalPoints: number;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        QuizDrawDto: {
+            /** @description A question pool of this quiz */
+            pool: string;
+            count: number;
         };
         CreateQuizDto: {
             title: string;
@@ -1927,6 +1961,13 @@ export interface components {
             passingScorePercentage?: number;
             /** @default false */
             shuffleQuestions?: boolean;
+            /**
+             * @description Options of choice questions in a random order per attempt, fixed for it
+             * @default false
+             */
+            shuffleOptions?: boolean;
+            /** @description Each attempt draws `count` random questions from each named pool (questions without a pool are then not drawn); null draws every question. Publishing is 422 while a pool has fewer questions than asked. */
+            draw?: components["schemas"]["QuizDrawDto"][] | null;
             maxAttempts?: number | null;
             /** @default true */
             showCorrectAnswers?: boolean;
@@ -1944,6 +1985,13 @@ export interface components {
             passingScorePercentage?: number;
             /** @default false */
             shuffleQuestions?: boolean;
+            /**
+             * @description Options of choice questions in a random order per attempt, fixed for it
+             * @default false
+             */
+            shuffleOptions?: boolean;
+            /** @description Each attempt draws `count` random questions from each named pool (questions without a pool are then not drawn); null draws every question. Publishing is 422 while a pool has fewer questions than asked. */
+            draw?: components["schemas"]["QuizDrawDto"][] | null;
             maxAttempts?: number | null;
             /** @default true */
             showCorrectAnswers?: boolean;
@@ -1955,9 +2003,14 @@ export interface components {
             quizId: string;
             text: string;
             /** @enum {string} */
-            type: "multiple_choice" | "multiple_select" | "true_false" | "short_answer";
+            type: "multiple_choice" | "multiple_select" | "true_false" | "short_answer" | "numeric" | "essay";
             options: string[] | null;
-            correctAnswer: string | boolean | string[];
+            /** @description null for essays */
+            correctAnswer: (string | null) | boolean | number | string[];
+            /** @description numeric questions; null otherwise */
+            tolerance: number | null;
+            pool: string | null;
+            explanation: string | null;
             points: number;
             position: number;
             /** Format: date-time */
@@ -1968,11 +2021,20 @@ export interface components {
         CreateQuestionDto: {
             text: string;
             /** @enum {string} */
-            type: "multiple_choice" | "multiple_select" | "true_false" | "short_answer";
+            type: "multiple_choice" | "multiple_select" | "true_false" | "short_answer" | "numeric" | "essay";
             /** @description multiple_choice and multiple_select: 2-10 distinct strings; none for the others */
             options?: string[];
-            /** @description multiple_choice: one of the options; multiple_select: a non-empty list of options; true_false: a boolean; short_answer: a non-empty list of accepted strings */
-            correctAnswer: string | boolean | string[];
+            /** @description multiple_choice: one of the options; multiple_select: a non-empty list of options; true_false: a boolean; short_answer: a non-empty list of accepted strings; numeric: a number; essay: none (graded by a person). Required for every type but essay. */
+            correctAnswer?: string | boolean | number | string[];
+            /**
+             * @description numeric only: an answer within correctAnswer ± tolerance is right
+             * @default 0
+             */
+            tolerance?: number | null;
+            /** @description The pool a quiz `draw` picks this question from */
+            pool?: string | null;
+            /** @description Shown in results only when the quiz shows correct answers */
+            explanation?: string | null;
             /** @default 1 */
             points?: number;
             /** @description Defaults to last + 1 */
@@ -1981,11 +2043,20 @@ export interface components {
         UpdateQuestionDto: {
             text?: string;
             /** @enum {string} */
-            type?: "multiple_choice" | "multiple_select" | "true_false" | "short_answer";
+            type?: "multiple_choice" | "multiple_select" | "true_false" | "short_answer" | "numeric" | "essay";
             /** @description multiple_choice and multiple_select: 2-10 distinct strings; none for the others */
             options?: string[];
-            /** @description multiple_choice: one of the options; multiple_select: a non-empty list of options; true_false: a boolean; short_answer: a non-empty list of accepted strings */
-            correctAnswer?: string | boolean | string[];
+            /** @description multiple_choice: one of the options; multiple_select: a non-empty list of options; true_false: a boolean; short_answer: a non-empty list of accepted strings; numeric: a number; essay: none (graded by a person). Required for every type but essay. */
+            correctAnswer?: string | boolean | number | string[];
+            /**
+             * @description numeric only: an answer within correctAnswer ± tolerance is right
+             * @default 0
+             */
+            tolerance?: number | null;
+            /** @description The pool a quiz `draw` picks this question from */
+            pool?: string | null;
+            /** @description Shown in results only when the quiz shows correct answers */
+            explanation?: string | null;
             /** @default 1 */
             points?: number;
             /** @description Defaults to last + 1 */
@@ -1995,11 +2066,17 @@ export interface components {
             /** Format: uuid */
             questionId: string;
             /** @description The answer given; null when unanswered */
-            answer: (string | null) | boolean | string[];
-            correct: boolean;
-            pointsAwarded: number;
+            answer: (string | null) | boolean | number | string[];
+            /** @description null for an essay not graded yet; an essay is correct with full points */
+            correct: boolean | null;
+            /** @description null for an essay not graded yet */
+            pointsAwarded: number | null;
+            /** @description The grader’s comment on an essay; null otherwise */
+            feedback: string | null;
+            /** @description Only when the quiz shows correct answers; null for essays */
+            correctAnswer?: (string | null) | boolean | number | string[];
             /** @description Only when the quiz shows correct answers */
-            correctAnswer?: string | boolean | string[];
+            explanation?: string | null;
         };
         AttemptResponse: {
             /** Format: uuid */
@@ -2011,6 +2088,11 @@ export interface components {
             attemptNumber: number;
             /** @enum {string} */
             status: "in_progress" | "submitted" | "expired";
+            /**
+             * @description `pending`: submitted with essays a person has not graded yet (score and percentage count the automatic part, passed is null); `graded`: every essay graded, figures final; `auto`: no person needed
+             * @enum {string}
+             */
+            gradingStatus: "auto" | "pending" | "graded";
             /** Format: date-time */
             startedAt: string;
             /** Format: date-time */
@@ -2018,6 +2100,7 @@ export interface components {
             /** Format: date-time */
             submittedAt: string | null;
             score: number | null;
+            /** @description Points of the attempt’s (drawn) questions */
             maxScore: number | null;
             percentage: number | null;
             passed: boolean | null;
@@ -2029,7 +2112,8 @@ export interface components {
             id: string;
             text: string;
             /** @enum {string} */
-            type: "multiple_choice" | "multiple_select" | "true_false" | "short_answer";
+            type: "multiple_choice" | "multiple_select" | "true_false" | "short_answer" | "numeric" | "essay";
+            /** @description In this attempt’s order when the quiz shuffles options */
             options: string[] | null;
             points: number;
             /** @description 1-based order within this attempt */
@@ -2039,14 +2123,57 @@ export interface components {
             attempt: components["schemas"]["AttemptResponse"];
             questions: components["schemas"]["AttemptQuestionResponse"][];
         };
+        AttemptDetailResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            quizId: string;
+            /** Format: uuid */
+            studentId: string;
+            attemptNumber: number;
+            /** @enum {string} */
+            status: "in_progress" | "submitted" | "expired";
+            /**
+             * @description `pending`: submitted with essays a person has not graded yet (score and percentage count the automatic part, passed is null); `graded`: every essay graded, figures final; `auto`: no person needed
+             * @enum {string}
+             */
+            gradingStatus: "auto" | "pending" | "graded";
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            expiresAt: string | null;
+            /** Format: date-time */
+            submittedAt: string | null;
+            score: number | null;
+            /** @description Points of the attempt’s (drawn) questions */
+            maxScore: number | null;
+            percentage: number | null;
+            passed: boolean | null;
+            /** @description Once submitted */
+            results?: components["schemas"]["AttemptResultResponse"][];
+            questions: components["schemas"]["AttemptQuestionResponse"][];
+        };
         AnswerDto: {
             /** Format: uuid */
             questionId: string;
-            /** @description A string, a list of strings or a boolean, as the question type asks */
-            answer: string | boolean | string[];
+            /** @description A string (multiple_choice, short_answer, essay), a list of strings (multiple_select), a boolean (true_false) or a number (numeric), as the question type asks */
+            answer: string | boolean | number | string[];
         };
         SubmitAttemptDto: {
             answers: components["schemas"]["AnswerDto"][];
+        };
+        EssayGradeDto: {
+            /**
+             * Format: uuid
+             * @description An essay question of this attempt
+             */
+            questionId: string;
+            /** @description 0 to the question's points (422 above them) */
+            pointsAwarded: number;
+            feedback?: string | null;
+        };
+        GradeAttemptDto: {
+            grades: components["schemas"]["EssayGradeDto"][];
         };
         FileResponse: {
             /** Format: uuid */
@@ -2101,7 +2228,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             url: string;
-            events: ("user.registered" | "course.published" | "enrollment.created" | "lesson.completed" | "enrollment.completed" | "quiz.attempt.submitted" | "certificate.issued" | "webhook.test")[];
+            events: ("user.registered" | "course.published" | "enrollment.created" | "lesson.completed" | "enrollment.completed" | "quiz.attempt.submitted" | "quiz.attempt.graded" | "certificate.issued" | "webhook.test")[];
             description: string | null;
             isActive: boolean;
             /** Format: date-time */
@@ -2117,14 +2244,14 @@ export interface components {
              * @example https://hooks.example.com/lms
              */
             url: string;
-            events: ("user.registered" | "course.published" | "enrollment.created" | "lesson.completed" | "enrollment.completed" | "quiz.attempt.submitted" | "certificate.issued" | "webhook.test")[];
+            events: ("user.registered" | "course.published" | "enrollment.created" | "lesson.completed" | "enrollment.completed" | "quiz.attempt.submitted" | "quiz.attempt.graded" | "certificate.issued" | "webhook.test")[];
             description?: string;
         };
         WebhookResponse: {
             /** Format: uuid */
             id: string;
             url: string;
-            events: ("user.registered" | "course.published" | "enrollment.created" | "lesson.completed" | "enrollment.completed" | "quiz.attempt.submitted" | "certificate.issued" | "webhook.test")[];
+            events: ("user.registered" | "course.published" | "enrollment.created" | "lesson.completed" | "enrollment.completed" | "quiz.attempt.submitted" | "quiz.attempt.graded" | "certificate.issued" | "webhook.test")[];
             description: string | null;
             isActive: boolean;
             /** Format: date-time */
@@ -2134,7 +2261,7 @@ export interface components {
         };
         UpdateWebhookDto: {
             url?: string;
-            events?: ("user.registered" | "course.published" | "enrollment.created" | "lesson.completed" | "enrollment.completed" | "quiz.attempt.submitted" | "certificate.issued" | "webhook.test")[];
+            events?: ("user.registered" | "course.published" | "enrollment.created" | "lesson.completed" | "enrollment.completed" | "quiz.attempt.submitted" | "quiz.attempt.graded" | "certificate.issued" | "webhook.test")[];
             description?: string | null;
             isActive?: boolean;
         };
@@ -2179,7 +2306,7 @@ export interface components {
             quizAttempts: number;
             /** @description Distinct quizzes with a passed attempt */
             quizzesPassed: number;
-            /** @description Mean percentage of finished attempts, 0..100 */
+            /** @description Mean percentage of finished attempts with final scores (not pending grading), 0..100 */
             averageQuizScore: number;
             /** @description Certificates not revoked */
             certificates: number;
@@ -2204,7 +2331,7 @@ export interface components {
             totalStudents: number;
             /** @description Fraction 0..1 */
             completionRate: number;
-            /** @description 0..100, finished attempts on the instructor’s quizzes */
+            /** @description 0..100, finished attempts on the instructor’s quizzes with final scores (not pending grading) */
             averageQuizScore: number;
             courses: components["schemas"]["InstructorCourseStats"][];
         };
@@ -2224,7 +2351,7 @@ export interface components {
             /** Format: uuid */
             quizId: string;
             title: string;
-            /** @description Finished (submitted or expired) attempts */
+            /** @description Finished (submitted or expired) attempts with final scores; attempts whose essays wait for grading count here (and in averageScore, passRate, scoreDistribution) once graded */
             attempts: number;
             /** @description 0..100 */
             averageScore: number;
@@ -2600,7 +2727,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2707,7 +2834,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2867,7 +2994,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3002,7 +3129,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3022,7 +3149,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3175,7 +3302,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3320,7 +3447,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3477,7 +3604,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3572,7 +3699,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3592,7 +3719,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3707,7 +3834,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3842,7 +3969,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3977,7 +4104,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4084,7 +4211,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4199,7 +4326,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4219,7 +4346,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4374,7 +4501,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4394,7 +4521,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4549,7 +4676,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4664,7 +4791,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4779,7 +4906,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4980,7 +5107,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5103,7 +5230,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5238,7 +5365,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5258,7 +5385,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5499,7 +5626,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5644,7 +5771,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5801,7 +5928,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5821,7 +5948,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5974,7 +6101,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6127,7 +6254,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6260,7 +6387,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6417,7 +6544,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6572,7 +6699,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6725,7 +6852,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6870,7 +6997,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7027,7 +7154,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7160,7 +7287,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7317,7 +7444,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7472,7 +7599,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7617,7 +7744,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7637,7 +7764,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7794,7 +7921,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7964,7 +8091,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8080,7 +8207,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8233,7 +8360,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8387,7 +8514,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8545,7 +8672,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8678,7 +8805,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8835,7 +8962,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8968,7 +9095,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9113,7 +9240,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9270,7 +9397,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9423,7 +9550,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9576,7 +9703,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9733,7 +9860,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9878,7 +10005,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10035,7 +10162,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10107,6 +10234,8 @@ export interface operations {
             query?: {
                 /** @description Course owner and admins: one student’s attempts */
                 studentId?: string;
+                /** @description `pending`: submitted attempts waiting for a person to grade their essays */
+                gradingStatus?: "auto" | "pending" | "graded";
             };
             header?: never;
             path: {
@@ -10191,7 +10320,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10344,7 +10473,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10364,7 +10493,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10453,7 +10582,7 @@ export interface operations {
                         success: true;
                         /** @example OK */
                         message: string;
-                        data: components["schemas"]["AttemptResponse"];
+                        data: components["schemas"]["AttemptDetailResponse"];
                     };
                 };
             };
@@ -10517,7 +10646,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10694,7 +10823,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10714,7 +10843,204 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Validation failed",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    Attempts_grade: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GradeAttemptDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        /** @example OK */
+                        message: string;
+                        data: components["schemas"]["AttemptResponse"];
+                    };
+                };
+            };
+            /** @description BAD_REQUEST, or a more specific code: MFA_NOT_SET_UP, MFA_NOT_ENABLED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Bad request",
+                     *       "error": {
+                     *         "code": "BAD_REQUEST",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Authentication required",
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "You are not allowed to do this",
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Course not found",
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "This slug is already used by another course",
+                     *       "error": {
+                     *         "code": "SLUG_TAKEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10892,7 +11218,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11029,7 +11355,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11162,7 +11488,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11287,7 +11613,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11421,7 +11747,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11536,7 +11862,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11706,7 +12032,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11927,7 +12253,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12054,7 +12380,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12207,7 +12533,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12342,7 +12668,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12477,7 +12803,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12630,7 +12956,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12775,7 +13101,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12932,7 +13258,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -13089,7 +13415,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -13242,7 +13568,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -13462,7 +13788,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -13615,7 +13941,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -66,6 +66,7 @@ export const errorStatus: ErrorStatusMap = (code: ErrorCode): HttpStatus => {
     case 'ATTEMPT_EXPIRED':
     case 'MODULE_NOT_EMPTY':
     case 'COMPLETION_BY_ASSESSMENT':
+    case 'ATTEMPT_NOT_PENDING_GRADING':
       return HttpStatus.CONFLICT;
     case 'PAYLOAD_TOO_LARGE':
       return HttpStatus.PAYLOAD_TOO_LARGE;
@@ -73,6 +74,7 @@ export const errorStatus: ErrorStatusMap = (code: ErrorCode): HttpStatus => {
       return HttpStatus.UNSUPPORTED_MEDIA_TYPE;
     case 'VALIDATION_ERROR':
     case 'ENROLLMENT_NOT_COMPLETED':
+    case 'POOL_TOO_SMALL':
       return HttpStatus.UNPROCESSABLE_ENTITY;
     case 'ACCOUNT_LOCKED':
       return HttpStatus.LOCKED;

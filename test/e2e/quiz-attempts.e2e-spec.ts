@@ -192,6 +192,7 @@ describe('Quiz attempts (e2e)', () => {
         studentId: user.id,
         attemptNumber: 1,
         status: 'in_progress',
+        gradingStatus: 'auto',
         startedAt: expect.stringMatching(ISO_DATE),
         expiresAt: expect.stringMatching(ISO_DATE),
         submittedAt: null,
@@ -427,6 +428,7 @@ describe('Quiz attempts (e2e)', () => {
         answer: 'Rome',
         correct: false,
         pointsAwarded: 0,
+        feedback: null,
       });
       for (const user_ of [user, teacher]) {
         const got = await getAttempt(user_, attempt.id).expect(200);
@@ -470,7 +472,9 @@ describe('Quiz attempts (e2e)', () => {
           answer: rightAnswer(question),
           correct: true,
           pointsAwarded: question.points,
+          feedback: null,
           correctAnswer: question.correctAnswer,
+          explanation: null,
         })),
       });
     });
@@ -499,7 +503,9 @@ describe('Quiz attempts (e2e)', () => {
         answer,
         correct,
         pointsAwarded: correct ? question.points : 0,
+        feedback: null,
         correctAnswer: question.correctAnswer,
+        explanation: null,
       });
       expect(graded.score).toBe(correct ? question.points : 0);
       expect(graded.maxScore).toBe(10);
@@ -521,7 +527,9 @@ describe('Quiz attempts (e2e)', () => {
           answer: null,
           correct: false,
           pointsAwarded: 0,
+          feedback: null,
           correctAnswer: question.correctAnswer,
+          explanation: null,
         })),
       );
     });
@@ -719,8 +727,8 @@ describe('Quiz attempts (e2e)', () => {
         'answers.0.answer',
       ],
       [
-        'a number as answer',
-        { answers: [{ questionId: randomUUID(), answer: 4 }] },
+        'a list holding booleans as answer',
+        { answers: [{ questionId: randomUUID(), answer: [true] }] },
         'answers.0.answer',
       ],
       [

@@ -10,6 +10,7 @@ export const DOMAIN_EVENTS = [
   'lesson.completed',
   'enrollment.completed',
   'quiz.attempt.submitted',
+  'quiz.attempt.graded',
   'certificate.issued',
   'webhook.test',
 ] as const;

@@ -39,7 +39,8 @@ export class AnalyticsRepository {
          (SELECT count(*)::int FROM quiz_attempts WHERE student_id = $1) AS attempts,
          (SELECT count(DISTINCT quiz_id)::int FROM quiz_attempts WHERE student_id = $1 AND passed) AS passed,
          (SELECT coalesce(round(avg(percentage), 2), 0)::float8 FROM quiz_attempts
-           WHERE student_id = $1 AND status IN ('submitted', 'expired')) AS average_score,
+           WHERE student_id = $1 AND status IN ('submitted', 'expired')
+             AND grading_status <> 'pending') AS average_score,
          (SELECT count(*)::int FROM certificates WHERE student_id = $1 AND revoked_at IS NULL) AS certificates`,
       [studentId],
     );
@@ -75,7 +76,8 @@ export class AnalyticsRepository {
          count(e.id) FILTER (WHERE e.status = 'completed')::int AS completed,
          (SELECT coalesce(round(avg(a.percentage), 2), 0)::float8
             FROM quiz_attempts a JOIN quizzes q ON q.id = a.quiz_id JOIN courses c ON c.id = q.course_id
-           WHERE c.instructor_id = $1 AND a.status IN ('submitted', 'expired')) AS average_score
+           WHERE c.instructor_id = $1 AND a.status IN ('submitted', 'expired')
+             AND a.grading_status <> 'pending') AS average_score
          FROM courses c LEFT JOIN enrollments e ON e.course_id = c.id
         WHERE c.instructor_id = $1`,
       [instructorId],
@@ -151,7 +153,8 @@ export class AnalyticsRepository {
     }>
   > {
     // One index-only pass over each quiz's graded attempts (ix_quiz_attempts_quiz_status) for
-    // every figure. The bucket is computed once per attempt (OFFSET 0 keeps the subquery from
+    // every figure. Only final scores count: attempts whose essays wait for a person are left
+    // out until graded. The bucket is computed once per attempt (OFFSET 0 keeps the subquery from
     // being inlined into each FILTER); least() sends 100 % (and a NULL percentage) to 90-100.
     return this.db.query(
       `SELECT q.id AS "quizId", q.title,
@@ -173,6 +176,7 @@ export class AnalyticsRepository {
              FROM (SELECT percentage, passed, least(floor(percentage / 10), 9)::int AS bucket
                      FROM quiz_attempts
                     WHERE quiz_id = q.id AND status IN ('submitted', 'expired')
+                      AND grading_status <> 'pending'
                    OFFSET 0) graded
          ) a
         WHERE q.course_id = $1

@@ -6,7 +6,12 @@ import { CurrentUser } from '../../common/decorators/current-user.decorator';
 import { ApiEnvelope } from '../../common/openapi/api-envelope.decorator';
 import { uuidParam } from '../../common/pipes/parse-uuid.pipe';
 import { AttemptsService } from './attempts.service';
-import { AttemptResponse, StartedAttemptResponse } from './dto/attempt.response';
+import {
+  AttemptDetailResponse,
+  AttemptResponse,
+  StartedAttemptResponse,
+} from './dto/attempt.response';
+import { GradeAttemptDto } from './dto/grade-attempt.dto';
 import { ListAttemptsQuery } from './dto/list-attempts.query';
 import { SubmitAttemptDto } from './dto/submit-attempt.dto';
 
@@ -36,7 +41,9 @@ export class AttemptsController {
   @Auth()
   @ApiOperation({
     summary: 'Attempts of a quiz',
-    description: 'Your own; the course’s instructor and admins see all (or one `studentId`).',
+    description:
+      'Your own; the course’s instructor and admins see all (or one `studentId`). ' +
+      '`gradingStatus=pending` lists the submitted attempts waiting for a person to grade essays.',
   })
   @ApiEnvelope(AttemptResponse, { isArray: true, errors: [403, 404, 422] })
   list(
@@ -44,19 +51,22 @@ export class AttemptsController {
     @CurrentUser() caller: AuthenticatedUser,
     @Query() query: ListAttemptsQuery,
   ): Promise<AttemptResponse[]> {
-    return this.attempts.list(quizId, caller, query.studentId);
+    return this.attempts.list(quizId, caller, query);
   }
 
   @Get('attempts/:id')
   @Auth()
   @ApiOperation({
     summary: 'One attempt, with results once submitted (student, course owner, admin)',
+    description:
+      'With the attempt’s questions as the student sees them (the drawn set in its order, ' +
+      'options in its order), never their answers; the same on every read.',
   })
-  @ApiEnvelope(AttemptResponse, { errors: [403, 404, 422] })
+  @ApiEnvelope(AttemptDetailResponse, { errors: [403, 404, 422] })
   get(
     @Param('id', uuidParam()) id: string,
     @CurrentUser() caller: AuthenticatedUser,
-  ): Promise<AttemptResponse> {
+  ): Promise<AttemptDetailResponse> {
     return this.attempts.get(id, caller);
   }
 
@@ -78,5 +88,26 @@ export class AttemptsController {
     @Body() body: SubmitAttemptDto,
   ): Promise<AttemptResponse> {
     return this.attempts.submit(id, caller, body.answers);
+  }
+
+  @Post('attempts/:id/grade')
+  @HttpCode(200)
+  @Auth()
+  @ApiOperation({
+    summary: 'Grade the essays of a submitted attempt (course owner, admin)',
+    description:
+      'Each grade gives an essay question of the attempt 0 to its points (422 otherwise); other ' +
+      'questions, or two grades of one essay, are 400. Essays may be graded over several ' +
+      'requests; when none is left, gradingStatus becomes graded, score, percentage and passed ' +
+      'are final, a passed quiz tied to a lesson completes it and quiz.attempt.graded is sent. ' +
+      '409 ATTEMPT_NOT_PENDING_GRADING when the attempt is not waiting for grading.',
+  })
+  @ApiEnvelope(AttemptResponse, { errors: [400, 403, 404, 409, 422] })
+  grade(
+    @Param('id', uuidParam()) id: string,
+    @CurrentUser() caller: AuthenticatedUser,
+    @Body() body: GradeAttemptDto,
+  ): Promise<AttemptResponse> {
+    return this.attempts.grade(id, caller, body.grades);
   }
 }

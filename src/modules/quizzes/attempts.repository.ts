@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, QueryFailedError, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { QuizAttempt } from './entities/quiz-attempt.entity';
+import { GradingStatus, QuizAttempt } from './entities/quiz-attempt.entity';
 
 /** Raised when the unique indexes refuse a second in-progress attempt or a duplicate number. */
 export class AttemptClashError extends Error {}
@@ -99,9 +99,40 @@ export class AttemptsRepository {
     return rows.length;
   }
 
-  findForQuiz(quizId: string, studentId?: string): Promise<QuizAttempt[]> {
+  /** Locks the attempt's row for the rest of `manager`'s transaction (on its own connection). */
+  lockById(manager: EntityManager, id: string): Promise<QuizAttempt | null> {
+    return manager
+      .getRepository(QuizAttempt)
+      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /** Records manual grades of an attempt whose row `manager`'s transaction holds (lockById). */
+  async recordGrades(
+    manager: EntityManager,
+    id: string,
+    changes: Pick<QuizAttempt, 'results' | 'score' | 'percentage' | 'passed' | 'gradingStatus'>,
+  ): Promise<void> {
+    await manager
+      .getRepository(QuizAttempt)
+      .createQueryBuilder()
+      .update()
+      // jsonb results do not fit TypeORM's deep-partial type.
+      .set(changes as QueryDeepPartialEntity<QuizAttempt>)
+      .where('id = :id AND grading_status = :pending', { id, pending: 'pending' })
+      .execute();
+  }
+
+  findForQuiz(
+    quizId: string,
+    studentId?: string,
+    gradingStatus?: GradingStatus,
+  ): Promise<QuizAttempt[]> {
     return this.attempts.find({
-      where: { quizId, ...(studentId ? { studentId } : {}) },
+      where: {
+        quizId,
+        ...(studentId ? { studentId } : {}),
+        ...(gradingStatus ? { gradingStatus } : {}),
+      },
       order: { createdAt: 'DESC', id: 'ASC' },
     });
   }

@@ -1,21 +1,32 @@
-import { randomInt } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuthenticatedUser } from '../../common/auth/roles';
-import { BadRequestError, ForbiddenError } from '../../common/errors/app-error';
+import {
+  AppError,
+  BadRequestError,
+  ForbiddenError,
+  ValidationFailedError,
+} from '../../common/errors/app-error';
 import { Clock } from '../../common/time/clock';
 import { domainEventJob } from '../../infra/outbox/domain-event';
 import { OutboxService } from '../../infra/outbox/outbox.service';
 import { AccessService } from '../access/access.service';
 import { EnrollmentsService } from '../enrollments/enrollments.service';
 import { AttemptClashError, AttemptsRepository } from './attempts.repository';
-import { AttemptResponse, StartedAttemptResponse, toAttemptResponse } from './dto/attempt.response';
-import { toAttemptQuestion } from './dto/question.response';
+import {
+  AttemptDetailResponse,
+  AttemptResponse,
+  StartedAttemptResponse,
+  toAttemptResponse,
+} from './dto/attempt.response';
+import { EssayGradeDto } from './dto/grade-attempt.dto';
+import { AttemptQuestionResponse, toAttemptQuestion } from './dto/question.response';
 import { AnswerDto } from './dto/submit-attempt.dto';
 import { Question } from './entities/question.entity';
-import { QuizAttempt } from './entities/quiz-attempt.entity';
-import { gradeAttempt, hasPassed } from './grading';
+import { GradingStatus, QuizAttempt } from './entities/quiz-attempt.entity';
+import { drawQuestions, optionOrdersFor } from './drawing';
+import { applyEssayGrades, GradeProblem, gradeAttempt, hasPassed, percentageOf } from './grading';
 import { QuizzesRepository } from './quizzes.repository';
 import { QuizzesService } from './quizzes.service';
 import {
@@ -23,20 +34,12 @@ import {
   AttemptExpiredError,
   AttemptInProgressError,
   AttemptNotFoundError,
+  AttemptNotPendingGradingError,
   MaxAttemptsReachedError,
 } from './quizzes.errors';
 
 /** A submit this long after `expiresAt` is still accepted (network and clock slack). */
 export const SUBMIT_GRACE_MS = 30_000;
-
-function shuffled<T>(items: readonly T[]): T[] {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = randomInt(i + 1);
-    [copy[i], copy[j]] = [copy[j], copy[i]];
-  }
-  return copy;
-}
 
 /** Attempts the periodic sweep closes per statement. */
 const SWEEP_BATCH = 500;
@@ -64,8 +67,8 @@ export class AttemptsService {
     const enrollment = await this.enrollments.findForStudent(caller.id, quiz.courseId);
     this.access.assert(caller, 'quiz.take', { course, quiz, enrolled: enrollment !== null });
     if (quiz.lessonId) await this.enrollments.assertLessonAvailable(enrollment!, quiz.lessonId);
-    const questions = await this.quizzes.questionsOf(quiz.id);
-    const ordered = quiz.shuffleQuestions ? shuffled(questions) : questions;
+    const ordered = drawQuestions(quiz, await this.quizzes.questionsOf(quiz.id));
+    const optionOrders = optionOrdersFor(quiz, ordered);
 
     const now = this.clock.now();
     let attempt: QuizAttempt;
@@ -85,6 +88,7 @@ export class AttemptsService {
             ? new Date(now.getTime() + quiz.timeLimitMinutes * 60_000)
             : null,
           questionOrder: ordered.map((question) => question.id),
+          optionOrders,
         });
       });
     } catch (error) {
@@ -94,7 +98,7 @@ export class AttemptsService {
     }
     return {
       attempt: toAttemptResponse(attempt, quiz.showCorrectAnswers),
-      questions: ordered.map((question, index) => toAttemptQuestion(question, index + 1)),
+      questions: this.presentQuestions(attempt, ordered),
     };
   }
 
@@ -124,7 +128,11 @@ export class AttemptsService {
 
     const questions = await this.questionsInOrder(attempt);
     const graded = gradeAttempt(questions, answerMap);
-    const passed = hasPassed(graded.percentage, quiz.passingScorePercentage);
+    // With essays pending, nothing is decided until a person grades them.
+    const passed =
+      graded.gradingStatus === 'pending'
+        ? null
+        : hasPassed(graded.percentage, quiz.passingScorePercentage);
     // Read before the transaction: see EnrollmentsService.prepareCompletion.
     const completion =
       passed && quiz.lessonId
@@ -140,6 +148,7 @@ export class AttemptsService {
         maxScore: graded.maxScore,
         percentage: String(graded.percentage),
         passed,
+        gradingStatus: graded.gradingStatus,
       });
       if (!won) throw new AttemptAlreadySubmittedError();
       if (completion && quiz.lessonId) {
@@ -160,8 +169,11 @@ export class AttemptsService {
     return toAttemptResponse(submitted, quiz.showCorrectAnswers);
   }
 
-  /** The student, the course's instructor and admins. */
-  async get(attemptId: string, caller: AuthenticatedUser): Promise<AttemptResponse> {
+  /**
+   * The student, the course's instructor and admins: the attempt with its questions as the
+   * student sees them (drawn set, order and option order fixed at the start, never answers).
+   */
+  async get(attemptId: string, caller: AuthenticatedUser): Promise<AttemptDetailResponse> {
     await this.access.require(caller, 'attempt.read', attemptId);
     let attempt = await this.attempts.findById(attemptId);
     if (!attempt) throw new AttemptNotFoundError();
@@ -170,22 +182,82 @@ export class AttemptsService {
       await this.attempts.expire(this.dataSource.manager, { ids: [attempt.id] });
       attempt = (await this.attempts.findById(attemptId))!;
     }
-    return toAttemptResponse(attempt, quiz.showCorrectAnswers);
+    return {
+      ...toAttemptResponse(attempt, quiz.showCorrectAnswers),
+      questions: this.presentQuestions(attempt, await this.questionsInOrder(attempt)),
+    };
+  }
+
+  /**
+   * A person grades the essays of a submitted attempt (course owner, admin: `quiz.manage` on its
+   * quiz). Once no essay is left, score, percentage and passed are final, a passed lesson-tied
+   * quiz completes its lesson and `quiz.attempt.graded` is written to the outbox. The attempt's
+   * row is locked on the transaction's own connection and re-read under the lock, so parallel
+   * graders apply one after the other and exactly one of them finishes it.
+   */
+  async grade(
+    attemptId: string,
+    caller: AuthenticatedUser,
+    grades: EssayGradeDto[],
+  ): Promise<AttemptResponse> {
+    const found = await this.attempts.findById(attemptId);
+    if (!found) throw new AttemptNotFoundError();
+    const { quiz } = await this.quizzesService.findAllowed(found.quizId, caller, 'quiz.manage');
+    if (found.gradingStatus !== 'pending') throw new AttemptNotPendingGradingError();
+    // Read before the transaction (see EnrollmentsService.prepareCompletion); unused unless this
+    // request turns out to finish a passing attempt.
+    const completion = quiz.lessonId
+      ? await this.enrollments.prepareCompletion(found.enrollmentId)
+      : null;
+
+    const graded = await this.dataSource.transaction(async (manager) => {
+      const attempt = (await this.attempts.lockById(manager, attemptId))!;
+      if (attempt.gradingStatus !== 'pending') throw new AttemptNotPendingGradingError();
+      const outcome = applyEssayGrades(attempt.results ?? [], grades);
+      if (!outcome.ok) throw gradeError(outcome.problem);
+      const percentage = percentageOf(outcome.score, attempt.maxScore ?? 0);
+      const passed = outcome.complete ? hasPassed(percentage, quiz.passingScorePercentage) : null;
+      const status: GradingStatus = outcome.complete ? 'graded' : 'pending';
+      await this.attempts.recordGrades(manager, attempt.id, {
+        results: outcome.results,
+        score: outcome.score,
+        percentage: String(percentage),
+        passed,
+        gradingStatus: status,
+      });
+      if (!outcome.complete) return (await this.attempts.findById(attempt.id, manager))!;
+      if (passed && completion && quiz.lessonId) {
+        await this.enrollments.recordCompletion(
+          manager,
+          attempt.enrollmentId,
+          quiz.lessonId,
+          completion,
+        );
+      }
+      const saved = (await this.attempts.findById(attempt.id, manager))!;
+      await this.outbox.add(
+        manager,
+        domainEventJob('quiz.attempt.graded', toAttemptResponse(saved, quiz.showCorrectAnswers)),
+      );
+      return saved;
+    });
+    return toAttemptResponse(graded, quiz.showCorrectAnswers);
   }
 
   /** Own attempts; the course's instructor and admins see everyone's (or one `studentId`'s). */
   async list(
     quizId: string,
     caller: AuthenticatedUser,
-    studentId?: string,
+    filter: { studentId?: string; gradingStatus?: GradingStatus } = {},
   ): Promise<AttemptResponse[]> {
+    const { studentId, gradingStatus } = filter;
     const { quiz, course } = await this.quizzesService.findAllowed(quizId, caller, 'quiz.view');
     const manager = this.access.can(caller, 'quiz.manage', { course, quiz });
     if (!manager && studentId && studentId !== caller.id) {
       throw new ForbiddenError('You can only list your own attempts');
     }
     const forStudent = manager ? studentId : caller.id;
-    let attempts = await this.attempts.findForQuiz(quiz.id, forStudent);
+    let attempts = await this.attempts.findForQuiz(quiz.id, forStudent, gradingStatus);
     // As in get(): attempts past their deadline are recorded as expired before they are shown.
     const now = this.clock.now();
     const stale = attempts.filter(
@@ -193,7 +265,7 @@ export class AttemptsService {
     );
     if (stale.length > 0) {
       await this.attempts.expire(this.dataSource.manager, { ids: stale.map((a) => a.id) });
-      attempts = await this.attempts.findForQuiz(quiz.id, forStudent);
+      attempts = await this.attempts.findForQuiz(quiz.id, forStudent, gradingStatus);
     }
     return attempts.map((attempt) => toAttemptResponse(attempt, quiz.showCorrectAnswers));
   }
@@ -254,6 +326,12 @@ export class AttemptsService {
     return map;
   }
 
+  private presentQuestions(attempt: QuizAttempt, questions: Question[]): AttemptQuestionResponse[] {
+    return questions.map((question, index) =>
+      toAttemptQuestion(question, index + 1, attempt.optionOrders?.[question.id]),
+    );
+  }
+
   /** The attempt's questions in its order; questions deleted since the start are left out. */
   private async questionsInOrder(attempt: QuizAttempt): Promise<Question[]> {
     const byId = new Map(
@@ -263,5 +341,31 @@ export class AttemptsService {
       ]),
     );
     return attempt.questionOrder.flatMap((id) => byId.get(id) ?? []);
+  }
+}
+
+/** A refused grade as the API reports it: 400 for questions it may not grade, 422 for points. */
+function gradeError(problem: GradeProblem): AppError {
+  const field = `grades.${problem.index}`;
+  switch (problem.kind) {
+    case 'unknown_question':
+      return new BadRequestError('A grade refers to a question outside this attempt', [
+        { field: `${field}.questionId`, message: 'not a question of this attempt' },
+      ]);
+    case 'not_essay':
+      return new BadRequestError('Only essay questions are graded by a person', [
+        { field: `${field}.questionId`, message: 'not an essay question (graded automatically)' },
+      ]);
+    case 'graded_twice':
+      return new BadRequestError('An essay was graded twice', [
+        { field: `${field}.questionId`, message: 'graded more than once' },
+      ]);
+    case 'out_of_bounds':
+      return new ValidationFailedError([
+        {
+          field: `${field}.pointsAwarded`,
+          message: `pointsAwarded must be between 0 and the question's ${problem.points} points`,
+        },
+      ]);
   }
 }

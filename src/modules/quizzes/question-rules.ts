@@ -35,8 +35,12 @@ export function questionProblems(
   type: QuestionType,
   options: unknown,
   correctAnswer: unknown,
+  tolerance: unknown = null,
 ): ErrorDetail[] {
   const hasOptions = options !== undefined && options !== null;
+  if (type !== 'numeric' && tolerance !== undefined && tolerance !== null) {
+    return [{ field: 'tolerance', message: 'only numeric questions have a tolerance' }];
+  }
   switch (type) {
     case 'multiple_choice': {
       const problems = optionProblems(options);
@@ -86,5 +90,24 @@ export function questionProblems(
             },
           ];
     }
+    case 'numeric':
+      if (hasOptions) return [{ field: 'options', message: 'numeric questions have no options' }];
+      if (tolerance !== undefined && tolerance !== null) {
+        if (typeof tolerance !== 'number' || !Number.isFinite(tolerance) || tolerance < 0)
+          return [{ field: 'tolerance', message: 'tolerance must be a number >= 0' }];
+      }
+      return typeof correctAnswer === 'number' && Number.isFinite(correctAnswer)
+        ? []
+        : [{ field: 'correctAnswer', message: 'correctAnswer must be a number' }];
+    case 'essay':
+      if (hasOptions) return [{ field: 'options', message: 'essay questions have no options' }];
+      return correctAnswer === undefined || correctAnswer === null
+        ? []
+        : [
+            {
+              field: 'correctAnswer',
+              message: 'essay questions have no correctAnswer (a person grades them)',
+            },
+          ];
   }
 }

@@ -1,4 +1,10 @@
-import { AppError, ConflictError, NotFoundError } from '../../common/errors/app-error';
+import {
+  AppError,
+  ConflictError,
+  ErrorDetail,
+  NotFoundError,
+  ValidationFailedError,
+} from '../../common/errors/app-error';
 
 /** The codes only this module sends (beside the generic ones of common/errors). */
 export const QUIZZES_ERROR_CODES = [
@@ -6,6 +12,8 @@ export const QUIZZES_ERROR_CODES = [
   'ATTEMPT_ALREADY_SUBMITTED',
   'ATTEMPT_EXPIRED',
   'MAX_ATTEMPTS_REACHED',
+  'ATTEMPT_NOT_PENDING_GRADING',
+  'POOL_TOO_SMALL',
 ] as const;
 
 declare module '../../common/errors/error-codes' {
@@ -53,5 +61,21 @@ export class AttemptExpiredError extends AppError {
 export class MaxAttemptsReachedError extends AppError {
   constructor() {
     super('MAX_ATTEMPTS_REACHED', 'No attempts left for this quiz');
+  }
+}
+
+export class AttemptNotPendingGradingError extends ConflictError {
+  constructor() {
+    super(
+      'This attempt is not waiting for grading (in progress, expired, graded automatically or already graded)',
+      'ATTEMPT_NOT_PENDING_GRADING',
+    );
+  }
+}
+
+/** 422: a quiz's draw asks a pool for more questions than it holds. */
+export class PoolTooSmallError extends ValidationFailedError {
+  constructor(details: ErrorDetail[]) {
+    super(details, 'A pool has fewer questions than the draw asks for', 'POOL_TOO_SMALL');
   }
 }

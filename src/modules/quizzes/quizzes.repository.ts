@@ -42,19 +42,37 @@ export class QuizzesRepository {
   }
 
   /**
-   * Publishes the quiz when it has questions, in one statement (a question deleted meanwhile
-   * cannot slip through). 'published' when this call did it, 'unchanged' when it already was,
-   * 'empty' when it has no question.
+   * Publishes the quiz when it has questions and every pool its `draw` names holds enough, in one
+   * statement (a question deleted meanwhile cannot slip through). 'published' when this call did
+   * it, 'unchanged' when it already was, 'empty' when it has no question, 'short_pool' when a
+   * pool has fewer questions than the draw asks.
    */
-  async publishIfReady(id: string): Promise<'published' | 'unchanged' | 'empty'> {
+  async publishIfReady(id: string): Promise<'published' | 'unchanged' | 'empty' | 'short_pool'> {
     const [rows] = await this.quizzes.query<[Array<{ id: string }>, number]>(
-      `UPDATE quizzes SET is_published = true, updated_at = now()
-        WHERE id = $1 AND NOT is_published AND EXISTS (SELECT 1 FROM questions WHERE quiz_id = $1)
-        RETURNING id`,
+      `UPDATE quizzes q SET is_published = true, updated_at = now()
+        WHERE q.id = $1 AND NOT q.is_published
+          AND EXISTS (SELECT 1 FROM questions WHERE quiz_id = $1)
+          AND NOT EXISTS (
+            SELECT 1 FROM jsonb_to_recordset(coalesce(q.draw, '[]'::jsonb)) AS d(pool text, count int)
+             WHERE d.count > (SELECT count(*) FROM questions x WHERE x.quiz_id = $1 AND x.pool = d.pool))
+        RETURNING q.id`,
       [id],
     );
     if (rows.length > 0) return 'published';
-    return (await this.quizzes.existsBy({ id, isPublished: true })) ? 'unchanged' : 'empty';
+    if (await this.quizzes.existsBy({ id, isPublished: true })) return 'unchanged';
+    return (await this.questions.existsBy({ quizId: id })) ? 'short_pool' : 'empty';
+  }
+
+  /** How many questions each pool of the quiz holds. */
+  async poolSizes(quizId: string): Promise<Map<string, number>> {
+    const rows = await this.questions
+      .createQueryBuilder('q')
+      .select('q.pool', 'pool')
+      .addSelect('count(*)::int', 'size')
+      .where('q.quiz_id = :quizId AND q.pool IS NOT NULL', { quizId })
+      .groupBy('q.pool')
+      .getRawMany<{ pool: string; size: number }>();
+    return new Map(rows.map((row) => [row.pool, row.size]));
   }
 
   /** Question count and total points per quiz, in one query. */

@@ -13,10 +13,10 @@ import { QuizResponse, toQuizResponse } from './dto/quiz.response';
 import { UpdateQuestionDto } from './dto/update-question.dto';
 import { UpdateQuizDto } from './dto/update-quiz.dto';
 import { Question } from './entities/question.entity';
-import { Quiz } from './entities/quiz.entity';
+import { Quiz, QuizDraw } from './entities/quiz.entity';
 import { questionProblems } from './question-rules';
 import { QuizzesRepository } from './quizzes.repository';
-import { QuestionNotFoundError } from './quizzes.errors';
+import { PoolTooSmallError, QuestionNotFoundError } from './quizzes.errors';
 
 /** What a caller may do with a quiz (access.policy.ts decides). */
 export type QuizPermission = 'quiz.view' | 'quiz.manage';
@@ -46,7 +46,11 @@ export class QuizzesService {
   ): Promise<QuizResponse> {
     await this.courses.findManageable(courseId, caller);
     await this.assertLessonOfCourse(dto.lessonId, courseId);
-    const quiz = await this.quizzes.insert({ ...dto, courseId });
+    const quiz = await this.quizzes.insert({
+      ...(dto as QueryDeepPartialEntity<Quiz>),
+      draw: toDraw(dto.draw),
+      courseId,
+    });
     return this.present(quiz);
   }
 
@@ -57,7 +61,13 @@ export class QuizzesService {
   async update(id: string, caller: AuthenticatedUser, dto: UpdateQuizDto): Promise<QuizResponse> {
     const { quiz } = await this.findManageable(id, caller);
     if (dto.lessonId !== undefined) await this.assertLessonOfCourse(dto.lessonId, quiz.courseId);
-    await this.quizzes.update(id, dto);
+    const draw = dto.draw === undefined ? undefined : toDraw(dto.draw);
+    // A published quiz keeps a draw its pools can serve (unpublished ones are checked on publish).
+    if (draw && quiz.isPublished) await this.assertPoolsServe(id, draw);
+    await this.quizzes.update(id, {
+      ...(dto as QueryDeepPartialEntity<Quiz>),
+      ...(draw !== undefined ? { draw: draw } : {}),
+    });
     return this.present((await this.quizzes.findById(id))!);
   }
 
@@ -66,16 +76,43 @@ export class QuizzesService {
     await this.quizzes.delete(id);
   }
 
-  /** A quiz without questions cannot be published (422). */
+  /**
+   * A quiz without questions cannot be published (422), nor one whose draw asks a pool for more
+   * questions than it holds (422 POOL_TOO_SMALL).
+   */
   async publish(id: string, caller: AuthenticatedUser): Promise<QuizResponse> {
-    await this.findManageable(id, caller);
-    if ((await this.quizzes.publishIfReady(id)) === 'empty') {
+    const { quiz } = await this.findManageable(id, caller);
+    const outcome = await this.quizzes.publishIfReady(id);
+    if (outcome === 'empty') {
       throw new ValidationFailedError(
         [{ field: 'questions', message: 'add at least one question before publishing' }],
         'A quiz needs questions to be published',
       );
     }
+    if (outcome === 'short_pool') {
+      const current = (await this.quizzes.findById(id)) ?? quiz;
+      await this.assertPoolsServe(id, current.draw ?? []);
+      // The pools grew between the statement and this check: publishing again will succeed.
+      return this.publish(id, caller);
+    }
     return this.present((await this.quizzes.findById(id))!);
+  }
+
+  /** 422 POOL_TOO_SMALL naming each draw entry whose pool holds fewer questions than it asks. */
+  private async assertPoolsServe(quizId: string, draw: readonly QuizDraw[]): Promise<void> {
+    const sizes = await this.quizzes.poolSizes(quizId);
+    const problems = draw.flatMap(({ pool, count }, index) => {
+      const size = sizes.get(pool) ?? 0;
+      return size >= count
+        ? []
+        : [
+            {
+              field: `draw.${index}.count`,
+              message: `pool "${pool}" holds ${size} question(s), fewer than the ${count} drawn`,
+            },
+          ];
+    });
+    if (problems.length > 0) throw new PoolTooSmallError(problems);
   }
 
   /** With answers: owner and admins only (students get questions through an attempt). */
@@ -90,11 +127,13 @@ export class QuizzesService {
     dto: CreateQuestionDto,
   ): Promise<QuestionResponse> {
     await this.findManageable(quizId, caller);
-    this.assertQuestionFits(dto.type, dto.options, dto.correctAnswer);
+    this.assertQuestionFits(dto.type, dto.options, dto.correctAnswer, dto.tolerance);
     const question = await this.quizzes.insertQuestion({
       ...(dto as QueryDeepPartialEntity<Question>),
       quizId,
       options: dto.options ?? null,
+      correctAnswer: dto.correctAnswer ?? null,
+      tolerance: dto.type === 'numeric' ? (dto.tolerance ?? 0) : null,
       position: dto.position ?? (await this.quizzes.nextQuestionPosition(quizId)),
     });
     return toQuestionResponse(question);
@@ -107,13 +146,25 @@ export class QuizzesService {
   ): Promise<QuestionResponse> {
     const question = await this.findQuestion(id);
     await this.findManageable(question.quizId, caller);
-    // The rules apply to the question as it will be after the change.
+    // The rules apply to the question as it will be after the change. A numeric question keeps
+    // its tolerance; one changing to another type loses it.
+    const type = dto.type ?? question.type;
+    const tolerance =
+      dto.tolerance !== undefined
+        ? dto.tolerance
+        : type === 'numeric'
+          ? (question.tolerance ?? 0)
+          : null;
     this.assertQuestionFits(
-      dto.type ?? question.type,
+      type,
       dto.options !== undefined ? dto.options : question.options,
       dto.correctAnswer !== undefined ? dto.correctAnswer : question.correctAnswer,
+      tolerance,
     );
-    await this.quizzes.updateQuestion(id, dto);
+    await this.quizzes.updateQuestion(id, {
+      ...(dto as QueryDeepPartialEntity<Question>),
+      tolerance: type === 'numeric' ? (tolerance ?? 0) : null,
+    });
     return toQuestionResponse((await this.quizzes.findQuestion(id))!);
   }
 
@@ -149,8 +200,9 @@ export class QuizzesService {
     type: Question['type'],
     options: unknown,
     correctAnswer: unknown,
+    tolerance: unknown,
   ): void {
-    const problems = questionProblems(type, options, correctAnswer);
+    const problems = questionProblems(type, options, correctAnswer, tolerance);
     if (problems.length > 0) throw new ValidationFailedError(problems);
   }
 
@@ -177,4 +229,9 @@ export class QuizzesService {
       toQuizResponse(quiz, stats.get(quiz.id) ?? { questionCount: 0, totalPoints: 0 }),
     );
   }
+}
+
+/** Plain objects for the jsonb column (the DTO holds class instances); null clears the draw. */
+function toDraw(draw: readonly QuizDraw[] | null | undefined): QuizDraw[] | null {
+  return draw ? draw.map(({ pool, count }) => ({ pool, count })) : null;
 }

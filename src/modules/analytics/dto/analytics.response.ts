@@ -14,7 +14,10 @@ export class StudentAnalyticsResponse {
   @ApiProperty() lessonsCompleted: number;
   @ApiProperty({ description: 'Every attempt started' }) quizAttempts: number;
   @ApiProperty({ description: 'Distinct quizzes with a passed attempt' }) quizzesPassed: number;
-  @ApiProperty({ description: 'Mean percentage of finished attempts, 0..100' })
+  @ApiProperty({
+    description:
+      'Mean percentage of finished attempts with final scores (not pending grading), 0..100',
+  })
   averageQuizScore: number;
   @ApiProperty({ description: 'Certificates not revoked' }) certificates: number;
   @ApiProperty({ type: [StudentCourseProgress] }) courses: StudentCourseProgress[];
@@ -35,7 +38,10 @@ export class InstructorAnalyticsResponse {
   @ApiProperty() totalEnrollments: number;
   @ApiProperty({ description: 'Distinct students' }) totalStudents: number;
   @ApiProperty({ description: 'Fraction 0..1' }) completionRate: number;
-  @ApiProperty({ description: '0..100, finished attempts on the instructor’s quizzes' })
+  @ApiProperty({
+    description:
+      '0..100, finished attempts on the instructor’s quizzes with final scores (not pending grading)',
+  })
   averageQuizScore: number;
   @ApiProperty({ type: [InstructorCourseStats] }) courses: InstructorCourseStats[];
 }
@@ -55,7 +61,12 @@ export class ScoreBucket {
 export class QuizStats {
   @ApiProperty({ format: 'uuid' }) quizId: string;
   @ApiProperty() title: string;
-  @ApiProperty({ description: 'Finished (submitted or expired) attempts' }) attempts: number;
+  @ApiProperty({
+    description:
+      'Finished (submitted or expired) attempts with final scores; attempts whose essays wait ' +
+      'for grading count here (and in averageScore, passRate, scoreDistribution) once graded',
+  })
+  attempts: number;
   @ApiProperty({ description: '0..100' }) averageScore: number;
   @ApiProperty({ description: 'Fraction 0..1' }) passRate: number;
   @ApiProperty({ type: [ScoreBucket], description: 'Ten buckets, 0-10 ... 90-100' })

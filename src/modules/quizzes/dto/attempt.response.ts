@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ATTEMPT_STATUSES } from '../entities/quiz-attempt.entity';
-import type { AttemptStatus, QuizAttempt } from '../entities/quiz-attempt.entity';
+import { ATTEMPT_STATUSES, GRADING_STATUSES } from '../entities/quiz-attempt.entity';
+import type { AttemptStatus, GradingStatus, QuizAttempt } from '../entities/quiz-attempt.entity';
 import { AttemptQuestionResponse } from './question.response';
 
 export class AttemptResultResponse {
@@ -10,17 +10,41 @@ export class AttemptResultResponse {
     oneOf: [
       { type: 'string', nullable: true },
       { type: 'boolean' },
+      { type: 'number' },
       { type: 'array', items: { type: 'string' } },
     ],
   })
   answer: unknown;
-  @ApiProperty() correct: boolean;
-  @ApiProperty() pointsAwarded: number;
+  @ApiProperty({
+    type: Boolean,
+    nullable: true,
+    description: 'null for an essay not graded yet; an essay is correct with full points',
+  })
+  correct: boolean | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'null for an essay not graded yet' })
+  pointsAwarded: number | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The grader’s comment on an essay; null otherwise',
+  })
+  feedback: string | null;
   @ApiPropertyOptional({
-    description: 'Only when the quiz shows correct answers',
-    oneOf: [{ type: 'string' }, { type: 'boolean' }, { type: 'array', items: { type: 'string' } }],
+    description: 'Only when the quiz shows correct answers; null for essays',
+    oneOf: [
+      { type: 'string', nullable: true },
+      { type: 'boolean' },
+      { type: 'number' },
+      { type: 'array', items: { type: 'string' } },
+    ],
   })
   correctAnswer?: unknown;
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'Only when the quiz shows correct answers',
+  })
+  explanation?: string | null;
 }
 
 export class AttemptResponse {
@@ -29,15 +53,33 @@ export class AttemptResponse {
   @ApiProperty({ format: 'uuid' }) studentId: string;
   @ApiProperty() attemptNumber: number;
   @ApiProperty({ enum: ATTEMPT_STATUSES }) status: AttemptStatus;
+  @ApiProperty({
+    enum: GRADING_STATUSES,
+    description:
+      '`pending`: submitted with essays a person has not graded yet (score and percentage ' +
+      'count the automatic part, passed is null); `graded`: every essay graded, figures final; ' +
+      '`auto`: no person needed',
+  })
+  gradingStatus: GradingStatus;
   @ApiProperty({ format: 'date-time' }) startedAt: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) expiresAt: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) submittedAt: string | null;
   @ApiProperty({ type: Number, nullable: true }) score: number | null;
-  @ApiProperty({ type: Number, nullable: true }) maxScore: number | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'Points of the attempt’s (drawn) questions',
+  })
+  maxScore: number | null;
   @ApiProperty({ type: Number, nullable: true }) percentage: number | null;
   @ApiProperty({ type: Boolean, nullable: true }) passed: boolean | null;
   @ApiPropertyOptional({ type: [AttemptResultResponse], description: 'Once submitted' })
   results?: AttemptResultResponse[];
+}
+
+/** One attempt with its questions (drawn, in its order, options in its order), never answers. */
+export class AttemptDetailResponse extends AttemptResponse {
+  @ApiProperty({ type: [AttemptQuestionResponse] }) questions: AttemptQuestionResponse[];
 }
 
 export class StartedAttemptResponse {
@@ -45,7 +87,7 @@ export class StartedAttemptResponse {
   @ApiProperty({ type: [AttemptQuestionResponse] }) questions: AttemptQuestionResponse[];
 }
 
-/** `correctAnswer` appears in results only when the quiz allows it. */
+/** `correctAnswer` and `explanation` appear in results only when the quiz allows it. */
 export function toAttemptResponse(
   attempt: QuizAttempt,
   showCorrectAnswers: boolean,
@@ -56,6 +98,7 @@ export function toAttemptResponse(
     studentId: attempt.studentId,
     attemptNumber: attempt.attemptNumber,
     status: attempt.status,
+    gradingStatus: attempt.gradingStatus,
     startedAt: attempt.startedAt.toISOString(),
     expiresAt: attempt.expiresAt?.toISOString() ?? null,
     submittedAt: attempt.submittedAt?.toISOString() ?? null,
@@ -70,7 +113,10 @@ export function toAttemptResponse(
       answer: result.answer,
       correct: result.correct,
       pointsAwarded: result.pointsAwarded,
-      ...(showCorrectAnswers ? { correctAnswer: result.correctAnswer } : {}),
+      feedback: result.feedback ?? null,
+      ...(showCorrectAnswers
+        ? { correctAnswer: result.correctAnswer, explanation: result.explanation ?? null }
+        : {}),
     }));
   }
   return response;

@@ -2,9 +2,9 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   IsArray,
-  IsDefined,
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   Max,
@@ -40,14 +40,58 @@ export class CreateQuestionDto {
   @MaxLength(1000, { each: true })
   options?: string[] | null;
 
-  @ApiProperty({
+  @ApiPropertyOptional({
     description:
       'multiple_choice: one of the options; multiple_select: a non-empty list of options; ' +
-      'true_false: a boolean; short_answer: a non-empty list of accepted strings',
-    oneOf: [{ type: 'string' }, { type: 'boolean' }, { type: 'array', items: { type: 'string' } }],
+      'true_false: a boolean; short_answer: a non-empty list of accepted strings; numeric: a ' +
+      'number; essay: none (graded by a person). Required for every type but essay.',
+    oneOf: [
+      { type: 'string' },
+      { type: 'boolean' },
+      { type: 'number' },
+      { type: 'array', items: { type: 'string' } },
+    ],
   })
-  @IsDefined()
-  correctAnswer: CorrectAnswer;
+  // Checked against the type by question-rules.ts (422 with field correctAnswer).
+  @IsOptional()
+  correctAnswer?: CorrectAnswer;
+
+  @ApiPropertyOptional({
+    type: Number,
+    minimum: 0,
+    default: 0,
+    nullable: true,
+    description: 'numeric only: an answer within correctAnswer ± tolerance is right',
+  })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  tolerance?: number | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    minLength: 1,
+    maxLength: 50,
+    nullable: true,
+    description: 'The pool a quiz `draw` picks this question from',
+  })
+  @IsOptional()
+  @Transform(trimmed)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(50)
+  pool?: string | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    maxLength: 5000,
+    nullable: true,
+    description: 'Shown in results only when the quiz shows correct answers',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(5000)
+  explanation?: string | null;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 1000, default: 1 })
   @IsOptionalNotNull()

@@ -1,5 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsUUID } from 'class-validator';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { GRADING_STATUSES } from '../entities/quiz-attempt.entity';
+import type { GradingStatus } from '../entities/quiz-attempt.entity';
 
 export class ListAttemptsQuery {
   @ApiPropertyOptional({
@@ -9,4 +11,12 @@ export class ListAttemptsQuery {
   @IsOptional()
   @IsUUID()
   studentId?: string;
+
+  @ApiPropertyOptional({
+    enum: GRADING_STATUSES,
+    description: '`pending`: submitted attempts waiting for a person to grade their essays',
+  })
+  @IsOptional()
+  @IsIn(GRADING_STATUSES)
+  gradingStatus?: GradingStatus;
 }

@@ -7,7 +7,12 @@ export class AttemptQuestionResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() text: string;
   @ApiProperty({ enum: QUESTION_TYPES }) type: QuestionType;
-  @ApiProperty({ type: [String], nullable: true }) options: string[] | null;
+  @ApiProperty({
+    type: [String],
+    nullable: true,
+    description: 'In this attempt’s order when the quiz shuffles options',
+  })
+  options: string[] | null;
   @ApiProperty() points: number;
   @ApiProperty({ description: '1-based order within this attempt' }) position: number;
 }
@@ -20,9 +25,19 @@ export class QuestionResponse {
   @ApiProperty({ enum: QUESTION_TYPES }) type: QuestionType;
   @ApiProperty({ type: [String], nullable: true }) options: string[] | null;
   @ApiProperty({
-    oneOf: [{ type: 'string' }, { type: 'boolean' }, { type: 'array', items: { type: 'string' } }],
+    description: 'null for essays',
+    oneOf: [
+      { type: 'string', nullable: true },
+      { type: 'boolean' },
+      { type: 'number' },
+      { type: 'array', items: { type: 'string' } },
+    ],
   })
   correctAnswer: CorrectAnswer;
+  @ApiProperty({ type: Number, nullable: true, description: 'numeric questions; null otherwise' })
+  tolerance: number | null;
+  @ApiProperty({ type: String, nullable: true }) pool: string | null;
+  @ApiProperty({ type: String, nullable: true }) explanation: string | null;
   @ApiProperty() points: number;
   @ApiProperty() position: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
@@ -37,6 +52,9 @@ export function toQuestionResponse(question: Question): QuestionResponse {
     type: question.type,
     options: question.options,
     correctAnswer: question.correctAnswer,
+    tolerance: question.type === 'numeric' ? (question.tolerance ?? 0) : null,
+    pool: question.pool,
+    explanation: question.explanation,
     points: question.points,
     position: question.position,
     createdAt: question.createdAt.toISOString(),
@@ -44,12 +62,28 @@ export function toQuestionResponse(question: Question): QuestionResponse {
   };
 }
 
-export function toAttemptQuestion(question: Question, position: number): AttemptQuestionResponse {
+/**
+ * Options in the attempt's order when it has one (shuffleOptions): options added since the start
+ * come last, removed ones are left out.
+ */
+function optionsInOrder(options: string[] | null, order: string[] | undefined): string[] | null {
+  if (!options || !order) return options;
+  const current = new Set(options);
+  const kept = order.filter((option) => current.has(option));
+  const known = new Set(kept);
+  return [...kept, ...options.filter((option) => !known.has(option))];
+}
+
+export function toAttemptQuestion(
+  question: Question,
+  position: number,
+  optionOrder?: string[],
+): AttemptQuestionResponse {
   return {
     id: question.id,
     text: question.text,
     type: question.type,
-    options: question.options,
+    options: optionsInOrder(question.options, optionOrder),
     points: question.points,
     position,
   };

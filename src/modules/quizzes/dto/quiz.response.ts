@@ -1,6 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { Quiz } from '../entities/quiz.entity';
 
+export class QuizDrawResponse {
+  @ApiProperty() pool: string;
+  @ApiProperty() count: number;
+}
+
 export class QuizResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) courseId: string;
@@ -10,11 +15,21 @@ export class QuizResponse {
   @ApiProperty({ type: Number, nullable: true }) timeLimitMinutes: number | null;
   @ApiProperty() passingScorePercentage: number;
   @ApiProperty() shuffleQuestions: boolean;
+  @ApiProperty() shuffleOptions: boolean;
+  @ApiProperty({
+    type: [QuizDrawResponse],
+    nullable: true,
+    description: 'Questions each attempt draws per pool; null = every question',
+  })
+  draw: QuizDrawResponse[] | null;
   @ApiProperty({ type: Number, nullable: true }) maxAttempts: number | null;
   @ApiProperty() showCorrectAnswers: boolean;
   @ApiProperty() isPublished: boolean;
-  @ApiProperty() questionCount: number;
-  @ApiProperty() totalPoints: number;
+  @ApiProperty({ description: 'Every question of the quiz, drawn or not' }) questionCount: number;
+  @ApiProperty({
+    description: 'Points of every question; with a draw an attempt is worth its drawn questions',
+  })
+  totalPoints: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
@@ -34,6 +49,8 @@ export function toQuizResponse(quiz: Quiz, stats: QuizStats): QuizResponse {
     timeLimitMinutes: quiz.timeLimitMinutes,
     passingScorePercentage: quiz.passingScorePercentage,
     shuffleQuestions: quiz.shuffleQuestions,
+    shuffleOptions: quiz.shuffleOptions,
+    draw: quiz.draw?.map(({ pool, count }) => ({ pool, count })) ?? null,
     maxAttempts: quiz.maxAttempts,
     showCorrectAnswers: quiz.showCorrectAnswers,
     isPublished: quiz.isPublished,

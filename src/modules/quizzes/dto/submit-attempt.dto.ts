@@ -9,10 +9,14 @@ import {
   ValidateNested,
 } from 'class-validator';
 
-/** What some question type asks for: a string, a boolean or a list of strings. */
+/** Long enough for an essay. */
+const MAX_ANSWER_LENGTH = 20_000;
+
+/** What some question type asks for: a string, a boolean, a finite number or a list of strings. */
 const isAnswerValue = (value: unknown): boolean =>
-  typeof value === 'string' ||
+  (typeof value === 'string' && value.length <= MAX_ANSWER_LENGTH) ||
   typeof value === 'boolean' ||
+  (typeof value === 'number' && Number.isFinite(value)) ||
   (Array.isArray(value) && value.every((item) => typeof item === 'string'));
 
 export class AnswerDto {
@@ -21,15 +25,23 @@ export class AnswerDto {
   questionId: string;
 
   @ApiProperty({
-    description: 'A string, a list of strings or a boolean, as the question type asks',
-    oneOf: [{ type: 'string' }, { type: 'boolean' }, { type: 'array', items: { type: 'string' } }],
+    description:
+      'A string (multiple_choice, short_answer, essay), a list of strings (multiple_select), a ' +
+      'boolean (true_false) or a number (numeric), as the question type asks',
+    oneOf: [
+      { type: 'string', maxLength: 20000 },
+      { type: 'boolean' },
+      { type: 'number' },
+      { type: 'array', items: { type: 'string' } },
+    ],
   })
   @IsDefined()
   @ValidateBy({
     name: 'isAnswer',
     validator: {
       validate: isAnswerValue,
-      defaultMessage: () => '$property must be a string, a boolean or a list of strings',
+      defaultMessage: () =>
+        '$property must be a string (at most 20000 characters), a boolean, a number or a list of strings',
     },
   })
   answer: unknown;

@@ -10,6 +10,10 @@ import type { QuestionResult } from '../grading';
 export const ATTEMPT_STATUSES = ['in_progress', 'submitted', 'expired'] as const;
 export type AttemptStatus = (typeof ATTEMPT_STATUSES)[number];
 
+/** auto: no person needed; pending: submitted with essays not yet graded; graded: essays graded. */
+export const GRADING_STATUSES = ['auto', 'pending', 'graded'] as const;
+export type GradingStatus = (typeof GRADING_STATUSES)[number];
+
 @Entity({ name: 'quiz_attempts' })
 export class QuizAttempt {
   @PrimaryGeneratedColumn('uuid')
@@ -39,9 +43,19 @@ export class QuizAttempt {
   @Column({ type: 'timestamptz', nullable: true })
   submittedAt: Date | null;
 
-  /** Question ids in the order this attempt shows them (drawn once when shuffling). */
+  /**
+   * Question ids in the order this attempt shows them: drawn (pools) and shuffled once at the
+   * start, then fixed; the attempt is graded on exactly these.
+   */
   @Column({ type: 'jsonb' })
   questionOrder: string[];
+
+  /** With `shuffleOptions`: each choice question's options in this attempt's order. */
+  @Column({ type: 'jsonb', nullable: true })
+  optionOrders: Record<string, string[]> | null;
+
+  @Column({ type: 'varchar', length: 20, default: 'auto' })
+  gradingStatus: GradingStatus;
 
   @Column({ type: 'jsonb', nullable: true })
   answers: Array<{ questionId: string; answer: unknown }> | null;

@@ -6,6 +6,11 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 
+export interface QuizDraw {
+  pool: string;
+  count: number;
+}
+
 @Entity({ name: 'quizzes' })
 export class Quiz {
   @PrimaryGeneratedColumn('uuid')
@@ -31,6 +36,14 @@ export class Quiz {
 
   @Column({ type: 'boolean', default: false })
   shuffleQuestions: boolean;
+
+  /** Options of choice questions in a random order per attempt, fixed for the attempt. */
+  @Column({ type: 'boolean', default: false })
+  shuffleOptions: boolean;
+
+  /** When set, each attempt draws `count` random questions from each named pool. */
+  @Column({ type: 'jsonb', nullable: true })
+  draw: QuizDraw[] | null;
 
   @Column({ type: 'int', nullable: true })
   maxAttempts: number | null;
