@@ -409,6 +409,9 @@ describe('Enrollments and progress (e2e)', () => {
           position: 1,
           completed: false,
           completedAt: null,
+          moduleId: null,
+          locked: false,
+          unlocksAt: null,
         },
         {
           lessonId: course.lessonIds[1],
@@ -416,6 +419,9 @@ describe('Enrollments and progress (e2e)', () => {
           position: 2,
           completed: true,
           completedAt: expect.stringMatching(ISO_DATE),
+          moduleId: null,
+          locked: false,
+          unlocksAt: null,
         },
         {
           lessonId: course.lessonIds[0],
@@ -423,6 +429,9 @@ describe('Enrollments and progress (e2e)', () => {
           position: 3,
           completed: false,
           completedAt: null,
+          moduleId: null,
+          locked: false,
+          unlocksAt: null,
         },
       ]);
     });

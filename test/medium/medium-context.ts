@@ -4,6 +4,7 @@ import { Test, TestingModule } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '../../src/common/auth/roles';
 import { Clock } from '../../src/common/time/clock';
+import { ClockModule } from '../../src/common/time/clock.module';
 import { createConfigModule } from '../../src/config/config.module';
 import { DatabaseModule } from '../../src/database/database.module';
 import { AttemptsModule } from '../../src/infra/attempts/attempts.module';
@@ -173,6 +174,7 @@ export async function createMediumContext(
       Test.createTestingModule({
         imports: [
           createConfigModule(),
+          ClockModule,
           DatabaseModule,
           edgesModule(queue, mail),
           AttemptsModule,
