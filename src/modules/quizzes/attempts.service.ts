@@ -12,7 +12,7 @@ import { Clock } from '../../common/time/clock';
 import { domainEventJob } from '../../infra/outbox/domain-event';
 import { OutboxService } from '../../infra/outbox/outbox.service';
 import { AccessService } from '../access/access.service';
-import { EnrollmentsService } from '../enrollments/enrollments.service';
+import { CompletionLookups, EnrollmentsService } from '../enrollments/enrollments.service';
 import { AttemptClashError, AttemptsRepository } from './attempts.repository';
 import {
   AttemptDetailResponse,
@@ -25,6 +25,7 @@ import { AttemptQuestionResponse, toAttemptQuestion } from './dto/question.respo
 import { AnswerDto } from './dto/submit-attempt.dto';
 import { Question } from './entities/question.entity';
 import { GradingStatus, QuizAttempt } from './entities/quiz-attempt.entity';
+import { Quiz } from './entities/quiz.entity';
 import { drawQuestions, optionOrdersFor } from './drawing';
 import { applyEssayGrades, GradeProblem, gradeAttempt, hasPassed, percentageOf } from './grading';
 import { QuizzesRepository } from './quizzes.repository';
@@ -151,20 +152,7 @@ export class AttemptsService {
         gradingStatus: graded.gradingStatus,
       });
       if (!won) throw new AttemptAlreadySubmittedError();
-      if (completion && quiz.lessonId) {
-        await this.enrollments.recordCompletion(
-          manager,
-          attempt.enrollmentId,
-          quiz.lessonId,
-          completion,
-        );
-      }
-      const saved = (await this.attempts.findById(attempt.id, manager))!;
-      await this.outbox.add(
-        manager,
-        domainEventJob('quiz.attempt.submitted', toAttemptResponse(saved, quiz.showCorrectAnswers)),
-      );
-      return saved;
+      return this.finalize(manager, attempt, quiz, completion, 'quiz.attempt.submitted');
     });
     return toAttemptResponse(submitted, quiz.showCorrectAnswers);
   }
@@ -226,22 +214,42 @@ export class AttemptsService {
         gradingStatus: status,
       });
       if (!outcome.complete) return (await this.attempts.findById(attempt.id, manager))!;
-      if (passed && completion && quiz.lessonId) {
-        await this.enrollments.recordCompletion(
-          manager,
-          attempt.enrollmentId,
-          quiz.lessonId,
-          completion,
-        );
-      }
-      const saved = (await this.attempts.findById(attempt.id, manager))!;
-      await this.outbox.add(
+      return this.finalize(
         manager,
-        domainEventJob('quiz.attempt.graded', toAttemptResponse(saved, quiz.showCorrectAnswers)),
+        attempt,
+        quiz,
+        passed ? completion : null,
+        'quiz.attempt.graded',
       );
-      return saved;
     });
     return toAttemptResponse(graded, quiz.showCorrectAnswers);
+  }
+
+  /**
+   * The end of a submit or of manual grading, inside its transaction: a passed lesson-tied quiz
+   * completes its lesson (`completion` was read before the transaction), and the event is written.
+   */
+  private async finalize(
+    manager: EntityManager,
+    attempt: QuizAttempt,
+    quiz: Quiz,
+    completion: CompletionLookups | null,
+    event: 'quiz.attempt.submitted' | 'quiz.attempt.graded',
+  ): Promise<QuizAttempt> {
+    if (completion && quiz.lessonId) {
+      await this.enrollments.recordCompletion(
+        manager,
+        attempt.enrollmentId,
+        quiz.lessonId,
+        completion,
+      );
+    }
+    const saved = (await this.attempts.findById(attempt.id, manager))!;
+    await this.outbox.add(
+      manager,
+      domainEventJob(event, toAttemptResponse(saved, quiz.showCorrectAnswers)),
+    );
+    return saved;
   }
 
   /** Own attempts; the course's instructor and admins see everyone's (or one `studentId`'s). */
