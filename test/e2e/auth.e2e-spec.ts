@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { JwtService } from '@nestjs/jwt';
 import { generateSecret, generateSync } from 'otplib';
 import type { Response } from 'supertest';
@@ -12,6 +10,8 @@ import { expectMatchesOpenApi } from '../utils/openapi-validator';
 import { pollUntil } from '../utils/poll';
 import { createTestApp, TestApp } from '../utils/test-app';
 import { API } from '../utils/contract';
+import * as mailbox from '../utils/mailbox';
+import type { AccountLinkPath } from '../utils/mailbox';
 
 const PUBLIC_URL = 'https://lms.example.test';
 const NEW_PASSWORD = 'Brand-new-passw0rd';
@@ -26,7 +26,6 @@ interface Claims {
 }
 
 const uniqueEmail = (label: string) => `${label}-${randomUUID().slice(0, 8)}@example.com`;
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const bearerToken = (token: string): [string, string] => ['Authorization', `Bearer ${token}`];
 
 function decodeClaims(token: string): Claims {
@@ -34,45 +33,16 @@ function decodeClaims(token: string): Claims {
   return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Claims;
 }
 
-/** Every .eml file written to DATA_DIR/mail for this recipient, quoted-printable soft breaks undone. */
-async function mailsTo(t: TestApp, address: string): Promise<string[]> {
-  const dir = join(t.env.DATA_DIR ?? '', 'mail');
-  const files = await readdir(dir).catch(() => [] as string[]);
-  const raws = await Promise.all(
-    files.filter((f) => f.endsWith('.eml')).map((f) => readFile(join(dir, f), 'utf8')),
-  );
-  const to = new RegExp(`^To: ${escapeRegExp(address)}\\r?$`, 'mi');
-  return raws
-    .filter((raw) => to.test(raw))
-    .map((raw) => raw.replace(/=\r?\n/g, '').replace(/=3D/gi, '='));
-}
-
-/** Distinct tokens of `{PUBLIC_URL}/<path>?token=...` links mailed to this address. */
-async function mailedTokens(
-  t: TestApp,
-  address: string,
-  path: 'reset-password' | 'verify-email',
-): Promise<string[]> {
-  const link = new RegExp(`${escapeRegExp(`${PUBLIC_URL}/${path}?token=`)}([A-Za-z0-9_%-]+)`, 'g');
-  const tokens = new Set<string>();
-  for (const mail of await mailsTo(t, address)) {
-    for (const match of mail.matchAll(link)) tokens.add(decodeURIComponent(match[1]));
-  }
-  return [...tokens];
-}
+/** Mails written for this recipient (the file transport: no SMTP_URL in these tests). */
+const mailsTo = (t: TestApp, address: string) => mailbox.mailsTo(t.env.DATA_DIR ?? '', address);
 
 /** Waits for a mailed link whose token is not among `known`, and returns that token. */
-function waitForNewToken(
+const waitForNewToken = (
   t: TestApp,
   address: string,
-  path: 'reset-password' | 'verify-email',
+  path: AccountLinkPath,
   known: string[] = [],
-): Promise<string> {
-  return pollUntil(
-    async () => (await mailedTokens(t, address, path)).find((token) => !known.includes(token)),
-    { what: `a ${path} link mailed to ${address}` },
-  );
-}
+) => mailbox.waitForMailedToken(t.env.DATA_DIR ?? '', PUBLIC_URL, address, path, known);
 
 /**
  * Polls the clock until a second has just begun, so that a user created next and a token cut-off
