@@ -8,7 +8,7 @@
  * `created_at DESC, id ASC`) and the total (`count(*)` of published courses), sent at once on two
  * pooled connections. Pool size DB_POOL_MAX (default 10, as the API).
  *
- * Started by bench/run-http.mjs with `fork()`: it reports `{ port }` over IPC once listening
+ * Started by bench/run-http.ts with `fork()`: it reports `{ port }` over IPC once listening
  * (127.0.0.1, a free port) and exits on SIGTERM/SIGINT or when its parent goes away.
  *   RAW_DATABASE_URL   postgres://... on 127.0.0.1 (required)
  *   DB_POOL_MAX        pool size (default 10)

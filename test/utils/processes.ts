@@ -40,14 +40,17 @@ export type EntryPoint = 'main' | 'worker' | 'cli' | 'seed/seed';
 
 /**
  * Runs one of the real entry points in a child process from dist/ (built by the e2e global setup
- * when stale), with only the given environment (plus PATH and HOME).
+ * when stale), with only the given environment (plus PATH and HOME). `nodeArgs` go before the
+ * script (Node/V8 flags such as `--cpu-prof` or `--max-old-space-size=384`).
  */
 export function runEntryPoint(
   entry: EntryPoint,
   env: Record<string, string | undefined>,
   args: string[] = [],
+  nodeArgs: string[] = [],
 ): NodeProcess {
-  const child = spawn(process.execPath, [join(ROOT, 'dist', `${entry}.js`), ...args], {
+  const script = join(ROOT, 'dist', `${entry}.js`);
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

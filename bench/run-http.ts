@@ -1,17 +1,22 @@
 /**
- * HTTP load test of the production build: `npm run bench` (builds, then runs this file).
+ * HTTP load test of the production build: `npm run bench` (builds, then runs this file with
+ * `ts-node --transpile-only`).
  *
  * 1. A scratch database: BENCH_DATABASE_URL when set (loopback only; it must be empty, or a
  *    database this script seeded before, which is reused as it is), else `lms_bench_http` on
  *    postgres://postgres@127.0.0.1:5432, created at the start (dropped first if a crashed run
  *    left it) and dropped at the end (unless --keep-db).
- * 2. `node dist/cli migration:run`, `node dist/seed/seed --profile demo` (SQL fallback for the
- *    staff accounts if the seed cannot run), then extra rows in SQL: 24 published courses with
- *    lessons (so the catalogue page holds 20), and a "big course" with a published quiz and
- *    --students enrollments (lesson progress, graded attempts) for the analytics scenario.
+ * 2. `node dist/cli migration:run`, then the project's own seed, `node dist/seed/seed --profile
+ *    scale --students N --courses 24 --lessons 6 --progress-per-student 5` (src/seed/
+ *    scale-profile.ts): 24 published courses with lessons (so the catalogue page holds 20), the
+ *    "big course" (scale-course-1, 10 lessons) with --students enrollments (lesson progress,
+ *    graded attempts) for the analytics scenario, every student in 0-4 other courses.
  * 3. `node dist/main` and `node dist/worker` as in production (NODE_ENV=production, a random
  *    JWT_SECRET, Redis at BENCH_REDIS_URL with a key prefix of its own, JOBS_INLINE=false,
- *    RATE_LIMIT_ENABLED=false, LOG_LEVEL=warn); waits for /ready and for the outbox to drain.
+ *    RATE_LIMIT_ENABLED=false, LOG_LEVEL=warn), started, given free ports and awaited on /ready
+ *    through test/utils/processes.ts; the big course's instructor then creates and publishes
+ *    the "Bench quiz" over HTTP (one question of each type, 30 min, no attempt limit), and the
+ *    script waits for the outbox to drain.
  * 4. Tokens through POST /api/v1/auth/login, then autocannon per scenario: a warm-up that is not
  *    recorded, then --duration seconds at --connections (16). Scenarios (names for --only):
  *      catalogue           GET /courses, anonymous: the public page, cached 30 s in Redis, so
@@ -40,44 +45,56 @@
  *
  *   npm run bench                                   # build + everything
  *   npm run bench -- --rounds 3 --json /tmp/http.json
- *   node bench/run-http.mjs --duration 5 --only catalogue,raw-catalogue
- *   node bench/run-http.mjs --cpu-prof /tmp/prof --only catalogue-uncached --duration 20
+ *   npx ts-node --transpile-only bench/run-http.ts --duration 5 --only catalogue,raw-catalogue
+ *   npx ts-node --transpile-only bench/run-http.ts --cpu-prof /tmp/prof --only catalogue-uncached
  *
  * Options: --duration S (10), --warmup S (2), --connections N (16), --login-connections N (4),
- * --students N (20000: big-course enrollments), --only a,b,... (scenario names), --rounds N (1:
- * repeat the catalogue / catalogue-uncached / raw-catalogue trio N times, interleaved, and judge
- * the ratio by the median), --node-flags=... (Node/V8 flags for the API, e.g.
- * --node-flags=--max-old-space-size=384 as in deploy/k8s), --cpu-prof DIR (run the API with
+ * --students N (20000: big-course enrollments, at least 64), --only a,b,... (scenario names),
+ * --rounds N (1: repeat the catalogue / catalogue-uncached / raw-catalogue trio N times,
+ * interleaved, and judge the ratio by the median), --node-flags=... (Node/V8 flags for the API,
+ * e.g. --node-flags=--max-old-space-size=384 as in deploy/k8s), --cpu-prof DIR (run the API with
  * --cpu-prof into DIR and print its top functions), --json FILE (results), --keep-db.
  * Environment: BENCH_DATABASE_URL, BENCH_REDIS_URL (redis://127.0.0.1:6379), BENCH_PG_ADMIN_URL
  * (postgres://postgres@127.0.0.1:5432/postgres, to create and drop the scratch database),
  * DB_POOL_MAX (10, for the API and the raw server alike).
  */
-import { fork, spawn } from 'node:child_process';
+import { ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import Redis from 'ioredis';
-import pg from 'pg';
+import { Client } from 'pg';
+import { BIG_COURSE_SLUG, SCALE_DOMAIN } from '../src/seed/scale-profile';
+import {
+  EntryPoint,
+  freePort,
+  NodeProcess,
+  runEntryPoint,
+  waitForHttp,
+} from '../test/utils/processes';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const ROOT = resolve(__dirname, '..');
 const GLOBAL_LIMIT_MS = 20 * 60_000;
 const BOOT_LIMIT_MS = 90_000;
 const OUTBOX_DRAIN_LIMIT_MS = 60_000;
 const STOP_LIMIT_MS = 20_000;
 const REQUEST_TIMEOUT_S = 10;
 const DEFAULT_DB_NAME = 'lms_bench_http';
-const BENCH_DOMAIN = 'bench.example.com';
-const BIG_COURSE_SLUG = 'bench-course-01';
-const EXTRA_COURSES = 24;
-/** Students who log in (quiz takers, my-courses, login scenario); enrolled in 4 courses. */
+/** The scale seed's shape: 24 courses (a catalogue page of 20), 6 lessons, the big course 2 x 5. */
+const SEED_COURSES = 24;
+const SEED_LESSONS = 6;
+const SEED_PROGRESS_PER_STUDENT = 5;
+/** The course of the course-by-id scenario, and the student of my-courses (4 enrollments). */
+const COURSE_BY_ID_SLUG = 'scale-course-2';
+const MY_COURSES_STUDENT = 3;
+const BENCH_QUIZ_TITLE = 'Bench quiz';
+/** Students who log in (quiz takers, my-courses, login scenario). */
 const ACTIVE_STUDENTS = 64;
+const QUIZ_STUDENTS = 32;
 /** The one password of every account (a throwaway scratch database; never printed). */
 const PASSWORD = 'bench-Passw0rd';
 
@@ -101,12 +118,15 @@ const { values: argv } = parseArgs({
   },
 });
 if (argv.help) {
-  const header = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('*/')[0];
+  const header = readFileSync(__filename, 'utf8').split('*/')[0];
   console.log(header.replace(/^\/\*\*|^ \* ?/gm, ''));
   process.exit(0);
 }
 
-function intOption(name, min, max) {
+type IntOption =
+  'duration' | 'warmup' | 'connections' | 'login-connections' | 'students' | 'rounds';
+
+function intOption(name: IntOption, min: number, max: number): number {
   const value = Number(argv[name]);
   if (!Number.isInteger(value) || value < min || value > max) {
     console.error(`--${name} must be an integer between ${min} and ${max}`);
@@ -134,7 +154,7 @@ if (!Number.isInteger(OPTIONS.poolMax) || OPTIONS.poolMax < 1 || OPTIONS.poolMax
   process.exit(2);
 }
 
-function loopbackUrl(name, value) {
+function loopbackUrl(name: string, value: string): URL {
   const url = new URL(value);
   if (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost') {
     console.error(`${name} must point at 127.0.0.1 (got host ${url.hostname})`);
@@ -155,30 +175,20 @@ const REDIS_URL = loopbackUrl(
 const OWN_DB = !process.env.BENCH_DATABASE_URL;
 const DB_URL = OWN_DB
   ? Object.assign(new URL(ADMIN_DB_URL), { pathname: `/${DEFAULT_DB_NAME}` }).toString()
-  : loopbackUrl('BENCH_DATABASE_URL', process.env.BENCH_DATABASE_URL).toString();
+  : loopbackUrl('BENCH_DATABASE_URL', process.env.BENCH_DATABASE_URL ?? '').toString();
 const REDIS_PREFIX = `lmsbench${process.pid}`;
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 
-const log = (text) => process.stderr.write(`[bench] ${text}\n`);
-const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
+const log = (text: string) => process.stderr.write(`[bench] ${text}\n`);
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 /** Database name without credentials, for messages. */
-const dbLabel = (url) => `${new URL(url).host}${new URL(url).pathname}`;
+const dbLabel = (url: string) => `${new URL(url).host}${new URL(url).pathname}`;
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-async function freePort() {
-  return new Promise((done, fail) => {
-    const server = net.createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => done(port));
-    });
-  });
-}
-
-async function withClient(url, work) {
-  const client = new pg.Client({ connectionString: url.toString() });
+async function withClient<T>(url: URL | string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url.toString() });
   await client.connect();
   try {
     return await work(client);
@@ -187,52 +197,21 @@ async function withClient(url, work) {
   }
 }
 
-/** Last lines of a child's output, shown only when something fails. */
-function captureOutput(child, name) {
-  const lines = [];
-  const keep = (chunk) => {
-    for (const line of chunk.toString().split('\n')) {
-      if (!line) continue;
-      lines.push(line.length > 400 ? `${line.slice(0, 400)}...` : line);
-      if (lines.length > 40) lines.shift();
-    }
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  return { name, lines };
+/** Last lines of a child's output (the password masked), shown only when something fails. */
+function tail(output: string, lines = 40): string[] {
+  return output
+    .split('\n')
+    .filter(Boolean)
+    .slice(-lines)
+    .map((line) => line.replaceAll(PASSWORD, '***'))
+    .map((line) => (line.length > 400 ? `${line.slice(0, 400)}...` : line));
 }
 
-function runCommand(args, env, limitMs) {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, args, {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.add(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), limitMs);
-    child.on('error', fail);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      children.delete(child);
-      if (code === 0) done(stdout);
-      else {
-        const tail = stderr.trim().split('\n').slice(-10).join('\n');
-        const command = args.map((arg) => (arg === PASSWORD ? '***' : arg)).join(' ');
-        fail(new Error(`node ${command} failed (${signal ?? code}):\n${tail}`));
-      }
-    });
-  });
-}
-
-function procStatus(pid) {
+function procStatus(pid: number | undefined): { rssKb: number; hwmKb: number } {
   try {
     const text = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0);
+    const kb = (key: string) =>
+      Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0);
     return { rssKb: kb('VmRSS'), hwmKb: kb('VmHWM') };
   } catch {
     return { rssKb: 0, hwmKb: 0 };
@@ -240,7 +219,7 @@ function procStatus(pid) {
 }
 
 /** utime + stime of a process, in seconds. */
-function cpuSeconds(pid) {
+function cpuSeconds(pid: number | undefined): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -250,9 +229,9 @@ function cpuSeconds(pid) {
   }
 }
 
-const mb = (kb) => kb / 1024;
+const mb = (kb: number) => kb / 1024;
 
-function percentile(sorted, p) {
+function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
   return sorted[Math.max(0, index)];
@@ -261,17 +240,17 @@ function percentile(sorted, p) {
 // ---------------------------------------------------------------------------------------------
 // Cleanup: every resource registers how to release it; run once, in reverse order.
 
-const cleanups = [];
-const children = new Set();
-let cleaning = null;
+const cleanups: Array<() => Promise<unknown>> = [];
+const children = new Set<ChildProcess>();
+let cleaning: Promise<void> | null = null;
 
-function cleanup() {
+function cleanup(): Promise<void> {
   cleaning ??= (async () => {
     for (const step of cleanups.reverse()) {
       try {
         await step();
       } catch (error) {
-        log(`cleanup: ${error.message}`);
+        log(`cleanup: ${message(error)}`);
       }
     }
   })();
@@ -283,7 +262,7 @@ process.on('exit', () => {
 });
 // Output piped into `head` and closed early must not skip the cleanup.
 for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
-for (const signal of ['SIGINT', 'SIGTERM']) {
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     log(`${signal}: stopping`);
     void cleanup().finally(() => process.exit(130));
@@ -291,7 +270,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 
 /** Sends SIGTERM, waits for the exit (a CPU profile is written then), SIGKILL after the limit. */
-function stopChild(child, name) {
+function stopChild(child: ChildProcess, name: string): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((done) => {
     const timer = setTimeout(() => {
@@ -310,7 +289,7 @@ function stopChild(child, name) {
 // ---------------------------------------------------------------------------------------------
 // Database
 
-async function prepareDatabase() {
+async function prepareDatabase(): Promise<void> {
   if (OWN_DB) {
     await withClient(ADMIN_DB_URL, async (client) => {
       await client.query(`DROP DATABASE IF EXISTS ${DEFAULT_DB_NAME} WITH (FORCE)`);
@@ -330,18 +309,24 @@ async function prepareDatabase() {
   }
 }
 
+const JWT_SECRET = randomBytes(48).toString('base64url');
+// Production refuses to start without a data key of its own and a metrics token.
+const DATA_ENCRYPTION_KEY = randomBytes(48).toString('base64url');
+const METRICS_TOKEN = randomBytes(24).toString('base64url');
+let DATA_DIR = '';
+
 /** Environment shared by the CLI, the seed, the API and the worker: production settings. */
-function appEnvironment(extra = {}) {
-  const keep = ['PATH', 'HOME', 'LANG', 'TZ', 'TMPDIR'];
+function appEnvironment(extra: Record<string, string> = {}): Record<string, string | undefined> {
+  const keep = ['LANG', 'TZ', 'TMPDIR'];
   const env = Object.fromEntries(
     keep.filter((k) => process.env[k]).map((k) => [k, process.env[k]]),
   );
   return {
     ...env,
     NODE_ENV: 'production',
-    JWT_SECRET: JWT_SECRET,
-    DATA_ENCRYPTION_KEY: DATA_ENCRYPTION_KEY,
-    METRICS_TOKEN: METRICS_TOKEN,
+    JWT_SECRET,
+    DATA_ENCRYPTION_KEY,
+    METRICS_TOKEN,
     DATABASE_URL: DB_URL,
     REDIS_URL,
     REDIS_PREFIX,
@@ -351,56 +336,293 @@ function appEnvironment(extra = {}) {
     DB_MIGRATE_ON_START: 'false',
     DB_POOL_MAX: String(OPTIONS.poolMax),
     API_DOCS_ENABLED: 'false',
-    DATA_DIR: DATA_DIR,
+    DATA_DIR,
     ...extra,
   };
 }
 
-const JWT_SECRET = randomBytes(48).toString('base64url');
-// Production refuses to start without a data key of its own and a metrics token.
-const DATA_ENCRYPTION_KEY = randomBytes(48).toString('base64url');
-const METRICS_TOKEN = randomBytes(24).toString('base64url');
-let DATA_DIR = '';
-
-async function isSeeded(client) {
-  const { rows } = await client.query(
-    `SELECT (SELECT count(*)::int FROM users) AS users,
-            (SELECT count(*)::int FROM courses WHERE slug = $1) AS big`,
-    [BIG_COURSE_SLUG],
-  );
-  return rows[0];
+/** An entry point run to its end (the CLI, the seed); its output, or an error with its tail. */
+async function runToEnd(entry: EntryPoint, args: string[], limitMs: number): Promise<string> {
+  const run = runEntryPoint(entry, appEnvironment(), args);
+  children.add(run.child);
+  const timer = setTimeout(() => run.child.kill('SIGKILL'), limitMs);
+  const code = await run.exited;
+  clearTimeout(timer);
+  children.delete(run.child);
+  if (code !== 0) {
+    const command = args.map((arg) => (arg === PASSWORD ? '***' : arg)).join(' ');
+    throw new Error(
+      `node dist/${entry} ${command} failed (${code ?? run.child.signalCode}):\n` +
+        tail(run.output(), 10).join('\n'),
+    );
+  }
+  return run.output();
 }
 
-/** The demo profile through the application's own seed; staff accounts in SQL if it fails. */
-async function seedDemo(client) {
-  try {
-    const out = await runCommand(
-      ['dist/seed/seed.js', '--profile', 'demo', '--password', PASSWORD],
-      appEnvironment(),
-      120_000,
+interface Facts {
+  published: number;
+  with_lessons: number;
+  big_enrollments: number;
+  progress: number;
+  attempts: number;
+  big_id: string;
+  course_id: string;
+  instructor: string;
+  admin: string;
+  my_courses_enrollments: number;
+  quiz_id: string | null;
+}
+
+const studentEmail = (i: number) => `student${i}@${SCALE_DOMAIN}`;
+
+/** Migrations, then the scale profile of the project's seed (unless this script seeded it). */
+async function seed(): Promise<Facts> {
+  await runToEnd('cli', ['migration:run'], 120_000);
+  log('migrations applied');
+  const seeded = await withClient(DB_URL, async (client) => {
+    const { rows } = await client.query<{ big: number }>(
+      'SELECT count(*)::int AS big FROM courses WHERE slug = $1',
+      [BIG_COURSE_SLUG],
+    );
+    return rows[0].big > 0;
+  });
+  if (seeded) {
+    log('database already seeded by this script: reused as it is');
+  } else {
+    // The seed refuses a database that has users (exit 1, with its own message).
+    const out = await runToEnd(
+      'seed/seed',
+      [
+        ...['--profile', 'scale', '--students', String(OPTIONS.students)],
+        ...['--courses', String(SEED_COURSES), '--lessons', String(SEED_LESSONS)],
+        ...['--progress-per-student', String(SEED_PROGRESS_PER_STUDENT), '--password', PASSWORD],
+      ],
+      15 * 60_000,
     );
     // Only the summary line: the rest lists logins (with the password).
-    log(`seed: ${out.split('\n').find((line) => line.startsWith('demo seeded')) ?? 'done'}`);
-  } catch (error) {
-    log(`demo seed unusable (${error.message.split('\n')[0]}); staff accounts seeded in SQL`);
-    const { default: argon2 } = await import('argon2');
-    const hash = await argon2.hash(PASSWORD, { type: argon2.argon2id, memoryCost: 19_456 });
-    await client.query(
-      `INSERT INTO users (email, password_hash, full_name, role, email_verified_at)
-       VALUES ($2, $1, 'Bench Admin', 'admin', now()),
-              ($3, $1, 'Bench Instructor 1', 'instructor', now()),
-              ($4, $1, 'Bench Instructor 2', 'instructor', now())`,
-      [
-        hash,
-        `bench-admin@${BENCH_DOMAIN}`,
-        `bench-instructor-1@${BENCH_DOMAIN}`,
-        `bench-instructor-2@${BENCH_DOMAIN}`,
-      ],
+    log(`seed: ${out.split('\n').find((line) => line.startsWith('scale seeded')) ?? 'done'}`);
+  }
+  return withClient(DB_URL, async (client) => {
+    const { rows } = await client.query<Facts>(
+      `SELECT (SELECT count(*)::int FROM courses WHERE is_published) AS published,
+              (SELECT count(*)::int FROM courses c WHERE is_published
+                  AND EXISTS (SELECT 1 FROM lessons l WHERE l.course_id = c.id)) AS with_lessons,
+              (SELECT count(*)::int FROM enrollments e JOIN courses c ON c.id = e.course_id
+                WHERE c.slug = $1) AS big_enrollments,
+              (SELECT count(*)::int FROM lesson_progress) AS progress,
+              (SELECT count(*)::int FROM quiz_attempts) AS attempts,
+              (SELECT c.id FROM courses c WHERE c.slug = $1) AS big_id,
+              (SELECT c.id FROM courses c WHERE c.slug = $2) AS course_id,
+              (SELECT u.email FROM courses c JOIN users u ON u.id = c.instructor_id
+                WHERE c.slug = $1) AS instructor,
+              (SELECT email FROM users WHERE role = 'admin' ORDER BY email LIMIT 1) AS admin,
+              (SELECT count(*)::int FROM enrollments e JOIN users u ON u.id = e.student_id
+                WHERE u.email = $3) AS my_courses_enrollments,
+              (SELECT q.id FROM quizzes q JOIN courses c ON c.id = q.course_id
+                WHERE c.slug = $1 AND q.title = $4) AS quiz_id`,
+      [BIG_COURSE_SLUG, COURSE_BY_ID_SLUG, studentEmail(MY_COURSES_STUDENT), BENCH_QUIZ_TITLE],
     );
+    const facts = rows[0];
+    log(
+      `data: ${facts.published} published courses (${facts.with_lessons} with lessons), big ` +
+        `course ${facts.big_enrollments} enrollments, ${facts.progress} lesson_progress rows, ` +
+        `${facts.attempts} quiz attempts`,
+    );
+    return facts;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Processes (test/utils/processes.ts: the built entry points, free ports, readiness over HTTP)
+
+/** Waits for url to answer 200, failing at once when the process exits first. */
+async function waitReady(url: string, proc: NodeProcess, name: string): Promise<void> {
+  let ready = false;
+  try {
+    await Promise.race([
+      waitForHttp(url, BOOT_LIMIT_MS),
+      proc.exited.then((code) => {
+        if (!ready) throw new Error(`exited (${code ?? proc.child.signalCode})`);
+      }),
+    ]);
+    ready = true;
+  } catch (error) {
+    for (const line of tail(proc.output())) log(`  ${name}: ${line}`);
+    throw new Error(`${name} did not become ready (${url}): ${message(error)}`, { cause: error });
   }
 }
 
-const QUESTIONS = [
+async function startApp(port: number, workerPort: number) {
+  const profArgs = OPTIONS.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${OPTIONS.cpuProfDir}`] : [];
+  if (OPTIONS.cpuProfDir) await mkdir(OPTIONS.cpuProfDir, { recursive: true });
+  const api = runEntryPoint(
+    'main',
+    appEnvironment({ PORT: String(port), APP_PUBLIC_URL: `http://127.0.0.1:${port}` }),
+    [],
+    [...OPTIONS.nodeFlags, ...profArgs],
+  );
+  const worker = runEntryPoint(
+    'worker',
+    appEnvironment({ WORKER_HEALTH_PORT: String(workerPort) }),
+  );
+  for (const proc of [api, worker]) children.add(proc.child);
+  cleanups.push(() => stopChild(worker.child, 'worker'));
+  cleanups.push(() => stopChild(api.child, 'api'));
+  for (const [proc, name] of [
+    [api, 'api'],
+    [worker, 'worker'],
+  ] as const) {
+    void proc.exited.then((code) => {
+      if (cleaning) return;
+      // Exit code 0 means a SIGTERM/SIGINT from outside (graceful shutdown).
+      log(`${name} exited unexpectedly (${code ?? proc.child.signalCode}); last output:`);
+      for (const line of tail(proc.output())) log(`  ${name}: ${line}`);
+    });
+  }
+  await Promise.all([
+    waitReady(`http://127.0.0.1:${port}/api/v1/ready`, api, 'api'),
+    waitReady(`http://127.0.0.1:${workerPort}/ready`, worker, 'worker'),
+  ]);
+  return { api: api.child, worker: worker.child };
+}
+
+async function waitOutboxDrained(): Promise<void> {
+  const until = Date.now() + OUTBOX_DRAIN_LIMIT_MS;
+  await withClient(DB_URL, async (client) => {
+    for (;;) {
+      const { rows } = await client.query<{ pending: number }>(
+        'SELECT count(*)::int AS pending FROM outbox_messages WHERE sent_at IS NULL',
+      );
+      if (rows[0].pending === 0) return;
+      if (Date.now() > until) {
+        log(`outbox still has ${rows[0].pending} unsent messages; going on`);
+        return;
+      }
+      await sleep(500);
+    }
+  });
+  // The relayed jobs (mails, certificates) run in the worker: let them finish.
+  await sleep(3000);
+}
+
+interface RawServer {
+  child: ChildProcess;
+  port: number;
+  base: string;
+  hwmMb?: number;
+}
+
+async function startRaw(): Promise<RawServer> {
+  const child = fork(join(ROOT, 'bench/raw-catalogue-server.mjs'), [], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH,
+      RAW_DATABASE_URL: DB_URL,
+      DB_POOL_MAX: String(OPTIONS.poolMax),
+    },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  children.add(child);
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  cleanups.push(() => stopChild(child, 'raw server'));
+  const port = await new Promise<number>((done, fail) => {
+    const onExit = (code: number | null) => {
+      clearTimeout(timer);
+      for (const line of tail(output)) log(`  raw: ${line}`);
+      fail(new Error(`raw server exited (${code})`));
+    };
+    const timer = setTimeout(() => {
+      child.off('exit', onExit);
+      fail(new Error('raw server did not start'));
+    }, 15_000);
+    child.once('exit', onExit);
+    child.once('message', (reply: { port: number }) => {
+      clearTimeout(timer);
+      child.off('exit', onExit);
+      done(reply.port);
+    });
+  });
+  return { child, port, base: `http://127.0.0.1:${port}` };
+}
+
+async function cleanRedis(): Promise<void> {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  try {
+    let cursor = '0';
+    let removed = 0;
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${REDIS_PREFIX}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) removed += await redis.del(...keys);
+    } while (cursor !== '0');
+    log(`removed ${removed} Redis keys under ${REDIS_PREFIX}:`);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP
+
+interface Envelope<T> {
+  data?: T;
+}
+
+async function call<T = unknown>(
+  base: string,
+  method: string,
+  path: string,
+  { token, body }: { token?: string; body?: unknown } = {},
+): Promise<{ status: number; json: Envelope<T> | null }> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+    signal: AbortSignal.timeout(60_000),
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? (JSON.parse(text) as Envelope<T>) : null };
+}
+
+async function login(base: string, email: string): Promise<string> {
+  const res = await call<{ tokens?: { accessToken?: string } }>(
+    base,
+    'POST',
+    '/api/v1/auth/login',
+    {
+      body: { email, password: PASSWORD },
+    },
+  );
+  const token = res.json?.data?.tokens?.accessToken;
+  if (res.status !== 200 || !token) throw new Error(`login of ${email} failed with ${res.status}`);
+  return token;
+}
+
+/** Tokens in batches of 4 (argon2 is CPU-bound: more at once only queues). */
+async function loginAll(base: string, emails: string[]): Promise<string[]> {
+  const tokens: string[] = [];
+  for (let i = 0; i < emails.length; i += 4) {
+    tokens.push(...(await Promise.all(emails.slice(i, i + 4).map((e) => login(base, e)))));
+  }
+  return tokens;
+}
+
+type Answer = string | string[] | boolean | undefined;
+
+/** The Bench quiz's questions: one of each type, 10 points. */
+const QUESTIONS: Array<{
+  type: string;
+  text: string;
+  options: string[] | null;
+  answer: Answer;
+  points: number;
+}> = [
   {
     type: 'multiple_choice',
     text: 'Which statement creates an index without blocking writes?',
@@ -430,384 +652,115 @@ const QUESTIONS = [
     points: 2,
   },
 ];
-const MAX_SCORE = QUESTIONS.reduce((sum, q) => sum + q.points, 0);
 
 /**
- * The extra rows, in one transaction: courses 1..24 (1 = the big course with 10 lessons, the
- * others 6), newest first so that they fill the first catalogue page; a published quiz on the
- * big course (no attempt limit, not tied to a lesson, 30 min); N students who all enroll in the
- * big course (students 1..64 also in courses 2-4, every other one of the rest in one more),
- * completed lessons 0..all, 60 % with a graded attempt. Students share the staff's password hash.
+ * The quiz of the quiz-start-submit scenario, made by the big course's instructor through the
+ * API: 30 minutes, passing at 70 %, no attempt limit (students take it again and again), not
+ * tied to a lesson. The seeded quizzes allow 3 attempts, too few for a load test.
  */
-async function seedExtra(client, students) {
-  await client.query('BEGIN');
-  try {
-    await client.query(`SET LOCAL statement_timeout = 0; SET LOCAL work_mem = '128MB';
-                        SET LOCAL synchronous_commit = off; SELECT setseed(0.42)`);
-    await client.query(
-      `CREATE TEMP TABLE bench_course ON COMMIT DROP AS
-       WITH staff AS (SELECT array_agg(id ORDER BY email) AS ids FROM users WHERE role = 'instructor')
-       SELECT n, gen_random_uuid() AS id, CASE WHEN n = 1 THEN 10 ELSE 6 END AS lessons,
-              staff.ids[1 + (n - 1) % cardinality(staff.ids)] AS instructor_id,
-              now() - n * interval '1 day' AS created_at
-         FROM generate_series(1, $1::int) AS n, staff`,
-      [EXTRA_COURSES],
-    );
-    await client.query(
-      `INSERT INTO courses (id, title, slug, description, category, difficulty_level,
-                            is_published, published_at, estimated_duration_minutes, metadata,
-                            instructor_id, created_at, updated_at)
-       SELECT id, CASE WHEN n = 1 THEN 'Bench course 1 (big course)' ELSE 'Bench course ' || n END,
-              'bench-course-' || lpad(n::text, 2, '0'),
-              'Course ' || n || ' of the HTTP benchmark: a description of a typical length, ' ||
-              'a sentence or two about what the learner will be able to do afterwards.',
-              (ARRAY['programming', 'data', 'design', 'business'])[1 + n % 4],
-              (ARRAY['beginner', 'intermediate', 'advanced'])[1 + n % 3],
-              true, created_at + interval '1 hour', lessons * 15,
-              jsonb_build_object('tags', jsonb_build_array('bench', 'course-' || n)),
-              instructor_id, created_at, created_at + interval '1 hour'
-         FROM bench_course`,
-    );
-    await client.query(
-      `INSERT INTO lessons (course_id, title, content, content_type, duration_minutes, position,
-                            created_at, updated_at)
-       SELECT c.id, 'Lesson ' || p, 'Lesson ' || p || ' of ' || c.lessons || '.', 'text', 15, p,
-              c.created_at, c.created_at
-         FROM bench_course c, generate_series(1, c.lessons) AS p`,
-    );
-    const {
-      rows: [quiz],
-    } = await client.query(
-      `INSERT INTO quizzes (course_id, title, description, time_limit_minutes,
-                            passing_score_percentage, max_attempts, is_published)
-       SELECT id, 'Bench quiz', 'One question of each type.', 30, 70, NULL, true
-         FROM bench_course WHERE n = 1
-       RETURNING id`,
-    );
-    await client.query(
-      `INSERT INTO questions (quiz_id, text, type, options, correct_answer, points, position)
-       SELECT $1, t.text, t.type, t.options, t.correct_answer, t.points, t.position
-         FROM jsonb_to_recordset($2::jsonb)
-           AS t(position int, text text, type text, options jsonb, correct_answer jsonb, points int)`,
-      [
-        quiz.id,
-        JSON.stringify(
-          QUESTIONS.map((q, i) => ({
-            position: i + 1,
-            text: q.text,
-            type: q.type,
-            options: q.options,
-            correct_answer: q.answer,
-            points: q.points,
-          })),
-        ),
-      ],
-    );
-    await client.query(
-      `CREATE TEMP TABLE bench_student ON COMMIT DROP AS
-       SELECT i, gen_random_uuid() AS id,
-              now() - (30 + random() * 300) * interval '1 day' AS created_at
-         FROM generate_series(1, $1::int) AS i`,
-      [students],
-    );
-    await client.query(
-      `INSERT INTO users (id, email, password_hash, full_name, role, email_verified_at,
-                          tokens_valid_after, created_at, updated_at)
-       SELECT s.id, 'bench-student-' || s.i || '@${BENCH_DOMAIN}', staff.password_hash,
-              'Bench Student ' || s.i, 'student', s.created_at, s.created_at, s.created_at,
-              s.created_at
-         FROM bench_student s,
-              (SELECT password_hash FROM users WHERE role = 'instructor' LIMIT 1) AS staff`,
-    );
-    await client.query(
-      `CREATE TEMP TABLE bench_enrollment ON COMMIT DROP AS
-       WITH picks AS (
-         SELECT s.id AS student_id, s.created_at AS joined, 1 AS n FROM bench_student s
-         UNION ALL
-         SELECT s.id, s.created_at, k FROM bench_student s, generate_series(2, 4) AS k
-          WHERE s.i <= $1::int
-         UNION ALL
-         SELECT s.id, s.created_at, 5 + s.i % ($2::int - 4) FROM bench_student s
-          WHERE s.i > $1::int AND s.i % 2 = 0
-       )
-       SELECT gen_random_uuid() AS id, p.student_id, c.id AS course_id, c.n, c.lessons AS total,
-              CASE WHEN p.n = 1 OR random() < 0.5 THEN floor(random() * (c.lessons + 1))::int
-                   ELSE 0 END AS done,
-              p.joined + random() * (now() - p.joined) / 2 AS enrolled_at,
-              0.05 + 0.9 * random() AS r_finish, random() AS r_quiz, random() AS r_score
-         FROM picks p JOIN bench_course c ON c.n = p.n`,
-      [ACTIVE_STUDENTS, EXTRA_COURSES],
-    );
-    await client.query(
-      `INSERT INTO enrollments (id, student_id, course_id, status, enrolled_at, completed_at,
-                                progress_percentage, completed_lessons, created_at, updated_at)
-       SELECT id, student_id, course_id,
-              CASE WHEN done = total THEN 'completed' ELSE 'active' END, enrolled_at,
-              CASE WHEN done = total THEN enrolled_at + r_finish * (now() - enrolled_at) END,
-              round(done * 100.0 / total, 2), done, enrolled_at,
-              enrolled_at + r_finish * (now() - enrolled_at)
-         FROM bench_enrollment`,
-    );
-    await client.query(
-      `INSERT INTO lesson_progress (enrollment_id, lesson_id, completed, completed_at)
-       SELECT e.id, l.id, true,
-              e.enrolled_at + (l.position::float8 / e.done) * e.r_finish * (now() - e.enrolled_at)
-         FROM bench_enrollment e
-         JOIN lessons l ON l.course_id = e.course_id AND l.position <= e.done`,
-    );
-    await client.query(
-      `INSERT INTO quiz_attempts (quiz_id, student_id, enrollment_id, attempt_number, status,
-                                  started_at, expires_at, submitted_at, question_order, score,
-                                  max_score, percentage, passed, created_at, updated_at)
-       SELECT $1, e.student_id, e.id, 1, 'submitted', t.started,
-              t.started + interval '30 minutes', t.started + interval '12 minutes', o.question_order,
-              t.score, $2::int, round(t.score * 100.0 / $2::int, 2), t.score * 100 >= 70 * $2::int,
-              t.started, t.started + interval '12 minutes'
-         FROM bench_enrollment e
-         CROSS JOIN (SELECT jsonb_agg(id ORDER BY position) AS question_order FROM questions
-                      WHERE quiz_id = $1) AS o
-         CROSS JOIN LATERAL (
-           SELECT e.enrolled_at + 0.5 * e.r_finish * (now() - e.enrolled_at) AS started,
-                  floor(e.r_score * ($2::int + 1))::int AS score) AS t
-        WHERE e.n = 1 AND e.r_quiz < 0.6`,
-      [quiz.id, MAX_SCORE],
-    );
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
+async function createBenchQuiz(base: string, courseId: string, token: string): Promise<string> {
+  const check = (what: string, res: { status: number }, expected: number) => {
+    if (res.status !== expected) throw new Error(`${what} answered ${res.status}`);
+  };
+  const quiz = await call<{ id: string }>(base, 'POST', `/api/v1/courses/${courseId}/quizzes`, {
+    token,
+    body: {
+      title: BENCH_QUIZ_TITLE,
+      description: 'One question of each type.',
+      timeLimitMinutes: 30,
+      passingScorePercentage: 70,
+      maxAttempts: null,
+    },
+  });
+  check('creating the bench quiz', quiz, 201);
+  const quizId = quiz.json?.data?.id ?? '';
+  for (const q of QUESTIONS) {
+    const res = await call(base, 'POST', `/api/v1/quizzes/${quizId}/questions`, {
+      token,
+      body: {
+        text: q.text,
+        type: q.type,
+        ...(q.options ? { options: q.options } : {}),
+        correctAnswer: q.answer,
+        points: q.points,
+      },
+    });
+    check(`adding a ${q.type} question`, res, 201);
   }
-  await client.query('SET statement_timeout = 0');
-  await client.query(
-    'VACUUM (ANALYZE) users, courses, lessons, enrollments, lesson_progress, quizzes, questions, quiz_attempts',
+  check(
+    'publishing the bench quiz',
+    await call(base, 'POST', `/api/v1/quizzes/${quizId}/publish`, { token }),
+    200,
   );
+  return quizId;
 }
 
-async function seed() {
-  await runCommand(['dist/cli.js', 'migration:run'], appEnvironment(), 120_000);
-  log('migrations applied');
-  return withClient(DB_URL, async (client) => {
-    const state = await isSeeded(client);
-    if (state.big > 0) {
-      log('database already seeded by this script: reused as it is');
-    } else {
-      if (state.users > 0) {
-        throw new Error('the database has users but no bench data: give an empty database');
-      }
-      const started = Date.now();
-      await seedDemo(client);
-      await seedExtra(client, OPTIONS.students);
-      log(`extra rows seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    }
-    const { rows } = await client.query(
-      `SELECT (SELECT count(*)::int FROM courses WHERE is_published) AS published,
-              (SELECT count(*)::int FROM courses c WHERE is_published
-                  AND EXISTS (SELECT 1 FROM lessons l WHERE l.course_id = c.id)) AS with_lessons,
-              (SELECT count(*)::int FROM enrollments e JOIN courses c ON c.id = e.course_id
-                WHERE c.slug = $1) AS big_enrollments,
-              (SELECT count(*)::int FROM lesson_progress) AS progress,
-              (SELECT count(*)::int FROM quiz_attempts) AS attempts,
-              (SELECT c.id FROM courses c WHERE c.slug = $1) AS big_id,
-              (SELECT c.id FROM courses c WHERE c.slug = 'bench-course-02') AS course_id,
-              (SELECT u.email FROM courses c JOIN users u ON u.id = c.instructor_id
-                WHERE c.slug = $1) AS instructor,
-              (SELECT email FROM users WHERE role = 'admin' ORDER BY email LIMIT 1) AS admin,
-              (SELECT q.id FROM quizzes q JOIN courses c ON c.id = q.course_id
-                WHERE c.slug = $1 AND q.title = 'Bench quiz') AS quiz_id`,
-      [BIG_COURSE_SLUG],
-    );
-    const facts = rows[0];
-    log(
-      `data: ${facts.published} published courses (${facts.with_lessons} with lessons), big ` +
-        `course ${facts.big_enrollments} enrollments, ${facts.progress} lesson_progress rows, ` +
-        `${facts.attempts} quiz attempts`,
-    );
-    return facts;
-  });
+interface AttemptQuestion {
+  id: string;
+  text: string;
+  type: string;
+  options?: string[] | null;
 }
-
-// ---------------------------------------------------------------------------------------------
-// Processes
-
-async function startApp(port, workerPort) {
-  const profArgs = OPTIONS.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${OPTIONS.cpuProfDir}`] : [];
-  if (OPTIONS.cpuProfDir) await mkdir(OPTIONS.cpuProfDir, { recursive: true });
-  const api = spawn(process.execPath, [...OPTIONS.nodeFlags, ...profArgs, 'dist/main.js'], {
-    cwd: ROOT,
-    env: appEnvironment({ PORT: String(port), APP_PUBLIC_URL: `http://127.0.0.1:${port}` }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const worker = spawn(process.execPath, ['dist/worker.js'], {
-    cwd: ROOT,
-    env: appEnvironment({ WORKER_HEALTH_PORT: String(workerPort) }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  for (const child of [api, worker]) children.add(child);
-  const outputs = [captureOutput(api, 'api'), captureOutput(worker, 'worker')];
-  cleanups.push(() => stopChild(worker, 'worker'));
-  cleanups.push(() => stopChild(api, 'api'));
-  for (const [child, output] of [
-    [api, outputs[0]],
-    [worker, outputs[1]],
-  ]) {
-    child.on('exit', (code, signal) => {
-      if (cleaning) return;
-      // Exit code 0 means a SIGTERM/SIGINT from outside (graceful shutdown).
-      log(`${output.name} exited unexpectedly (${signal ?? code}); last output:`);
-      for (const line of output.lines) log(`  ${output.name}: ${line}`);
-    });
-  }
-  await Promise.all([
-    waitReady(`http://127.0.0.1:${port}/api/v1/ready`, api, outputs[0]),
-    waitReady(`http://127.0.0.1:${workerPort}/ready`, worker, outputs[1]),
-  ]);
-  return { api, worker };
-}
-
-async function waitReady(url, child, output) {
-  const until = Date.now() + BOOT_LIMIT_MS;
-  while (Date.now() < until) {
-    if (child.exitCode !== null) break;
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(250);
-  }
-  for (const line of output.lines) log(`  ${output.name}: ${line}`);
-  throw new Error(`${output.name} did not become ready (${url})`);
-}
-
-async function waitOutboxDrained() {
-  const until = Date.now() + OUTBOX_DRAIN_LIMIT_MS;
-  await withClient(DB_URL, async (client) => {
-    for (;;) {
-      const { rows } = await client.query(
-        'SELECT count(*)::int AS pending FROM outbox_messages WHERE sent_at IS NULL',
-      );
-      if (rows[0].pending === 0) return;
-      if (Date.now() > until) {
-        log(`outbox still has ${rows[0].pending} unsent messages; going on`);
-        return;
-      }
-      await sleep(500);
-    }
-  });
-  // The relayed jobs (mails, certificates) run in the worker: let them finish.
-  await sleep(3000);
-}
-
-async function startRaw() {
-  const child = fork(join(ROOT, 'bench/raw-catalogue-server.mjs'), [], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      RAW_DATABASE_URL: DB_URL,
-      DB_POOL_MAX: String(OPTIONS.poolMax),
-    },
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  children.add(child);
-  const output = captureOutput(child, 'raw');
-  cleanups.push(() => stopChild(child, 'raw server'));
-  const port = await new Promise((done, fail) => {
-    const onExit = (code) => {
-      clearTimeout(timer);
-      for (const line of output.lines) log(`  raw: ${line}`);
-      fail(new Error(`raw server exited (${code})`));
-    };
-    const timer = setTimeout(() => {
-      child.off('exit', onExit);
-      fail(new Error('raw server did not start'));
-    }, 15_000);
-    child.once('exit', onExit);
-    child.once('message', (message) => {
-      clearTimeout(timer);
-      child.off('exit', onExit);
-      done(message.port);
-    });
-  });
-  return { child, port };
-}
-
-async function cleanRedis() {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-  try {
-    let cursor = '0';
-    let removed = 0;
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${REDIS_PREFIX}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) removed += await redis.del(...keys);
-    } while (cursor !== '0');
-    log(`removed ${removed} Redis keys under ${REDIS_PREFIX}:`);
-  } finally {
-    redis.disconnect();
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// HTTP
-
-async function call(base, method, path, { token, body } = {}) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body ? { 'content-type': 'application/json' } : {}),
-    },
-    body: body ? JSON.stringify(body) : undefined,
-    signal: AbortSignal.timeout(60_000),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : null };
-}
-
-async function login(base, email) {
-  const res = await call(base, 'POST', '/api/v1/auth/login', {
-    body: { email, password: PASSWORD },
-  });
-  if (res.status !== 200 || !res.json?.data?.tokens?.accessToken) {
-    throw new Error(`login of ${email} failed with ${res.status}`);
-  }
-  return res.json.data.tokens.accessToken;
-}
-
-/** Tokens in batches of 4 (argon2 is CPU-bound: more at once only queues). */
-async function loginAll(base, emails) {
-  const tokens = [];
-  for (let i = 0; i < emails.length; i += 4) {
-    tokens.push(...(await Promise.all(emails.slice(i, i + 4).map((e) => login(base, e)))));
-  }
-  return tokens;
-}
-
-const studentEmail = (i) => `bench-student-${i}@${BENCH_DOMAIN}`;
 
 /** Right answers to an attempt's questions, by type (the started attempt lists the options). */
-function answersFor(questions) {
+function answersFor(questions: AttemptQuestion[]) {
   return questions.map((q) => {
     const known = QUESTIONS.find((item) => item.text === q.text);
-    const fallback = {
+    const fallback: Record<string, Answer> = {
       multiple_choice: q.options?.[0],
       multiple_select: q.options?.slice(0, 1),
       true_false: true,
       short_answer: 'x',
-    }[q.type];
-    return { questionId: q.id, answer: known ? known.answer : fallback };
+    };
+    return { questionId: q.id, answer: known ? known.answer : fallback[q.type] };
   });
 }
 
+interface Target {
+  name: string;
+  base: string;
+  pid: number | undefined;
+}
+
+interface Scenario {
+  name: string;
+  connections: number;
+  autocannon?: Partial<autocannon.Options> & { path?: string };
+  headers?: Record<string, string>;
+  note?: string;
+  raw?: boolean;
+  before?: () => Promise<string>;
+}
+
+interface Row {
+  scenario: string;
+  target: string;
+  connections: number;
+  requests: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  errors: number;
+  non2xx: number;
+  statuses: Record<string, number>;
+  cpuPercent: number;
+  cpuMsPerRequest: number;
+  peakRssMb: number;
+  load1: number;
+  note: string;
+  base?: string;
+}
+
 /** autocannon once (warm-up unrecorded, then the measured run), with RSS and CPU sampling. */
-async function load(name, target, scenario) {
-  const alive = (pid) => existsSync(`/proc/${pid}`) && procStatus(pid).rssKb > 0;
+async function load(name: string, target: Target, scenario: Omit<Scenario, 'name'>): Promise<Row> {
+  const alive = (pid: number | undefined) =>
+    existsSync(`/proc/${pid}`) && procStatus(pid).rssKb > 0;
   if (!alive(target.pid)) throw new Error(`${target.name} (pid ${target.pid}) is not running`);
   // autocannon takes a single request's path from `url` (a `path` option is ignored there).
-  const { path = '', ...rest } = scenario.autocannon;
-  const base = {
+  const { path = '', ...rest } = scenario.autocannon ?? {};
+  const base: autocannon.Options = {
     url: `${target.base}${path}`,
     connections: scenario.connections,
     timeout: REQUEST_TIMEOUT_S,
@@ -815,11 +768,10 @@ async function load(name, target, scenario) {
     ...rest,
   };
   if (OPTIONS.warmup > 0) {
-    const warm = autocannon({ ...base, duration: OPTIONS.warmup });
-    await warm;
+    await autocannon({ ...base, duration: OPTIONS.warmup });
   }
-  const latencies = [];
-  const statuses = new Map();
+  const latencies: number[] = [];
+  const statuses = new Map<number, number>();
   let peakRssKb = 0;
   const sampler = setInterval(() => {
     peakRssKb = Math.max(peakRssKb, procStatus(target.pid).rssKb);
@@ -838,7 +790,7 @@ async function load(name, target, scenario) {
   clearInterval(sampler);
   peakRssKb = Math.max(peakRssKb, procStatus(target.pid).rssKb);
   latencies.sort((a, b) => a - b);
-  const row = {
+  const row: Row = {
     scenario: name,
     target: target.name,
     connections: scenario.connections,
@@ -865,88 +817,98 @@ async function load(name, target, scenario) {
   return row;
 }
 
+interface QuizContext {
+  student?: { token: string; index: number };
+  attemptId?: string;
+  answers?: ReturnType<typeof answersFor>;
+}
+
 /**
  * The quiz sequence: each connection takes a free student, starts an attempt, submits right
  * answers and gives the student back (one open attempt per student at a time; the quiz has no
  * attempt limit). Requests of both kinds are counted.
  */
-function quizSequence(quizId, tokens) {
+function quizSequence(quizId: string, tokens: string[]): Partial<autocannon.Options> {
   const free = tokens.map((token, index) => ({ token, index }));
   let spare = 0;
-  const release = (context) => {
+  const release = (context: QuizContext) => {
     if (context.student && context.student.index >= 0) free.push(context.student);
     context.student = undefined;
   };
-  return {
-    requests: [
-      {
-        method: 'POST',
-        path: `/api/v1/quizzes/${quizId}/attempts`,
-        setupRequest: (req, context) => {
-          context.student = free.shift() ?? {
-            token: tokens[spare++ % tokens.length],
-            index: -1,
-          };
-          context.attemptId = undefined;
-          return { ...req, headers: { authorization: `Bearer ${context.student.token}` } };
-        },
-        onResponse: (status, body, context) => {
-          if (status === 201) {
-            const data = JSON.parse(body).data;
-            context.attemptId = data.attempt.id;
-            context.answers = answersFor(data.questions);
-          } else {
-            release(context);
-          }
-        },
+  const steps: Array<autocannon.RequestStep<QuizContext>> = [
+    {
+      method: 'POST',
+      path: `/api/v1/quizzes/${quizId}/attempts`,
+      setupRequest: (req, context) => {
+        context.student = free.shift() ?? { token: tokens[spare++ % tokens.length], index: -1 };
+        context.attemptId = undefined;
+        return { ...req, headers: { authorization: `Bearer ${context.student.token}` } };
       },
-      {
-        method: 'POST',
-        setupRequest: (req, context) => {
-          if (!context.attemptId) return null;
-          return {
-            ...req,
-            path: `/api/v1/attempts/${context.attemptId}/submit`,
-            headers: {
-              authorization: `Bearer ${context.student.token}`,
-              'content-type': 'application/json',
-            },
-            body: JSON.stringify({ answers: context.answers }),
-          };
-        },
-        onResponse: (_status, _body, context) => release(context),
+      onResponse: (status, body, context) => {
+        if (status === 201) {
+          const { data } = JSON.parse(body) as Envelope<{
+            attempt: { id: string };
+            questions: AttemptQuestion[];
+          }>;
+          context.attemptId = data?.attempt.id;
+          context.answers = answersFor(data?.questions ?? []);
+        } else {
+          release(context);
+        }
       },
-    ],
-  };
+    },
+    {
+      method: 'POST',
+      setupRequest: (req, context) => {
+        if (!context.attemptId || !context.student) return null;
+        return {
+          ...req,
+          path: `/api/v1/attempts/${context.attemptId}/submit`,
+          headers: {
+            authorization: `Bearer ${context.student.token}`,
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify({ answers: context.answers }),
+        };
+      },
+      onResponse: (_status, _body, context) => release(context),
+    },
+  ];
+  return { requests: steps };
 }
 
-function loginSequence(emails) {
+function loginSequence(emails: string[]): Partial<autocannon.Options> {
   let next = 0;
-  return {
-    requests: [
-      {
-        method: 'POST',
-        path: '/api/v1/auth/login',
-        setupRequest: (req) => ({
-          ...req,
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ email: emails[next++ % emails.length], password: PASSWORD }),
-        }),
-      },
-    ],
+  const step: autocannon.RequestStep<unknown> = {
+    method: 'POST',
+    path: '/api/v1/auth/login',
+    setupRequest: (req) => ({
+      ...req,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: emails[next++ % emails.length], password: PASSWORD }),
+    }),
   };
+  return { requests: [step] };
 }
 
 // ---------------------------------------------------------------------------------------------
 // CPU profile summary
 
-async function summariseProfiles(dir) {
+interface CpuProfile {
+  samples: number[];
+  nodes: Array<{
+    hitCount?: number;
+    callFrame: { functionName: string; url: string; lineNumber: number };
+  }>;
+}
+
+async function summariseProfiles(dir: string): Promise<void> {
   const files = (await readdir(dir)).filter((f) => f.endsWith('.cpuprofile'));
   for (const file of files) {
-    const profile = JSON.parse(await readFile(join(dir, file), 'utf8'));
+    const profile = JSON.parse(await readFile(join(dir, file), 'utf8')) as CpuProfile;
     const total = profile.samples.length;
-    const byFunction = new Map();
-    const byPackage = new Map();
+    const byFunction = new Map<string, number>();
+    const byPackage = new Map<string, number>();
     for (const node of profile.nodes) {
       if (!node.hitCount) continue;
       const { functionName, url, lineNumber } = node.callFrame;
@@ -967,7 +929,7 @@ async function summariseProfiles(dir) {
           : pkg;
       byPackage.set(group, (byPackage.get(group) ?? 0) + node.hitCount);
     }
-    const top = (map, n) =>
+    const top = (map: Map<string, number>, n: number) =>
       [...map.entries()]
         .sort((a, b) => b[1] - a[1])
         .slice(0, n)
@@ -983,7 +945,7 @@ async function summariseProfiles(dir) {
 // ---------------------------------------------------------------------------------------------
 // Main
 
-function printTable(rows, hwmMb, rawHwmMb) {
+function printTable(rows: Row[], hwmMb: number, rawHwmMb: number | undefined): void {
   const head = [
     'scenario',
     'conns',
@@ -1015,7 +977,7 @@ function printTable(rows, hwmMb, rawHwmMb) {
     r.load1.toFixed(1),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const fmt = (cells) =>
+  const fmt = (cells: string[]) =>
     `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
   console.log(fmt(head));
   console.log(
@@ -1028,9 +990,9 @@ function printTable(rows, hwmMb, rawHwmMb) {
   if (rawHwmMb) console.log(`raw server peak RSS (VmHWM): ${rawHwmMb.toFixed(0)} MB`);
 }
 
-const selected = (name) => !OPTIONS.only || OPTIONS.only.has(name);
+const selected = (name: string) => !OPTIONS.only || OPTIONS.only.has(name);
 
-async function main() {
+async function main(): Promise<number> {
   if (!existsSync(join(ROOT, 'dist/main.js'))) {
     throw new Error('dist/main.js is missing: run `npm run build` first (or `npm run bench`)');
   }
@@ -1045,23 +1007,26 @@ async function main() {
   const [port, workerPort] = [await freePort(), await freePort()];
   const { api } = await startApp(port, workerPort);
   const base = `http://127.0.0.1:${port}`;
-  log(`API (pid ${api.pid}) and worker ready on 127.0.0.1; waiting for the outbox to drain`);
+  log(`API (pid ${api.pid}) and worker ready on 127.0.0.1`);
+
+  const [adminToken, instructorToken] = await loginAll(base, [facts.admin, facts.instructor]);
+  const quizEmails = Array.from({ length: QUIZ_STUDENTS }, (_, i) => studentEmail(i + 1));
+  const quizTokens = await loginAll(base, quizEmails);
+  const studentToken = quizTokens[MY_COURSES_STUDENT - 1];
+  log(`${2 + quizTokens.length} tokens obtained`);
+  const quizId = facts.quiz_id ?? (await createBenchQuiz(base, facts.big_id, instructorToken));
+
+  log('waiting for the outbox to drain');
   await waitOutboxDrained();
   const idleRssMb = mb(procStatus(api.pid).rssKb);
   log(`API RSS after start-up, before any load: ${idleRssMb.toFixed(0)} MB`);
 
-  const [adminToken, instructorToken] = await loginAll(base, [facts.admin, facts.instructor]);
-  const quizEmails = Array.from({ length: 32 }, (_, i) => studentEmail(i + 1));
-  const quizTokens = await loginAll(base, quizEmails);
-  const studentToken = quizTokens[0];
-  log(`${2 + quizTokens.length} tokens obtained`);
-
-  const apiTarget = { name: 'api', base, pid: api.pid };
+  const apiTarget: Target = { name: 'api', base, pid: api.pid };
   const c = OPTIONS.connections;
-  const rows = [];
-  let analyticsCold = null;
+  const rows: Row[] = [];
+  let analyticsCold: { ms: number; status: number } | null = null;
 
-  const scenarios = [
+  const scenarios: Scenario[] = [
     {
       name: 'catalogue',
       connections: c,
@@ -1087,7 +1052,7 @@ async function main() {
       connections: c,
       autocannon: { path: '/api/v1/enrollments/my-courses' },
       headers: { authorization: `Bearer ${studentToken}` },
-      note: 'a student with 4 enrollments',
+      note: `a student with ${facts.my_courses_enrollments} enrollments`,
     },
     {
       name: 'course-analytics',
@@ -1106,7 +1071,7 @@ async function main() {
     {
       name: 'quiz-start-submit',
       connections: c,
-      autocannon: quizSequence(facts.quiz_id, quizTokens),
+      autocannon: quizSequence(quizId, quizTokens),
       note: `start + submit by ${quizTokens.length} students in turn; req/s counts both requests`,
     },
     {
@@ -1121,7 +1086,7 @@ async function main() {
 
   // The catalogue trio runs first, --rounds times, interleaved; then the other scenarios.
   const trio = scenarios.slice(0, 3);
-  const plan = [];
+  const plan: Array<Scenario & { label: string }> = [];
   for (let round = 1; round <= OPTIONS.rounds; round++) {
     for (const scenario of trio) {
       plan.push({
@@ -1132,14 +1097,13 @@ async function main() {
   }
   plan.push(...scenarios.slice(3).map((scenario) => ({ ...scenario, label: scenario.name })));
 
-  let raw = null;
-  let sameJson = null;
+  let raw: RawServer | null = null;
+  let sameJson: boolean | null = null;
   for (const scenario of plan) {
     if (!selected(scenario.name)) continue;
     if (scenario.raw) {
       if (!raw) {
         raw = await startRaw();
-        raw.base = `http://127.0.0.1:${raw.port}`;
         const [fromApi, fromRaw] = await Promise.all([
           call(base, 'GET', '/api/v1/courses'),
           call(raw.base, 'GET', '/api/v1/courses'),
@@ -1176,15 +1140,15 @@ async function main() {
   printTable(rows, hwmMb, raw?.hwmMb);
   console.log(`API RSS after start-up, before any load: ${idleRssMb.toFixed(0)} MB`);
 
-  const median = (values) => {
+  const median = (values: number[]) => {
     const sorted = [...values].sort((a, b) => a - b);
     const mid = Math.floor(sorted.length / 2);
     return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   };
-  const runsOf = (name) => rows.filter((r) => r.base === name);
+  const runsOf = (name: string) => rows.filter((r) => r.base === name);
   const ceilings = runsOf('raw-catalogue');
-  const goals = [];
-  const ratios = {};
+  const goals: Array<[string, boolean]> = [];
+  const ratios: Record<string, number> = {};
   if (ceilings.length) {
     for (const name of ['catalogue', 'catalogue-uncached']) {
       const runs = runsOf(name);
@@ -1242,15 +1206,20 @@ const limit = setTimeout(() => {
   void cleanup().finally(() => process.exit(1));
 }, GLOBAL_LIMIT_MS);
 
-let exitCode = 1;
-try {
-  exitCode = await main();
-} catch (error) {
-  log(`failed: ${error.message}`);
-} finally {
-  await cleanup();
-  clearTimeout(limit);
+async function run(): Promise<number> {
+  let exitCode = 1;
+  try {
+    exitCode = await main();
+  } catch (error) {
+    log(`failed: ${message(error)}`);
+  } finally {
+    await cleanup();
+    clearTimeout(limit);
+  }
+  if (OPTIONS.cpuProfDir && existsSync(OPTIONS.cpuProfDir)) {
+    await summariseProfiles(OPTIONS.cpuProfDir);
+  }
+  return exitCode;
 }
-if (OPTIONS.cpuProfDir && existsSync(OPTIONS.cpuProfDir))
-  await summariseProfiles(OPTIONS.cpuProfDir);
-process.exit(exitCode);
+
+void run().then((code) => process.exit(code));
