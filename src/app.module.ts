@@ -17,6 +17,7 @@ import { createRateLimitModule } from './infra/rate-limit/rate-limit.module';
 import { RedisModule } from './infra/redis/redis.module';
 import { StorageModule } from './infra/storage/storage.module';
 import { AccessModule } from './modules/access/access.module';
+import { AssignmentsModule } from './modules/assignments/assignments.module';
 import { AnalyticsModule } from './modules/analytics/analytics.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { CoursesModule } from './modules/courses/courses.module';
@@ -64,6 +65,7 @@ export function domainModules() {
     CoursesModule,
     EnrollmentsModule,
     QuizzesModule,
+    AssignmentsModule,
     FilesModule,
     CertificatesModule,
     WebhooksModule,

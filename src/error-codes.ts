@@ -6,6 +6,7 @@ import {
   type ErrorStatusMap,
 } from './common/errors/error-codes';
 import { errorCatalog } from './common/openapi/error-catalog';
+import { ASSIGNMENTS_ERROR_CODES } from './modules/assignments/assignments.errors';
 import { AUTH_ERROR_CODES } from './modules/auth/auth.errors';
 import { CERTIFICATES_ERROR_CODES } from './modules/certificates/certificates.errors';
 import { COURSES_ERROR_CODES } from './modules/courses/courses.errors';
@@ -30,6 +31,7 @@ export const ALL_ERROR_CODES = [
   ...ENROLLMENTS_ERROR_CODES,
   ...QUIZZES_ERROR_CODES,
   ...CERTIFICATES_ERROR_CODES,
+  ...ASSIGNMENTS_ERROR_CODES,
 ] as const satisfies readonly ErrorCode[];
 
 /** Compiles only when every code a module registered is in ALL_ERROR_CODES (the OpenAPI enum). */
@@ -67,6 +69,8 @@ export const errorStatus: ErrorStatusMap = (code: ErrorCode): HttpStatus => {
     case 'MODULE_NOT_EMPTY':
     case 'COMPLETION_BY_ASSESSMENT':
     case 'ATTEMPT_NOT_PENDING_GRADING':
+    case 'ASSIGNMENT_CLOSED':
+    case 'ALREADY_SUBMITTED':
       return HttpStatus.CONFLICT;
     case 'PAYLOAD_TOO_LARGE':
       return HttpStatus.PAYLOAD_TOO_LARGE;

@@ -38,6 +38,7 @@ const TAGS: Array<[name: string, description: string]> = [
   ['enrollments', 'Enrolling, progress and completion'],
   ['quizzes', 'Quizzes and their questions'],
   ['attempts', 'Timed quiz attempts, submission and grading'],
+  ['assignments', 'Assignments, versioned submissions and grading (with rubrics)'],
   ['files', 'Uploads and downloads'],
   ['certificates', 'Certificates of completion, PDF downloads and public verification'],
   ['webhooks', 'Event subscriptions with signed deliveries (admin)'],

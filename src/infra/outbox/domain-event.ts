@@ -12,6 +12,8 @@ export const DOMAIN_EVENTS = [
   'quiz.attempt.submitted',
   'quiz.attempt.graded',
   'certificate.issued',
+  'assignment.submitted',
+  'submission.graded',
   'webhook.test',
 ] as const;
 export type DomainEventType = (typeof DOMAIN_EVENTS)[number];

@@ -263,6 +263,57 @@ describe('access policy', () => {
           refused('Only enrolled students take quizzes'),
         ],
       ],
+      'assignment.view': [
+        ['student, published', student, { course: published, assignment: open }, ok],
+        [
+          'student, unpublished',
+          student,
+          { course: published, assignment: unpublished },
+          hidden('Assignment'),
+        ],
+        ['owner, unpublished', owner, { course: published, assignment: unpublished }, ok],
+      ],
+      'assignment.manage': [
+        ['owner', owner, { course: published, assignment: unpublished }, ok],
+        [
+          'student, published',
+          student,
+          { course: published, assignment: open },
+          refused(MANAGERS_ONLY),
+        ],
+        ['admin, missing', admin, { course: published, assignment: null }, hidden('Assignment')],
+      ],
+      'assignment.submit': [
+        ['enrolled student', student, { course: published, assignment: open, enrolled: true }, ok],
+        [
+          'student not enrolled',
+          student,
+          { course: published, assignment: open, enrolled: false },
+          refused('Enroll in the course to submit this assignment'),
+        ],
+        [
+          'owner',
+          owner,
+          { course: published, assignment: open, enrolled: false },
+          refused('Only enrolled students submit assignments'),
+        ],
+      ],
+      'submission.read': [
+        ['the student', student, { course: published, submission: mine }, ok],
+        ['owner', owner, { course: published, submission: mine }, ok],
+        [
+          'other instructor',
+          otherInstructor,
+          { course: published, submission: mine },
+          refused(STUDENT_OR_MANAGERS),
+        ],
+        ['missing', admin, { course: published, submission: null }, hidden('Submission')],
+      ],
+      'submission.grade': [
+        ['owner', owner, { course: published, submission: mine }, ok],
+        ['the student', student, { course: published, submission: mine }, refused(MANAGERS_ONLY)],
+        ['missing', admin, { course: published, submission: null }, hidden('Submission')],
+      ],
       'enrollment.read': [
         ['the student, course unknown', student, { course: null, enrollment: mine }, ok],
         ['admin', admin, { course: published, enrollment: mine }, ok],

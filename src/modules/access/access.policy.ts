@@ -33,6 +33,23 @@ export interface PermissionFacts {
     quiz: { isPublished: boolean } | null;
     enrolled: boolean;
   };
+  /** See an assignment: published ones in a visible course, drafts for its managers. */
+  'assignment.view': { course: CourseFacts | null; assignment: { isPublished: boolean } | null };
+  /** Author an assignment and read everyone's submissions. */
+  'assignment.manage': {
+    course: CourseFacts | null;
+    assignment: { isPublished: boolean } | null;
+  };
+  /** Submit: students enrolled in the course of an assignment they see. */
+  'assignment.submit': {
+    course: CourseFacts | null;
+    assignment: { isPublished: boolean } | null;
+    enrolled: boolean;
+  };
+  /** A submission: the student, the course's managers. */
+  'submission.read': { course: CourseFacts | null; submission: { studentId: string } | null };
+  /** Grade a submission: the course's managers. */
+  'submission.grade': { course: CourseFacts | null; submission: { studentId: string } | null };
   /** An enrollment with its progress: the student, the course's managers. */
   'enrollment.read': { course: CourseFacts | null; enrollment: { studentId: string } | null };
   /** Complete lessons, take its certificate: the enrolled student (admins for certificates). */
@@ -85,6 +102,15 @@ function quizDecision(
   return ALLOW;
 }
 
+function assignmentDecision(
+  caller: AuthenticatedUser | undefined,
+  { course, assignment }: PermissionFacts['assignment.view'],
+): Decision {
+  if (!course || !assignment || !seesCourse(caller, course)) return notFound('Assignment');
+  if (!assignment.isPublished && !managesCourse(caller, course)) return notFound('Assignment');
+  return ALLOW;
+}
+
 const ownedBy = (caller: AuthenticatedUser | undefined, ownerId: string): boolean =>
   caller?.id === ownerId;
 
@@ -130,6 +156,27 @@ const RULES: { [P in Permission]: Rule<P> } = {
     if (!seen.allowed) return seen;
     if (caller?.role !== 'student') return forbidden('Only enrolled students take quizzes');
     return facts.enrolled ? ALLOW : forbidden('Enroll in the course to take this quiz');
+  },
+  'assignment.view': assignmentDecision,
+  'assignment.manage': (caller, facts) => {
+    const seen = assignmentDecision(caller, facts);
+    if (!seen.allowed) return seen;
+    return managesCourse(caller, facts.course!) ? ALLOW : forbidden(MANAGERS_ONLY);
+  },
+  'assignment.submit': (caller, facts) => {
+    const seen = assignmentDecision(caller, facts);
+    if (!seen.allowed) return seen;
+    if (caller?.role !== 'student') return forbidden('Only enrolled students submit assignments');
+    return facts.enrolled ? ALLOW : forbidden('Enroll in the course to submit this assignment');
+  },
+  'submission.read': (caller, { course, submission }) => {
+    if (!submission) return notFound('Submission');
+    if (ownedBy(caller, submission.studentId)) return ALLOW;
+    return course && managesCourse(caller, course) ? ALLOW : forbidden(STUDENT_OR_MANAGERS);
+  },
+  'submission.grade': (caller, { course, submission }) => {
+    if (!submission) return notFound('Submission');
+    return course && managesCourse(caller, course) ? ALLOW : forbidden(MANAGERS_ONLY);
   },
   'enrollment.read': (caller, { course, enrollment }) => {
     if (!enrollment) return notFound('Enrollment');

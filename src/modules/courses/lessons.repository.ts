@@ -63,10 +63,11 @@ export class LessonsRepository {
     return coursePositions.setOrder(manager, 'lessons', courseId, ids);
   }
 
-  /** Whether a published quiz (completed by passing it) is tied to the lesson. */
+  /** Whether a published quiz or assignment (completed by passing it) is tied to the lesson. */
   async completedByAssessment(lessonId: string): Promise<boolean> {
     const [row] = await this.lessons.query<Array<{ tied: boolean }>>(
-      `SELECT EXISTS (SELECT 1 FROM quizzes WHERE lesson_id = $1 AND is_published) AS tied`,
+      `SELECT EXISTS (SELECT 1 FROM quizzes WHERE lesson_id = $1 AND is_published)
+           OR EXISTS (SELECT 1 FROM assignments WHERE lesson_id = $1 AND is_published) AS tied`,
       [lessonId],
     );
     return row.tied;

@@ -9,5 +9,6 @@ import { FilesService } from './files.service';
   imports: [TypeOrmModule.forFeature([StoredFile])],
   controllers: [FilesController],
   providers: [FilesService, FilesRepository],
+  exports: [FilesService],
 })
 export class FilesModule {}

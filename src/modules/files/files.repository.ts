@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { StoredFile } from './entities/stored-file.entity';
 
 @Injectable()
@@ -9,6 +9,10 @@ export class FilesRepository {
 
   async insert(data: Partial<StoredFile>): Promise<StoredFile> {
     return this.files.save(this.files.create(data));
+  }
+
+  findByIds(ids: string[]): Promise<StoredFile[]> {
+    return ids.length === 0 ? Promise.resolve([]) : this.files.findBy({ id: In(ids) });
   }
 
   findById(id: string): Promise<StoredFile | null> {

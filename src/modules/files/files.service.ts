@@ -67,6 +67,21 @@ export class FilesService {
     return new Paginated(rows.map(toFileResponse), total, query.page, query.pageSize);
   }
 
+  /**
+   * For other modules: those of `ids` that `uploadedById` uploaded, in no particular order (a
+   * shorter list than asked means some are missing or someone else's).
+   */
+  async ownedBy(ids: string[], uploadedById: string): Promise<FileResponse[]> {
+    const files = await this.files.findByIds(ids);
+    return files.filter((file) => file.uploadedById === uploadedById).map(toFileResponse);
+  }
+
+  /** For other modules: the files of `ids` that still exist, by id. */
+  async byIds(ids: string[]): Promise<Map<string, FileResponse>> {
+    const files = await this.files.findByIds([...new Set(ids)]);
+    return new Map(files.map((file) => [file.id, toFileResponse(file)]));
+  }
+
   async get(id: string, caller: AuthenticatedUser): Promise<FileResponse> {
     return toFileResponse(await this.findOwned(id, caller));
   }

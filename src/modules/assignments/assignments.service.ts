@@ -1,0 +1,141 @@
+import { Injectable } from '@nestjs/common';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { AuthenticatedUser } from '../../common/auth/roles';
+import { ValidationFailedError } from '../../common/errors/app-error';
+import type { CourseFacts } from '../access/access.policy';
+import { AccessService } from '../access/access.service';
+import { CoursesService } from '../courses/courses.service';
+import { LessonsService } from '../courses/lessons.service';
+import { AssignmentsRepository } from './assignments.repository';
+import { AssignmentResponse, toAssignmentResponse } from './dto/assignment.response';
+import { CreateAssignmentDto, RubricCriterionDto } from './dto/create-assignment.dto';
+import { UpdateAssignmentDto } from './dto/update-assignment.dto';
+import { Assignment, RubricCriterion } from './entities/assignment.entity';
+import { rubricProblems } from './scoring';
+
+/** What a caller may do with an assignment (access.policy.ts decides). */
+export type AssignmentPermission = 'assignment.view' | 'assignment.manage';
+
+/** Assignment authoring and reading; students see published assignments only. */
+@Injectable()
+export class AssignmentsService {
+  constructor(
+    private readonly assignments: AssignmentsRepository,
+    private readonly courses: CoursesService,
+    private readonly lessons: LessonsService,
+    private readonly access: AccessService,
+  ) {}
+
+  async listForCourse(courseId: string, caller?: AuthenticatedUser): Promise<AssignmentResponse[]> {
+    const course = await this.courses.findAllowed(courseId, caller, 'course.view');
+    const manages = this.access.can(caller, 'course.manage', { course });
+    return (await this.assignments.findByCourse(courseId, !manages)).map(toAssignmentResponse);
+  }
+
+  async create(
+    courseId: string,
+    caller: AuthenticatedUser,
+    dto: CreateAssignmentDto,
+  ): Promise<AssignmentResponse> {
+    await this.courses.findAllowed(courseId, caller, 'course.manage');
+    await this.assertLessonOfCourse(dto.lessonId, courseId);
+    this.assertRubricFits(dto.rubric, dto.maxPoints ?? 100);
+    const assignment = await this.assignments.insert({
+      ...toColumns(dto),
+      courseId,
+    });
+    return toAssignmentResponse(assignment);
+  }
+
+  async get(id: string, caller?: AuthenticatedUser): Promise<AssignmentResponse> {
+    return toAssignmentResponse((await this.findAllowed(id, caller, 'assignment.view')).assignment);
+  }
+
+  /** The rubric must still add up to maxPoints after the change (422 otherwise). */
+  async update(
+    id: string,
+    caller: AuthenticatedUser,
+    dto: UpdateAssignmentDto,
+  ): Promise<AssignmentResponse> {
+    const { assignment } = await this.findAllowed(id, caller, 'assignment.manage');
+    if (dto.lessonId !== undefined)
+      await this.assertLessonOfCourse(dto.lessonId, assignment.courseId);
+    this.assertRubricFits(
+      dto.rubric !== undefined ? dto.rubric : assignment.rubric,
+      dto.maxPoints ?? assignment.maxPoints,
+    );
+    const changes = toColumns(dto);
+    if (Object.keys(changes).length > 0) await this.assignments.update(id, changes);
+    return toAssignmentResponse((await this.assignments.findById(id))!);
+  }
+
+  async remove(id: string, caller: AuthenticatedUser): Promise<void> {
+    await this.findAllowed(id, caller, 'assignment.manage');
+    await this.assignments.delete(id);
+  }
+
+  /** Idempotent: publishing a published assignment returns it unchanged. */
+  async publish(id: string, caller: AuthenticatedUser): Promise<AssignmentResponse> {
+    await this.findAllowed(id, caller, 'assignment.manage');
+    await this.assignments.publish(id);
+    return toAssignmentResponse((await this.assignments.findById(id))!);
+  }
+
+  /** For submissions: the assignment and its course if the policy lets this caller `permission`. */
+  async findAllowed(
+    id: string,
+    caller: AuthenticatedUser | undefined,
+    permission: AssignmentPermission,
+  ): Promise<{ assignment: Assignment; course: CourseFacts }> {
+    const { assignment, course } = await this.findWithCourse(id);
+    this.access.assert(caller, permission, { course, assignment });
+    return { assignment: assignment!, course: course! };
+  }
+
+  /** For submissions: the assignment and its course, unchecked (null when missing). */
+  async findWithCourse(
+    id: string,
+  ): Promise<{ assignment: Assignment | null; course: CourseFacts | null }> {
+    const assignment = await this.assignments.findById(id);
+    const course = assignment ? await this.courses.findById(assignment.courseId) : null;
+    return { assignment, course };
+  }
+
+  private assertRubricFits(
+    rubric: readonly RubricCriterion[] | readonly RubricCriterionDto[] | null | undefined,
+    maxPoints: number,
+  ): void {
+    const problems = rubricProblems(rubric, maxPoints);
+    if (problems.length > 0) throw new ValidationFailedError(problems);
+  }
+
+  private async assertLessonOfCourse(
+    lessonId: string | null | undefined,
+    courseId: string,
+  ): Promise<void> {
+    if (!lessonId) return;
+    if (!(await this.lessons.findInCourse(lessonId, courseId))) {
+      throw new ValidationFailedError([
+        { field: 'lessonId', message: 'lessonId must be a lesson of the same course' },
+      ]);
+    }
+  }
+}
+
+/** The DTO as columns: plain objects for the jsonb ones (the DTO holds class instances). */
+function toColumns(dto: UpdateAssignmentDto): QueryDeepPartialEntity<Assignment> {
+  const { rubric, dueAt, submissionTypes, ...rest } = dto;
+  const columns: Partial<Assignment> = { ...(rest as Partial<Assignment>) };
+  if (dueAt !== undefined) columns.dueAt = dueAt === null ? null : new Date(dueAt);
+  if (submissionTypes !== undefined) columns.submissionTypes = [...submissionTypes];
+  if (rubric !== undefined) {
+    columns.rubric =
+      rubric?.map(({ criterion, points, description }) => ({
+        criterion,
+        points,
+        description: description ?? null,
+      })) ?? null;
+  }
+  // jsonb columns do not fit TypeORM's deep-partial type.
+  return columns;
+}
