@@ -2398,14 +2398,6 @@ export interface components {
             id: string;
             fullName: string;
         };
-        SubmissionFileResponse: {
-            /** Format: uuid */
-            id: string;
-            originalFilename: string;
-            contentType: string;
-            /** @description Bytes */
-            fileSize: number;
-        };
         RubricScoreResponse: {
             criterion: string;
             points: number;
@@ -2418,7 +2410,15 @@ export interface components {
             rubricScores: components["schemas"]["RubricScoreResponse"][] | null;
             /** Format: date-time */
             gradedAt: string;
-            grader: components["schemas"]["PersonSummary"] | null;
+            grader: components["schemas"]["PersonSummary"] | (never | null);
+        };
+        SubmissionFileResponse: {
+            /** Format: uuid */
+            id: string;
+            originalFilename: string;
+            contentType: string;
+            /** @description Bytes */
+            fileSize: number;
         };
         SubmissionResponse: {
             /** Format: uuid */
@@ -2436,7 +2436,7 @@ export interface components {
             late: boolean;
             /** @enum {string} */
             status: "submitted" | "graded";
-            grade: components["schemas"]["GradeResponse"] | null;
+            grade: components["schemas"]["GradeResponse"] | (never | null);
         };
         CreateSubmissionDto: {
             text?: string;

@@ -20,6 +20,21 @@ export class SubmissionsRepository {
     return (manager ? manager.getRepository(Submission) : this.submissions).findOneBy({ id });
   }
 
+  /**
+   * Serializes the submits of one student to one assignment until `manager`'s transaction ends
+   * (a transaction-scoped advisory lock on its own connection), so each counts the versions the
+   * previous one wrote; the unique index stays the backstop.
+   */
+  async holdStudentSlot(
+    manager: EntityManager,
+    assignmentId: string,
+    studentId: string,
+  ): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+      `submission:${assignmentId}:${studentId}`,
+    ]);
+  }
+
   /** The highest version the student submitted (0 when none). */
   async latestVersion(
     manager: EntityManager,

@@ -1,6 +1,13 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, getSchemaPath } from '@nestjs/swagger';
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { SUBMISSION_STATUSES } from '../entities/submission.entity';
 import type { Submission, SubmissionStatus } from '../entities/submission.entity';
+
+/** An object of `model`, or null (OpenAPI 3.0: a nullable $ref needs a null branch). */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+const nullableRef = (model: Function): SchemaObject => ({
+  anyOf: [{ $ref: getSchemaPath(model) }, { type: 'object', nullable: true, enum: [null] }],
+});
 
 export class PersonSummary {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -19,6 +26,7 @@ export class RubricScoreResponse {
   @ApiProperty() points: number;
 }
 
+@ApiExtraModels(PersonSummary)
 export class GradeResponse {
   @ApiProperty() score: number;
   @ApiProperty({ description: 'score less the late penalty, never below 0' }) finalScore: number;
@@ -26,9 +34,10 @@ export class GradeResponse {
   @ApiProperty({ type: [RubricScoreResponse], nullable: true })
   rubricScores: RubricScoreResponse[] | null;
   @ApiProperty({ format: 'date-time' }) gradedAt: string;
-  @ApiProperty({ type: PersonSummary, nullable: true }) grader: PersonSummary | null;
+  @ApiProperty(nullableRef(PersonSummary)) grader: PersonSummary | null;
 }
 
+@ApiExtraModels(GradeResponse, PersonSummary)
 export class SubmissionResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) assignmentId: string;
@@ -40,7 +49,7 @@ export class SubmissionResponse {
   @ApiProperty({ format: 'date-time' }) submittedAt: string;
   @ApiProperty() late: boolean;
   @ApiProperty({ enum: SUBMISSION_STATUSES }) status: SubmissionStatus;
-  @ApiProperty({ type: GradeResponse, nullable: true }) grade: GradeResponse | null;
+  @ApiProperty(nullableRef(GradeResponse)) grade: GradeResponse | null;
 }
 
 /** What the mapper needs besides the row: names and file metadata, read in batches. */
