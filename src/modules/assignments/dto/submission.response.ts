@@ -1,11 +1,11 @@
+import type { Type } from '@nestjs/common';
 import { ApiExtraModels, ApiProperty, getSchemaPath } from '@nestjs/swagger';
-import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import type { ApiPropertyOptions } from '@nestjs/swagger';
 import { SUBMISSION_STATUSES } from '../entities/submission.entity';
 import type { Submission, SubmissionStatus } from '../entities/submission.entity';
 
 /** An object of `model`, or null (OpenAPI 3.0: a nullable $ref needs a null branch). */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-const nullableRef = (model: Function): SchemaObject => ({
+const nullableRef = (model: Type<unknown>): ApiPropertyOptions => ({
   anyOf: [{ $ref: getSchemaPath(model) }, { type: 'object', nullable: true, enum: [null] }],
 });
 
