@@ -1052,6 +1052,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/submissions/{id}/files/{fileId}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a file of a submission (its student, the course owner, admins)
+         * @description As /files/:id/download: the bytes (local storage) or 302 to a SAS URL (Azure).
+         */
+        get: operations["Submissions_download"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/submissions/{id}/grade": {
         parameters: {
             query?: never;
@@ -12627,6 +12647,161 @@ export interface operations {
                         data: components["schemas"]["SubmissionResponse"];
                     };
                 };
+            };
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Authentication required",
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "You are not allowed to do this",
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Course not found",
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Validation failed",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    Submissions_download: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                fileId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description Redirect to a time-limited download URL */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
             401: {

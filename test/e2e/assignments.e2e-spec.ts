@@ -275,6 +275,37 @@ describe('Assignments, submissions and grading (e2e)', () => {
       });
       expect((await eventsOf('assignment.submitted', withFile.id)).length).toBe(1);
 
+      // Its files: to the student and the course owner; others 403; files not attached 404.
+      const download = (user: TestUser, fileId: string) =>
+        t.http
+          .get(`${API}/submissions/${withFile.id}/files/${fileId}/download`)
+          .set(...bearer(user))
+          .buffer(true)
+          .parse((res, done) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (chunk: Buffer) => chunks.push(chunk));
+            res.on('end', () => done(null, Buffer.concat(chunks)));
+          });
+      for (const reader of [s.user, teacher]) {
+        const res = await download(reader, mine);
+        expect(res.status).toBe(200);
+        expect((res.body as Buffer).toString()).toBe('hello');
+      }
+      expectError(
+        await t.http
+          .get(`${API}/submissions/${withFile.id}/files/${mine}/download`)
+          .set(...bearer(other.user)),
+        403,
+        'FORBIDDEN',
+      );
+      expectError(
+        await t.http
+          .get(`${API}/submissions/${withFile.id}/files/${theirs}/download`)
+          .set(...bearer(teacher)),
+        404,
+        'NOT_FOUND',
+      );
+
       // Not enrolled, or not a student: 403.
       const outsider = await createUser(t, 'student');
       expectError(await submit(outsider, textOnly.id, { text: 'x' }), 403, 'FORBIDDEN');

@@ -1,10 +1,12 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import type { AuthenticatedUser } from '../../common/auth/roles';
 import { Auth } from '../../common/decorators/auth.decorator';
 import { CurrentUser } from '../../common/decorators/current-user.decorator';
 import { Paginated } from '../../common/dto/paginated';
-import { ApiEnvelope } from '../../common/openapi/api-envelope.decorator';
+import { sendAttachment } from '../../common/http/content-disposition';
+import { ApiEnvelope, ApiErrors } from '../../common/openapi/api-envelope.decorator';
 import { uuidParam } from '../../common/pipes/parse-uuid.pipe';
 import { CreateSubmissionDto } from './dto/create-submission.dto';
 import { GradeSubmissionDto } from './dto/grade-submission.dto';
@@ -59,6 +61,38 @@ export class SubmissionsController {
     @CurrentUser() caller: AuthenticatedUser,
   ): Promise<SubmissionResponse> {
     return this.submissions.get(id, caller);
+  }
+
+  @Get('submissions/:id/files/:fileId/download')
+  @Auth()
+  @ApiOperation({
+    summary: 'Download a file of a submission (its student, the course owner, admins)',
+    description: 'As /files/:id/download: the bytes (local storage) or 302 to a SAS URL (Azure).',
+  })
+  // The bytes' media type is set on the 200 response only: errors stay JSON envelopes.
+  @ApiResponse({
+    status: 200,
+    description: 'The file',
+    content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+  })
+  @ApiResponse({ status: 302, description: 'Redirect to a time-limited download URL' })
+  @ApiErrors(403, 404, 422)
+  async download(
+    @Param('id', uuidParam()) id: string,
+    @Param('fileId', uuidParam('fileId')) fileId: string,
+    @CurrentUser() caller: AuthenticatedUser,
+    @Res() res: Response,
+  ): Promise<void> {
+    const download = await this.submissions.download(id, fileId, caller);
+    if (download.kind === 'redirect') {
+      res.redirect(302, download.url);
+      return;
+    }
+    sendAttachment(res, download.stream, {
+      contentType: download.file.contentType,
+      filename: download.file.originalFilename,
+      length: download.file.fileSize,
+    });
   }
 
   @Post('submissions/:id/grade')

@@ -14,7 +14,7 @@ import { domainEventJob } from '../../infra/outbox/domain-event';
 import { OutboxService } from '../../infra/outbox/outbox.service';
 import { AccessService } from '../access/access.service';
 import { EnrollmentsService } from '../enrollments/enrollments.service';
-import { FilesService } from '../files/files.service';
+import { Download, FilesService } from '../files/files.service';
 import { UsersService } from '../users/users.service';
 import { AssignmentsService } from './assignments.service';
 import {
@@ -166,6 +166,16 @@ export class SubmissionsService {
     const { course } = await this.assignments.findWithCourse(submission.assignmentId);
     this.access.assert(caller, 'submission.read', { course, submission });
     return toSubmissionResponse(submission, await this.lookupsFor([submission]));
+  }
+
+  /** A file attached to the submission, for whoever may read the submission. */
+  async download(id: string, fileId: string, caller: AuthenticatedUser): Promise<Download> {
+    const submission = await this.submissions.findById(id);
+    if (!submission) throw new SubmissionNotFoundError();
+    const { course } = await this.assignments.findWithCourse(submission.assignmentId);
+    this.access.assert(caller, 'submission.read', { course, submission });
+    if (!submission.fileIds.includes(fileId)) throw new NotFoundError('File');
+    return this.files.downloadAttached(fileId);
   }
 
   /**

@@ -5,6 +5,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { AuthenticatedUser } from '../../common/auth/roles';
 import { Paginated } from '../../common/dto/paginated';
+import { NotFoundError } from '../../common/errors/app-error';
 import { storageConfig } from '../../config/configuration';
 import { AccessService } from '../access/access.service';
 import { StorageBackend } from '../../infra/storage/storage.backend';
@@ -88,7 +89,20 @@ export class FilesService {
 
   /** Local storage streams the bytes; Azure answers with a SAS URL valid 15 minutes. */
   async download(id: string, caller: AuthenticatedUser): Promise<Download> {
-    const file = await this.findOwned(id, caller);
+    return this.open(await this.findOwned(id, caller));
+  }
+
+  /**
+   * For other modules that decided who may read the file (a submission's attachments): the
+   * download as `download` gives it, 404 when the file no longer exists.
+   */
+  async downloadAttached(id: string): Promise<Download> {
+    const file = await this.files.findById(id);
+    if (!file) throw new NotFoundError('File');
+    return this.open(file);
+  }
+
+  private async open(file: StoredFile): Promise<Download> {
     const url = await this.storage.signedUrl(file.storageKey, {
       filename: file.originalFilename,
       contentType: file.contentType,
