@@ -5,7 +5,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * - `assignments` belong to a course (cascade) and optionally to a lesson (set null);
  * - `submissions` are versioned per (assignment, student): the unique index decides concurrent
  *   submits, the latest version per student is served by the same index;
- * - the grade lives on the submission (a regrade replaces it).
+ * - the grade lives on the submission (a regrade replaces it);
+ * - `file_ids` (GIN-indexed) keeps attached files from being deleted (files answer 409).
  * New tables only: existing rows are untouched.
  */
 export class CreateAssignments1795940000000 implements MigrationInterface {

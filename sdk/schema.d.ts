@@ -1148,7 +1148,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a file and its stored object (owner, admin)
-         * @description Delete a file and its stored object (owner, admin). Needs a bearer access token.
+         * @description A file attached to an assignment submission cannot be deleted (409).
          */
         delete: operations["Files_remove"];
         options?: never;
@@ -13585,6 +13585,26 @@ export interface operations {
                      *       "message": "Course not found",
                      *       "error": {
                      *         "code": "NOT_FOUND",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "This slug is already used by another course",
+                     *       "error": {
+                     *         "code": "SLUG_TAKEN",
                      *         "details": []
                      *       },
                      *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"

@@ -306,6 +306,17 @@ describe('Assignments, submissions and grading (e2e)', () => {
         'NOT_FOUND',
       );
 
+      // An attached file stays; an unattached one can still be deleted.
+      expectError(
+        await t.http.delete(`${API}/files/${mine}`).set(...bearer(s.user)),
+        409,
+        'CONFLICT',
+      );
+      await t.http
+        .delete(`${API}/files/${theirs}`)
+        .set(...bearer(other.user))
+        .expect(204);
+
       // Not enrolled, or not a student: 403.
       const outsider = await createUser(t, 'student');
       expectError(await submit(outsider, textOnly.id, { text: 'x' }), 403, 'FORBIDDEN');

@@ -100,8 +100,11 @@ export class FilesController {
   @Delete(':id')
   @HttpCode(204)
   @Auth()
-  @ApiOperation({ summary: 'Delete a file and its stored object (owner, admin)' })
-  @ApiEnvelope(null, { status: 204, errors: [404, 422] })
+  @ApiOperation({
+    summary: 'Delete a file and its stored object (owner, admin)',
+    description: 'A file attached to an assignment submission cannot be deleted (409).',
+  })
+  @ApiEnvelope(null, { status: 204, errors: [404, 409, 422] })
   async remove(
     @Param('id', uuidParam()) id: string,
     @CurrentUser() caller: AuthenticatedUser,

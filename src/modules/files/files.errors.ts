@@ -1,4 +1,9 @@
-import { AppError, NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
+import {
+  AppError,
+  ConflictError,
+  NotFoundError,
+  ValidationFailedError,
+} from '../../common/errors/app-error';
 
 export class FileNotFoundError extends NotFoundError {
   constructor() {
@@ -21,5 +26,12 @@ export class UnsupportedFileTypeError extends AppError {
 export class MissingFileError extends ValidationFailedError {
   constructor(message = 'a multipart field "file" is required') {
     super([{ field: 'file', message }]);
+  }
+}
+
+/** 409: a file attached to an assignment submission stays as long as the submission. */
+export class FileAttachedError extends ConflictError {
+  constructor() {
+    super('This file is attached to a submission and cannot be deleted');
   }
 }

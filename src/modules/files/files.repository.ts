@@ -32,7 +32,18 @@ export class FilesRepository {
     });
   }
 
-  async delete(id: string): Promise<void> {
-    await this.files.delete({ id });
+  /**
+   * Deletes the file unless a submission holds it, in one statement: 'deleted', 'attached' (kept),
+   * or 'missing' (already gone).
+   */
+  async deleteUnattached(id: string): Promise<'deleted' | 'attached' | 'missing'> {
+    const [rows] = await this.files.query<[Array<{ id: string }>, number]>(
+      `DELETE FROM files WHERE id = $1
+          AND NOT EXISTS (SELECT 1 FROM submissions WHERE file_ids @> ARRAY[$1]::uuid[])
+        RETURNING id`,
+      [id],
+    );
+    if (rows.length > 0) return 'deleted';
+    return (await this.files.existsBy({ id })) ? 'attached' : 'missing';
   }
 }

@@ -12,6 +12,7 @@ import { StorageBackend } from '../../infra/storage/storage.backend';
 import { FileResponse, toFileResponse } from './dto/file.response';
 import { ListFilesQuery } from './dto/list-files.query';
 import { StoredFile } from './entities/stored-file.entity';
+import { FileAttachedError } from './files.errors';
 import { FilesRepository } from './files.repository';
 import { receiveUpload } from './multipart-upload';
 
@@ -115,8 +116,9 @@ export class FilesService {
   /** The row and the stored object. */
   async remove(id: string, caller: AuthenticatedUser): Promise<void> {
     const file = await this.findOwned(id, caller);
+    // The row first: a file a submission holds is refused before its bytes are touched.
+    if ((await this.files.deleteUnattached(file.id)) === 'attached') throw new FileAttachedError();
     await this.storage.delete(file.storageKey);
-    await this.files.delete(file.id);
   }
 
   /** Others' files are 404, not 403: their existence is not revealed. */
