@@ -163,8 +163,13 @@ function describe(errors: ValidationError[]): string[] {
 
 /** Environments that may run on the built-in development secret. */
 const RELAXED_ENVS: readonly NodeEnv[] = ['development', 'test'];
-/** A secret with fewer distinct characters than this is refused outside development and test. */
-export const MIN_DISTINCT_SECRET_CHARS = 16;
+/**
+ * A secret with fewer distinct characters than this is refused outside development and test: it
+ * catches repeated words (`changeme` x4 has 7) without refusing real random secrets. Hex secrets
+ * (`openssl rand -hex 32`) draw from 16 characters, and a random 64-character one lacks at least
+ * one of them about a quarter of the time, so 16 would refuse good secrets.
+ */
+export const MIN_DISTINCT_SECRET_CHARS = 10;
 
 /** Why `value` is not a usable secret outside development and test, or undefined. */
 function weakSecret(value: string): string | undefined {
