@@ -2546,12 +2546,19 @@ export interface components {
             /** Format: date-time */
             dueAt: string | null;
         };
+        GradebookGradeResponse: {
+            /** Format: uuid */
+            itemId: string;
+            score: number | null;
+            /** @enum {string} */
+            status: "graded" | "pending" | "missing" | "none";
+        };
         GradebookStudentResponse: {
             /** Format: uuid */
             studentId: string;
             fullName: string;
             email: string;
-            grades: components["schemas"]["GradeResponse"][];
+            grades: components["schemas"]["GradebookGradeResponse"][];
             earned: number;
             possible: number;
             percentage: number | null;

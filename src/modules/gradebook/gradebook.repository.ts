@@ -46,10 +46,10 @@ export class GradebookRepository {
                 CASE WHEN q.draw IS NULL
                   THEN (SELECT coalesce(sum(qq.points), 0) FROM questions qq WHERE qq.quiz_id = q.id)
                   ELSE (SELECT coalesce(sum(ranked.points), 0) FROM (
-                          SELECT qq.points, d.count,
+                          SELECT qq.points, (d.entry->>'count')::int AS count,
                                  row_number() OVER (PARTITION BY d.ord ORDER BY qq.points DESC, qq.id) AS rn
-                            FROM jsonb_to_recordset(q.draw) WITH ORDINALITY AS d(pool text, count int, ord bigint)
-                            JOIN questions qq ON qq.quiz_id = q.id AND qq.pool = d.pool
+                            FROM jsonb_array_elements(q.draw) WITH ORDINALITY AS d(entry, ord)
+                            JOIN questions qq ON qq.quiz_id = q.id AND qq.pool = d.entry->>'pool'
                         ) ranked WHERE ranked.rn <= ranked.count)
                 END::int AS "maxPoints"
            FROM quizzes q WHERE q.course_id = $1 AND q.is_published
@@ -116,7 +116,8 @@ export class GradebookRepository {
    * Two aggregate statements for all (item, student) cells of a page: per quiz and student the
    * best final score of finished attempts and whether one awaits essay grading; per assignment
    * and student the latest version's status and the latest graded version's finalScore and
-   * feedback.
+   * feedback. Both run even when a course has no item of one type, so that the count of
+   * statements stays the same for every page.
    */
   async aggregates(
     quizIds: string[],
@@ -127,40 +128,36 @@ export class GradebookRepository {
     const submissions = new Map<string, SubmissionAggregate & { feedback: string | null }>();
     if (studentIds.length === 0) return { quizzes, submissions };
     const [quizRows, submissionRows] = await Promise.all([
-      quizIds.length === 0
-        ? []
-        : this.dataSource.query<
-            Array<{ itemId: string; studentId: string; best: number | null; pending: boolean }>
-          >(
-            `SELECT quiz_id AS "itemId", student_id AS "studentId",
+      this.dataSource.query<
+        Array<{ itemId: string; studentId: string; best: number | null; pending: boolean }>
+      >(
+        `SELECT quiz_id AS "itemId", student_id AS "studentId",
                     max(score) FILTER (WHERE grading_status <> 'pending') AS best,
                     bool_or(grading_status = 'pending') AS pending
                FROM quiz_attempts
               WHERE quiz_id = ANY($1::uuid[]) AND student_id = ANY($2::uuid[])
                 AND status <> 'in_progress'
               GROUP BY quiz_id, student_id`,
-            [quizIds, studentIds],
-          ),
-      assignmentIds.length === 0
-        ? []
-        : this.dataSource.query<
-            Array<{
-              itemId: string;
-              studentId: string;
-              latestStatus: 'submitted' | 'graded';
-              score: string | null;
-              feedback: string | null;
-            }>
-          >(
-            `SELECT assignment_id AS "itemId", student_id AS "studentId",
+        [quizIds, studentIds],
+      ),
+      this.dataSource.query<
+        Array<{
+          itemId: string;
+          studentId: string;
+          latestStatus: 'submitted' | 'graded';
+          score: string | null;
+          feedback: string | null;
+        }>
+      >(
+        `SELECT assignment_id AS "itemId", student_id AS "studentId",
                     (array_agg(status ORDER BY version DESC))[1] AS "latestStatus",
                     (array_agg(final_score ORDER BY version DESC) FILTER (WHERE status = 'graded'))[1] AS score,
                     (array_agg(feedback ORDER BY version DESC) FILTER (WHERE status = 'graded'))[1] AS feedback
                FROM submissions
               WHERE assignment_id = ANY($1::uuid[]) AND student_id = ANY($2::uuid[])
               GROUP BY assignment_id, student_id`,
-            [assignmentIds, studentIds],
-          ),
+        [assignmentIds, studentIds],
+      ),
     ]);
     for (const row of quizRows) {
       quizzes.set(cellKey(row.itemId, row.studentId), {

@@ -9,14 +9,14 @@ export class GradebookItemResponse {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) dueAt: string | null;
 }
 
-export class GradeResponse {
+export class GradebookGradeResponse {
   @ApiProperty({ format: 'uuid' }) itemId: string;
   @ApiProperty({ type: Number, nullable: true }) score: number | null;
   @ApiProperty({ enum: ['graded', 'pending', 'missing', 'none'] })
   status: 'graded' | 'pending' | 'missing' | 'none';
 }
 
-export class MyGradeResponse extends GradeResponse {
+export class MyGradeResponse extends GradebookGradeResponse {
   @ApiProperty({
     type: String,
     nullable: true,
@@ -29,7 +29,7 @@ export class GradebookStudentResponse {
   @ApiProperty({ format: 'uuid' }) studentId: string;
   @ApiProperty() fullName: string;
   @ApiProperty() email: string;
-  @ApiProperty({ type: [GradeResponse] }) grades: GradeResponse[];
+  @ApiProperty({ type: [GradebookGradeResponse] }) grades: GradebookGradeResponse[];
   @ApiProperty() earned: number;
   @ApiProperty() possible: number;
   @ApiProperty({ type: Number, nullable: true }) percentage: number | null;
