@@ -10,6 +10,7 @@ import type { components } from '../utils/contract';
 import { expectError } from '../utils/expectations';
 import { expectMatchesOpenApi } from '../utils/openapi-validator';
 import { createTestApp, TestApp } from '../utils/test-app';
+import { GradebookService } from '../../src/modules/gradebook/gradebook.service';
 
 type Gradebook = components['schemas']['GradebookResponse'];
 type Row = components['schemas']['GradebookStudentResponse'];
@@ -285,7 +286,11 @@ describe('Gradebook (e2e)', () => {
       ]);
     });
 
-    it('streams the CSV (RFC 4180) that a real parser reads back', async () => {
+    it.each([
+      ['one batch', 500],
+      ['batches of 2 students (keyset across batches)', 2],
+    ])('streams the CSV (RFC 4180) that a real parser reads back: %s', async (_name, batch) => {
+      jest.replaceProperty(GradebookService, 'csvBatch', batch);
       const res = await t.http
         .get(`${API}/courses/${courseId}/gradebook.csv`)
         .set(...bearer(teacher))
