@@ -24,6 +24,7 @@ import { CoursesModule } from './modules/courses/courses.module';
 import { EnrollmentsModule } from './modules/enrollments/enrollments.module';
 import { CertificatesModule } from './modules/certificates/certificates.module';
 import { FilesModule } from './modules/files/files.module';
+import { GradebookModule } from './modules/gradebook/gradebook.module';
 import { QuizzesModule } from './modules/quizzes/quizzes.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { JwtAuthGuard } from './modules/auth/guards/jwt-auth.guard';
@@ -66,6 +67,7 @@ export function domainModules() {
     EnrollmentsModule,
     QuizzesModule,
     AssignmentsModule,
+    GradebookModule,
     FilesModule,
     CertificatesModule,
     WebhooksModule,

@@ -39,6 +39,7 @@ const TAGS: Array<[name: string, description: string]> = [
   ['quizzes', 'Quizzes and their questions'],
   ['attempts', 'Timed quiz attempts, submission and grading'],
   ['assignments', 'Assignments, versioned submissions and grading (with rubrics)'],
+  ['gradebook', "Course gradebook (JSON pages and streamed CSV) and a student's own grades"],
   ['files', 'Uploads and downloads'],
   ['certificates', 'Certificates of completion, PDF downloads and public verification'],
   ['webhooks', 'Event subscriptions with signed deliveries (admin)'],

@@ -35,3 +35,20 @@ export class Paginated<T> {
     return (page - 1) * pageSize;
   }
 }
+
+/**
+ * A page whose `data` is one object rather than a list (e.g. the gradebook's `{items,
+ * students}`): the envelope interceptor puts `data` in `data` and `meta` beside it.
+ */
+export class PagedObject<T> {
+  readonly meta: PageMeta;
+
+  constructor(
+    readonly data: T,
+    total: number,
+    page: number,
+    pageSize: number,
+  ) {
+    this.meta = { page, pageSize, total, totalPages: Math.ceil(total / pageSize) };
+  }
+}

@@ -9,7 +9,7 @@ import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
 import { map, Observable } from 'rxjs';
 import { RAW_RESPONSE_KEY } from '../decorators/raw-response.decorator';
-import { Paginated } from '../dto/paginated';
+import { PagedObject, Paginated } from '../dto/paginated';
 
 export interface SuccessEnvelope<T> {
   success: true;
@@ -45,6 +45,10 @@ export class ResponseEnvelopeInterceptor implements NestInterceptor {
           return this.enabled
             ? { success: true, message: 'OK', data: body.items, meta: body.meta }
             : { data: body.items, meta: body.meta };
+        }
+        if (body instanceof PagedObject) {
+          const { data, meta } = body as PagedObject<unknown>;
+          return this.enabled ? { success: true, message: 'OK', data, meta } : { data, meta };
         }
         return this.enabled ? { success: true, message: 'OK', data: body ?? null } : body;
       }),

@@ -10,6 +10,8 @@ export interface ApiEnvelopeOptions {
   errors?: number[];
   isArray?: boolean;
   paginated?: boolean;
+  /** `data` is one object (not a list) with page `meta` beside it (PagedObject). */
+  pagedObject?: boolean;
   description?: string;
 }
 
@@ -56,7 +58,7 @@ export function ApiEnvelope(
     data,
   };
   const required = ['success', 'message', 'data'];
-  if (options.paginated) {
+  if (options.paginated || options.pagedObject) {
     properties.meta = { $ref: getSchemaPath(PageMetaSchema) };
     required.push('meta');
   }
