@@ -68,7 +68,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import Redis from 'ioredis';
 import { Client } from 'pg';
-import { BIG_COURSE_SLUG, SCALE_DOMAIN } from '../src/seed/scale-profile';
+import { BIG_COURSE_SLUG, SCALE_DOMAIN, SCALE_QUESTIONS } from '../src/seed/scale-profile';
 import {
   EntryPoint,
   freePort,
@@ -615,43 +615,8 @@ async function loginAll(base: string, emails: string[]): Promise<string[]> {
 
 type Answer = string | string[] | boolean | undefined;
 
-/** The Bench quiz's questions: one of each type, 10 points. */
-const QUESTIONS: Array<{
-  type: string;
-  text: string;
-  options: string[] | null;
-  answer: Answer;
-  points: number;
-}> = [
-  {
-    type: 'multiple_choice',
-    text: 'Which statement creates an index without blocking writes?',
-    options: ['CREATE INDEX', 'CREATE INDEX CONCURRENTLY', 'REINDEX'],
-    answer: 'CREATE INDEX CONCURRENTLY',
-    points: 3,
-  },
-  {
-    type: 'multiple_select',
-    text: 'Which of these are aggregate functions?',
-    options: ['count', 'avg', 'lower', 'sum'],
-    answer: ['count', 'avg', 'sum'],
-    points: 4,
-  },
-  {
-    type: 'true_false',
-    text: 'Every index makes writes to its table a little slower.',
-    options: null,
-    answer: true,
-    points: 1,
-  },
-  {
-    type: 'short_answer',
-    text: 'Which clause filters the groups of a GROUP BY?',
-    options: null,
-    answer: ['having'],
-    points: 2,
-  },
-];
+/** The Bench quiz's questions: the scale seed's, one of each type, 10 points. */
+const QUESTIONS = SCALE_QUESTIONS;
 
 /**
  * The quiz of the quiz-start-submit scenario, made by the big course's instructor through the

@@ -14,8 +14,11 @@ import { StepReporter, StepTiming } from './step-reporter';
 export const SCALE_DOMAIN = 'scale.example.com';
 export const BIG_COURSE_SLUG = 'scale-course-1';
 
-/** One question of each type; the score expression below is built from these points. */
-const QUESTIONS = [
+/**
+ * One question of each type; the score expression below is built from these points. The HTTP
+ * bench creates its quiz from the same questions.
+ */
+export const SCALE_QUESTIONS = [
   {
     type: 'multiple_choice',
     text: 'Which statement creates an index without blocking writes?',
@@ -46,7 +49,7 @@ const QUESTIONS = [
   },
 ] as const;
 
-const MAX_SCORE = QUESTIONS.reduce((sum, question) => sum + question.points, 0);
+const MAX_SCORE = SCALE_QUESTIONS.reduce((sum, question) => sum + question.points, 0);
 const QUIZ_MINUTES = 30;
 const PASSING_PERCENTAGE = 70;
 
@@ -223,7 +226,7 @@ async function insertQuizzes(runner: QueryRunner) {
               AS t(position int, text text, type text, options jsonb, correct_answer jsonb, points int)`,
     [
       JSON.stringify(
-        QUESTIONS.map((question, index) => ({
+        SCALE_QUESTIONS.map((question, index) => ({
           position: index + 1,
           text: question.text,
           type: question.type,
@@ -245,7 +248,7 @@ async function insertQuizzes(runner: QueryRunner) {
  * although the outer query reads it several times.
  */
 function insertAttempts(runner: QueryRunner) {
-  const score = QUESTIONS.map(
+  const score = SCALE_QUESTIONS.map(
     (question) => `${question.points} * (random() < s.skill + 0.15 * (k - 1))::int`,
   ).join(' + ');
   return affected(
