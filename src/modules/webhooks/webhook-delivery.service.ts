@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { webhooksConfig } from '../../config/configuration';
 import { SecretBox } from '../../infra/crypto/secret-box';
 import type { DomainEvent } from '../../infra/outbox/domain-event';
+import { OnDomainEvent } from '../../infra/outbox/domain-event-subscriber';
 import { OutboxJob, OutboxService } from '../../infra/outbox/outbox.service';
 import { JobHandler } from '../../infra/queue/job-handler.decorator';
 import { JobQueue } from '../../infra/queue/job-queue';
@@ -55,7 +56,7 @@ export class WebhookDeliveryService {
     @InjectMetric(DELIVERY_DURATION_METRIC) private readonly duration: Histogram<string>,
   ) {}
 
-  @JobHandler(QUEUES.WEBHOOKS, JOBS.DOMAIN_EVENT)
+  @OnDomainEvent()
   async fanOut(event: DomainEvent): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const endpoints = await this.webhooks.subscribers(manager, event.type);
