@@ -23,6 +23,8 @@ import { AuthModule } from './modules/auth/auth.module';
 import { CoursesModule } from './modules/courses/courses.module';
 import { EnrollmentsModule } from './modules/enrollments/enrollments.module';
 import { CertificatesModule } from './modules/certificates/certificates.module';
+import { CredentialsModule } from './modules/credentials/credentials.module';
+import { KeysModule } from './modules/keys/keys.module';
 import { FilesModule } from './modules/files/files.module';
 import { GradebookModule } from './modules/gradebook/gradebook.module';
 import { QuizzesModule } from './modules/quizzes/quizzes.module';
@@ -69,6 +71,8 @@ export function domainModules() {
     AssignmentsModule,
     GradebookModule,
     FilesModule,
+    KeysModule,
+    CredentialsModule,
     CertificatesModule,
     WebhooksModule,
     AnalyticsModule,
