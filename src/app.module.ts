@@ -29,6 +29,7 @@ import { FilesModule } from './modules/files/files.module';
 import { GradebookModule } from './modules/gradebook/gradebook.module';
 import { QuizzesModule } from './modules/quizzes/quizzes.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
+import { XapiModule } from './modules/xapi/xapi.module';
 import { JwtAuthGuard } from './modules/auth/guards/jwt-auth.guard';
 import { UsersModule } from './modules/users/users.module';
 import { HealthModule } from './observability/health/health.module';
@@ -75,6 +76,7 @@ export function domainModules() {
     CredentialsModule,
     CertificatesModule,
     WebhooksModule,
+    XapiModule,
     AnalyticsModule,
   ];
 }

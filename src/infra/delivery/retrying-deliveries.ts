@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { OutboxJob } from '../outbox/outbox.service';
+import type { DeliveryRecord } from './delivery-record.entity';
 import { JobQueue } from '../queue/job-queue';
 import type { QueueName } from '../queue/queue.constants';
 
@@ -16,13 +17,13 @@ const CLAIM_LEASE_MS = 60_000;
 export interface DeliveryKind {
   /** A table name written in code, never input. */
   table: string;
+  /** What the log lines call them, e.g. `webhook deliveries`. */
+  label: string;
   queue: QueueName;
   job: string;
   maxAttempts: number;
   backoffBaseMs: number;
 }
-
-export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
 
 /** What one attempt achieved, as the caller judges it: done, worth another try, or hopeless. */
 export type AttemptVerdict = 'succeeded' | 'retry' | 'give-up';
@@ -52,13 +53,23 @@ export function deliveryJob(kind: DeliveryKind, deliveryId: string): OutboxJob {
  */
 @Injectable()
 export class RetryingDeliveries {
+  private readonly logger = new Logger('Deliveries');
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly jobs: JobQueue,
   ) {}
 
-  /** Counts the attempt and leases it; null when another run got there first. */
-  async claim(kind: DeliveryKind, id: string, attempts: number): Promise<number | null> {
+  /**
+   * Counts the attempt and leases it, for a delivery still pending; returns the attempt number, or
+   * null when there is nothing to do (gone, settled, or another run got there first).
+   */
+  async claim(
+    kind: DeliveryKind,
+    delivery: Pick<DeliveryRecord, 'status' | 'attempts'> & { id: string },
+  ): Promise<number | null> {
+    if (delivery.status !== 'pending') return null;
+    const { id, attempts } = delivery;
     const [, affected] = await this.dataSource.query<[unknown, number]>(
       `UPDATE ${kind.table}
           SET attempts = attempts + 1, next_attempt_at = $3, updated_at = now()
@@ -129,6 +140,7 @@ export class RetryingDeliveries {
         },
       );
     }
+    if (overdue.length > 0) this.logger.log(`re-queued ${overdue.length} overdue ${kind.label}`);
     return overdue.length;
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
@@ -35,8 +35,6 @@ export function deliverJob(deliveryId: string): OutboxJob {
  */
 @Injectable()
 export class WebhookDeliveryService {
-  private readonly logger = new Logger('Webhooks');
-
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly webhooks: WebhooksRepository,
@@ -64,9 +62,8 @@ export class WebhookDeliveryService {
   @JobHandler(QUEUES.WEBHOOKS, JOBS.DELIVER_WEBHOOK)
   async deliver({ deliveryId }: { deliveryId: string }): Promise<void> {
     const delivery = await this.webhooks.findDelivery(deliveryId);
-    if (!delivery || delivery.status !== 'pending') return;
-    const attempt = await this.deliveries.claim(this.kind, delivery.id, delivery.attempts);
-    if (attempt === null) return;
+    const attempt = delivery && (await this.deliveries.claim(this.kind, delivery));
+    if (!delivery || !attempt) return;
 
     const endpoint = await this.webhooks.findEndpointWithSecret(delivery.endpointId);
     if (!endpoint || !endpoint.isActive) {
@@ -85,14 +82,14 @@ export class WebhookDeliveryService {
   /** Every 30 s: re-queues pending deliveries whose attempt is overdue (lost job, dead worker). */
   @JobHandler(QUEUES.WEBHOOKS, JOBS.SCAN_WEBHOOK_DELIVERIES, { everyMs: 30_000 })
   async scan(): Promise<void> {
-    const requeued = await this.deliveries.requeueOverdue(this.kind, SCAN_BATCH);
-    if (requeued > 0) this.logger.log(`re-queued ${requeued} overdue webhook deliveries`);
+    await this.deliveries.requeueOverdue(this.kind, SCAN_BATCH);
   }
 
   /** Webhook deliveries for the shared retry machinery (read per call: config is fixed). */
   private get kind(): DeliveryKind {
     return {
       table: 'webhook_deliveries',
+      label: 'webhook deliveries',
       queue: QUEUES.WEBHOOKS,
       job: JOBS.DELIVER_WEBHOOK,
       maxAttempts: this.cfg.maxAttempts,
