@@ -381,6 +381,25 @@ describe('Verifiable certificates: Open Badges 3.0 (e2e)', () => {
       expect(decodeProtectedHeader(listJwt.body as string).kid).toBe(newKid);
     });
 
+    it('leaves exactly one active key when two rotations run at once', async () => {
+      const env = { DATABASE_URL: t.env.DATABASE_URL! };
+      const [{ count: before }] = await t.dataSource.query<Array<{ count: number }>>(
+        'SELECT count(*)::int AS count FROM signing_keys',
+      );
+      const results = await Promise.all([
+        runCommand('cli', env, ['credentials:rotate-key']),
+        runCommand('cli', env, ['credentials:rotate-key']),
+      ]);
+      expect(results.map((r) => r.code)).toEqual([0, 0]);
+      const rows = await t.dataSource.query<Array<{ active: boolean }>>(
+        'SELECT active FROM signing_keys',
+      );
+      expect(rows).toHaveLength(before + 2);
+      expect(rows.filter((row) => row.active)).toHaveLength(1);
+      const active = await t.app.get(SigningKeysService).active('credentials', 'EdDSA');
+      expect((await jwks()).keys[0].kid).toBe(active.kid);
+    });
+
     it('exits 1 when the key comes from CREDENTIAL_SIGNING_KEY, and rotates nothing', async () => {
       const [{ count: before }] = await t.dataSource.query<Array<{ count: number }>>(
         'SELECT count(*)::int AS count FROM signing_keys',
