@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { INestApplicationContext } from '@nestjs/common';
 import validateStatement from '@learninglocker/xapi-validation';
 import { domainEventJob, DomainEvent } from '../../src/infra/outbox/domain-event';
 import { JobQueue } from '../../src/infra/queue/job-queue';
@@ -9,7 +10,7 @@ import { createQuiz } from '../factories/quizzes.factory';
 import { bearer, createUser, TestUser } from '../factories/users.factory';
 import { LrsServer } from '../utils/lrs-server';
 import { pollUntil } from '../utils/poll';
-import { createTestApp, TestApp } from '../utils/test-app';
+import { createTestApp, createTestWorker, TestApp } from '../utils/test-app';
 import { API } from '../utils/contract';
 
 const PUBLIC_URL = 'https://lms.example.test';
@@ -362,5 +363,51 @@ describe('Learning records: refused statements and no LRS configured (e2e)', () 
       'SELECT count(*)::int AS count FROM xapi_statements',
     );
     expect(count).toBe(0);
+  });
+});
+
+describe('Learning records across processes (API without job runner + BullMQ worker) (e2e)', () => {
+  const lrsOfWorker = new LrsServer('lms-worker', `worker-secret-${randomUUID()}`);
+  let api: TestApp;
+  let worker: INestApplicationContext | undefined;
+
+  beforeAll(async () => {
+    await lrsOfWorker.start();
+    const xapiEnv = {
+      APP_PUBLIC_URL: PUBLIC_URL,
+      XAPI_LRS_ENDPOINT: lrsOfWorker.endpoint,
+      XAPI_LRS_USERNAME: lrsOfWorker.username,
+      XAPI_LRS_PASSWORD: lrsOfWorker.password,
+    };
+    api = await createTestApp({ ...xapiEnv, JOBS_INLINE: 'false' });
+    if (!api.env.REDIS_URL) throw new Error('this suite needs Redis (TEST_REDIS_URL or :6379)');
+    worker = await createTestWorker(api.env, { ...xapiEnv, WEBHOOK_BACKOFF_BASE_MS: '50' });
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await api?.close();
+    await lrsOfWorker.close();
+  });
+
+  it('sends the statement of an enrollment made on the API from the worker, once', async () => {
+    const teacher = await createUser(api, 'instructor');
+    const student = await createUser(api, 'student');
+    const course = await createCourse(api, teacher, { lessons: 1, publish: true });
+    const enrollment = await enroll(api, student, course.id);
+    const statement = await pollUntil(
+      () =>
+        [...lrsOfWorker.stored.values()].find(
+          (s) =>
+            (s.context as { registration?: string } | undefined)?.registration === enrollment.id,
+        ),
+      { timeoutMs: 20_000, what: 'the registered statement sent by the worker' },
+    );
+    expect(statement).toMatchObject({
+      actor: actorOf(student),
+      verb: { id: `${VERB}/registered` },
+      object: { id: `${PUBLIC_URL}/api/v1/courses/${course.id}` },
+    });
+    expectValidXapi(statement);
+    expect(lrsOfWorker.requests.filter((r) => r.statement?.id === statement.id)).toHaveLength(1);
   });
 });
