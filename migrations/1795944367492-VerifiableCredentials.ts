@@ -6,7 +6,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *   `algorithm`; at most one active key per purpose (the partial unique index settles two
  *   processes creating the first key at once); retired keys stay for the JWKS. `private_key` is
  *   sealed with the secret box, NULL for a key given by the environment (public half only).
- * - `status_lists`: Bitstring Status Lists of 131,072 bits (16 KiB), allocated in order.
+ * - `status_lists`: Bitstring Status Lists of 131,072 bits (16 KiB); `allocated` counts the
+ *   entries handed out, and the n-th gets the position a permutation keyed by `index_key` gives
+ *   it (positions do not reveal the order of issue).
  * - `certificate_credentials`: one per certificate: its salt, status list entry and the VC-JWT
  *   as issued (the credential is its payload), so every call returns the same credential.
  * New tables only: existing rows are untouched.
@@ -38,12 +40,13 @@ export class VerifiableCredentials1795944367492 implements MigrationInterface {
         "id" uuid NOT NULL DEFAULT gen_random_uuid(),
         "purpose" character varying(20) NOT NULL DEFAULT 'revocation',
         "size" integer NOT NULL,
-        "next_index" integer NOT NULL DEFAULT 0,
+        "allocated" integer NOT NULL DEFAULT 0,
+        "index_key" bytea NOT NULL,
         "bits" bytea NOT NULL,
         "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
         "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
         CONSTRAINT "pk_status_lists" PRIMARY KEY ("id"),
-        CONSTRAINT "ck_status_lists_index" CHECK ("next_index" BETWEEN 0 AND "size"),
+        CONSTRAINT "ck_status_lists_allocated" CHECK ("allocated" BETWEEN 0 AND "size"),
         CONSTRAINT "ck_status_lists_bits" CHECK (octet_length("bits") * 8 = "size")
       )`);
 

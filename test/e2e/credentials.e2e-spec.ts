@@ -263,7 +263,7 @@ describe('Verifiable certificates: Open Badges 3.0 (e2e)', () => {
       const student = await createUser(t, 'student');
       const certificate = await certificateOf(student);
       const [before] = await t.dataSource.query<Array<{ allocated: number }>>(
-        'SELECT coalesce(sum(next_index), 0)::int AS allocated FROM status_lists',
+        'SELECT coalesce(sum(allocated), 0)::int AS allocated FROM status_lists',
       );
       const responses = await Promise.all(
         Array.from({ length: 10 }, () => credentialOf(student, certificate.id)),
@@ -277,7 +277,7 @@ describe('Verifiable certificates: Open Badges 3.0 (e2e)', () => {
       );
       expect(rows).toHaveLength(1);
       const [after] = await t.dataSource.query<Array<{ allocated: number }>>(
-        'SELECT coalesce(sum(next_index), 0)::int AS allocated FROM status_lists',
+        'SELECT coalesce(sum(allocated), 0)::int AS allocated FROM status_lists',
       );
       expect(after.allocated - before.allocated).toBe(1);
       const { credential } = body<CredentialBody>(responses[0]) as unknown as {

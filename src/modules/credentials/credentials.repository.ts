@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { CertificateCredential } from './entities/certificate-credential.entity';
 import { StatusList } from './entities/status-list.entity';
 import { postgresBitNumber, STATUS_LIST_SIZE } from './open-badge';
+import { permutedIndex } from './status-index';
 
 @Injectable()
 export class CredentialsRepository {
@@ -32,24 +34,31 @@ export class CredentialsRepository {
   }
 
   /**
-   * Hands out the next free index of the oldest list that has one (one conditional UPDATE; the
-   * row lock makes parallel allocations take turns), or opens a new list.
+   * Hands out the next entry of the oldest list that has one (one conditional UPDATE; the row lock
+   * makes parallel allocations take turns), or opens a new list. The n-th entry of a list sits at
+   * a keyed permutation of n, so positions do not reveal the order of issue.
    */
   async allocateIndex(manager: EntityManager): Promise<{ listId: string; index: number }> {
-    const [rows] = await manager.query<[Array<{ id: string; index: number }>, number]>(
-      `UPDATE status_lists SET next_index = next_index + 1
-       WHERE id = (SELECT id FROM status_lists WHERE next_index < size
+    const [rows] = await manager.query<
+      [Array<{ id: string; n: number; size: number; index_key: Buffer }>, number]
+    >(
+      `UPDATE status_lists SET allocated = allocated + 1
+       WHERE id = (SELECT id FROM status_lists WHERE allocated < size
                    ORDER BY created_at, id LIMIT 1 FOR UPDATE)
-         AND next_index < size
-       RETURNING id, next_index - 1 AS index`,
+         AND allocated < size
+       RETURNING id, allocated - 1 AS n, size, index_key`,
     );
-    if (rows[0]) return { listId: rows[0].id, index: rows[0].index };
+    if (rows[0]) {
+      const { id, n, size, index_key } = rows[0];
+      return { listId: id, index: permutedIndex(n, size, index_key) };
+    }
+    const key = randomBytes(16);
     const created = await manager.query<Array<{ id: string }>>(
-      `INSERT INTO status_lists (size, next_index, bits)
-       VALUES ($1, 1, decode(repeat('00', $1 / 8), 'hex')) RETURNING id`,
-      [STATUS_LIST_SIZE],
+      `INSERT INTO status_lists (size, allocated, index_key, bits)
+       VALUES ($1, 1, $2, decode(repeat('00', $1 / 8), 'hex')) RETURNING id`,
+      [STATUS_LIST_SIZE, key],
     );
-    return { listId: created[0].id, index: 0 };
+    return { listId: created[0].id, index: permutedIndex(0, STATUS_LIST_SIZE, key) };
   }
 
   async insert(manager: EntityManager, row: Omit<CertificateCredential, 'createdAt'>) {

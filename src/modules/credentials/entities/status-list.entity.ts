@@ -12,9 +12,13 @@ export class StatusList {
   @Column({ type: 'int' })
   size: number;
 
-  /** The next index to hand out; allocation is one conditional UPDATE. */
+  /** How many entries are handed out; allocation is one conditional UPDATE. */
   @Column({ type: 'int', default: 0 })
-  nextIndex: number;
+  allocated: number;
+
+  /** Keys the permutation from allocation order to position (see status-index.ts). */
+  @Column({ type: 'bytea', select: false })
+  indexKey: Buffer;
 
   @Column({ type: 'bytea' })
   bits: Buffer;
