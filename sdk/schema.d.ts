@@ -1236,6 +1236,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/.well-known/jwks.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The issuer's public keys (JWK Set)
+         * @description Every key that ever signed a credential stays listed after a rotation. A bare JWK Set (RFC 7517), never wrapped in the response envelope.
+         */
+        get: operations["Jwks_jwks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/issuer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The issuer of certificates and credentials (an Open Badges Profile)
+         * @description The issuer of certificates and credentials (an Open Badges Profile). No authentication.
+         */
+        get: operations["Credentials_issuer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credentials/status/{listId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A revocation status list (BitstringStatusListCredential as a VC-JWT)
+         * @description The `encodedList` is the multibase base64url (`u`) GZIP of a 131,072-bit list; the bit at `statusListIndex` (index 0 = left-most bit of the first byte) is 1 once revoked.
+         */
+        get: operations["Credentials_statusList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/certificates/my-certificates": {
         parameters: {
             query?: never;
@@ -1328,6 +1388,26 @@ export interface paths {
          * @description The certificate as a PDF (its student, admins). Needs a bearer access token.
          */
         get: operations["Certificates_download"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificates/{id}/credential": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The certificate as an Open Badges 3.0 credential (its student, admins)
+         * @description `credential` is the OpenBadgeCredential JSON, `jwt` the same as a VC-JWT signed with Ed25519 (verify it with the key of `/.well-known/jwks.json` named by its `kid`). Issued on the first call; every later call returns the same credential.
+         */
+        get: operations["Certificates_credential"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2602,6 +2682,53 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        JwkResponse: {
+            /**
+             * @description key type: OKP (Ed25519) or RSA
+             * @example OKP
+             */
+            kty: string;
+            /**
+             * @description RFC 7638 thumbprint of the key
+             * @example x3Wq7A...
+             */
+            kid: string;
+            /** @example EdDSA */
+            alg: string;
+            /** @example sig */
+            use: string;
+            /** @example Ed25519 */
+            crv?: string;
+            /** @description OKP public key, base64url */
+            x?: string;
+            /** @description RSA modulus, base64url */
+            n?: string;
+            /** @description RSA exponent, base64url */
+            e?: string;
+        };
+        JwksResponse: {
+            keys: components["schemas"]["JwkResponse"][];
+        };
+        IssuerProfileResponse: {
+            /**
+             * Format: uri
+             * @example https://lms.example.com/api/v1/issuer
+             */
+            id: string;
+            /**
+             * @example [
+             *       "Profile"
+             *     ]
+             */
+            type: string[];
+            /** @example LMS */
+            name: string;
+            /**
+             * Format: uri
+             * @example https://lms.example.com
+             */
+            url: string;
+        };
         CertificateResponse: {
             /** Format: uuid */
             id: string;
@@ -2634,6 +2761,90 @@ export interface components {
             issuedAt: string;
             /** Format: date-time */
             revokedAt: string | null;
+        };
+        IdentityObjectResponse: {
+            /** @example IdentityObject */
+            type: string;
+            /**
+             * @description sha256$ + hex SHA-256(email + salt)
+             * @example sha256$0f1e...
+             */
+            identityHash: string;
+            /** @example emailAddress */
+            identityType: string;
+            /** @example true */
+            hashed: boolean;
+            salt: string;
+        };
+        CriteriaResponse: {
+            narrative: string;
+        };
+        AchievementResponse: {
+            /** Format: uri */
+            id: string;
+            /**
+             * @example [
+             *       "Achievement"
+             *     ]
+             */
+            type: string[];
+            name: string;
+            description: string;
+            criteria: components["schemas"]["CriteriaResponse"];
+        };
+        AchievementSubjectResponse: {
+            /**
+             * @example [
+             *       "AchievementSubject"
+             *     ]
+             */
+            type: string[];
+            identifier: components["schemas"]["IdentityObjectResponse"][];
+            achievement: components["schemas"]["AchievementResponse"];
+        };
+        CredentialStatusResponse: {
+            /** Format: uri */
+            id?: string;
+            /** @example BitstringStatusListEntry */
+            type: string;
+            /** @example revocation */
+            statusPurpose: string;
+            /**
+             * @description the index, as a string of digits
+             * @example 94567
+             */
+            statusListIndex: string;
+            /** Format: uri */
+            statusListCredential: string;
+        };
+        OpenBadgeCredentialResponse: {
+            /**
+             * @example [
+             *       "https://www.w3.org/ns/credentials/v2",
+             *       "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+             *     ]
+             */
+            "@context": string[];
+            /** Format: uri */
+            id: string;
+            /**
+             * @example [
+             *       "VerifiableCredential",
+             *       "OpenBadgeCredential"
+             *     ]
+             */
+            type: string[];
+            issuer: components["schemas"]["IssuerProfileResponse"];
+            /** Format: date-time */
+            validFrom: string;
+            name: string;
+            credentialSubject: components["schemas"]["AchievementSubjectResponse"];
+            credentialStatus: components["schemas"]["CredentialStatusResponse"];
+        };
+        CertificateCredentialResponse: {
+            credential: components["schemas"]["OpenBadgeCredentialResponse"];
+            /** @description The same credential as a VC-JWT: compact JWS (typ vc+jwt, alg EdDSA, kid in /.well-known/jwks.json) whose payload is exactly `credential` */
+            jwt: string;
         };
         CreatedWebhookResponse: {
             /** Format: uuid */
@@ -14382,6 +14593,238 @@ export interface operations {
             };
         };
     };
+    Jwks_jwks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JwksResponse"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    Credentials_issuer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        /** @example OK */
+                        message: string;
+                        data: components["schemas"]["IssuerProfileResponse"];
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    Credentials_statusList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                listId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description compact JWS */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vc+jwt": string;
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Course not found",
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Validation failed",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
     Certificates_mine: {
         parameters: {
             query?: {
@@ -14906,6 +15349,139 @@ export interface operations {
                 };
                 content: {
                     "application/pdf": string;
+                };
+            };
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Authentication required",
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Course not found",
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Validation failed",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    Certificates_credential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        /** @example OK */
+                        message: string;
+                        data: components["schemas"]["CertificateCredentialResponse"];
+                    };
                 };
             };
             /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */

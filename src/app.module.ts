@@ -23,10 +23,13 @@ import { AuthModule } from './modules/auth/auth.module';
 import { CoursesModule } from './modules/courses/courses.module';
 import { EnrollmentsModule } from './modules/enrollments/enrollments.module';
 import { CertificatesModule } from './modules/certificates/certificates.module';
+import { CredentialsModule } from './modules/credentials/credentials.module';
+import { KeysModule } from './modules/keys/keys.module';
 import { FilesModule } from './modules/files/files.module';
 import { GradebookModule } from './modules/gradebook/gradebook.module';
 import { QuizzesModule } from './modules/quizzes/quizzes.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
+import { XapiModule } from './modules/xapi/xapi.module';
 import { JwtAuthGuard } from './modules/auth/guards/jwt-auth.guard';
 import { UsersModule } from './modules/users/users.module';
 import { HealthModule } from './observability/health/health.module';
@@ -69,8 +72,11 @@ export function domainModules() {
     AssignmentsModule,
     GradebookModule,
     FilesModule,
+    KeysModule,
+    CredentialsModule,
     CertificatesModule,
     WebhooksModule,
+    XapiModule,
     AnalyticsModule,
   ];
 }

@@ -14,6 +14,7 @@ import { verifyJsonDepth } from './common/http/json-depth';
 import { RejectNulPipe } from './common/pipes/reject-nul.pipe';
 import { createValidationPipe } from './common/pipes/validation.pipe';
 import { SERVICE_INFO_PATHS } from './observability/info/service-info.controller';
+import { JWKS_PATH } from './modules/keys/jwks.controller';
 import { StartupQuietLogger } from './observability/logging/startup-quiet.logger';
 import { errorStatus } from './error-codes';
 import { setupOpenApi } from './openapi';
@@ -76,6 +77,7 @@ export function applyGlobalPrefix(app: INestApplication): void {
     exclude: [
       { path: 'metrics', method: RequestMethod.GET },
       ...SERVICE_INFO_PATHS.map((path) => ({ path, method: RequestMethod.GET })),
+      { path: JWKS_PATH, method: RequestMethod.GET },
     ],
   });
 }

@@ -42,6 +42,7 @@ const TAGS: Array<[name: string, description: string]> = [
   ['gradebook', "Course gradebook (JSON pages and streamed CSV) and a student's own grades"],
   ['files', 'Uploads and downloads'],
   ['certificates', 'Certificates of completion, PDF downloads and public verification'],
+  ['credentials', 'Open Badges 3.0 issuer profile, public keys (JWKS) and revocation status lists'],
   ['webhooks', 'Event subscriptions with signed deliveries (admin)'],
   ['analytics', 'Aggregates for students, instructors and admins'],
   ['service', 'Name, version and documentation links'],

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CoursesModule } from '../courses/courses.module';
+import { CredentialsModule } from '../credentials/credentials.module';
 import { CertificateLookup } from '../enrollments/certificate.lookup';
 import { UsersModule } from '../users/users.module';
 import { CertificateLookupProvider } from './certificate-lookup.provider';
@@ -13,7 +14,7 @@ import { IssueCertificateProcessor } from './jobs/issue-certificate.processor';
 /** Global only to hand the enrollments module its CertificateLookup (see that class). */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([Certificate]), CoursesModule, UsersModule],
+  imports: [TypeOrmModule.forFeature([Certificate]), CoursesModule, UsersModule, CredentialsModule],
   controllers: [CertificatesController],
   providers: [
     CertificatesService,

@@ -49,8 +49,8 @@ export class CertificatesRepository {
     }
   }
 
-  findById(id: string): Promise<Certificate | null> {
-    return this.certificates.findOneBy({ id });
+  findById(id: string, manager?: EntityManager): Promise<Certificate | null> {
+    return (manager?.getRepository(Certificate) ?? this.certificates).findOneBy({ id });
   }
 
   findByNumber(certificateNumber: string): Promise<Certificate | null> {
@@ -84,8 +84,8 @@ export class CertificatesRepository {
   }
 
   /** Revokes once: true when this call did it, false when it already was revoked. */
-  async revoke(id: string): Promise<boolean> {
-    const result = await this.certificates
+  async revoke(id: string, manager?: EntityManager): Promise<boolean> {
+    const result = await (manager?.getRepository(Certificate) ?? this.certificates)
       .createQueryBuilder()
       .update()
       .set({ revokedAt: () => 'now()' })

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { RetryingDeliveries } from '../../infra/delivery/retrying-deliveries';
 import { makeCounterProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
 import { WebhookDelivery } from './entities/webhook-delivery.entity';
 import { WebhookEndpoint } from './entities/webhook-endpoint.entity';
@@ -19,6 +20,7 @@ import { WebhooksService } from './webhooks.service';
     WebhooksService,
     WebhookDeliveryService,
     WebhooksRepository,
+    RetryingDeliveries,
     makeCounterProvider({
       name: DELIVERIES_METRIC,
       help: 'Webhook delivery attempts by outcome (succeeded, retrying, failed)',

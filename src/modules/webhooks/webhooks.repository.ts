@@ -92,18 +92,4 @@ export class WebhooksRepository {
       take: limit,
     });
   }
-
-  /** Pending deliveries whose attempt is overdue (their job was lost): the retry scan. */
-  async overdueDeliveries(
-    olderThan: Date,
-    limit: number,
-  ): Promise<Array<{ id: string; attempts: number }>> {
-    return this.deliveries
-      .createQueryBuilder('d')
-      .select(['d.id', 'd.attempts'])
-      .where("d.status = 'pending' AND d.next_attempt_at < :olderThan", { olderThan })
-      .orderBy('d.next_attempt_at', 'ASC')
-      .limit(limit)
-      .getMany();
-  }
 }
