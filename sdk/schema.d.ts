@@ -4,6 +4,26 @@
  */
 
 export interface paths {
+    "/.well-known/jwks.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Public keys of this API (RFC 7517 JWK Set), outside /api/v1 and the envelope
+         * @description The LTI platform key (RS256) that signs LTI id_tokens, by `kid`.
+         */
+        get: operations["Jwks_jwks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/health": {
         parameters: {
             query?: never;
@@ -1528,6 +1548,206 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/lti/tools": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Registered tools, newest first (admin)
+         * @description Registered tools, newest first (admin). Needs a bearer access token.
+         */
+        get: operations["LtiTools_list"];
+        put?: never;
+        /**
+         * Register an LTI 1.3 tool (admin)
+         * @description `clientId` is generated when absent; every tool gets its own `deploymentId`.
+         */
+        post: operations["LtiTools_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lti/tools/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One tool (admin)
+         * @description One tool (admin). Needs a bearer access token.
+         */
+        get: operations["LtiTools_get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a tool (admin); 409 LTI_TOOL_IN_USE while lessons launch it
+         * @description Delete a tool (admin); 409 LTI_TOOL_IN_USE while lessons launch it. Needs a bearer access token.
+         */
+        delete: operations["LtiTools_remove"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a tool (admin)
+         * @description Change a tool (admin). Needs a bearer access token.
+         */
+        patch: operations["LtiTools_update"];
+        trace?: never;
+    };
+    "/api/v1/lti/platform": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Platform configuration for registering this API in a tool
+         * @description Platform configuration for registering this API in a tool. No authentication.
+         */
+        get: operations["LtiPlatform_platform"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lti/authorize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * LTI OIDC authorization endpoint
+         * @description OIDC authentication request of the LTI 1.3 third-party initiated login. No bearer header: the signed, single-use `lti_message_hint` of the launch identifies the user. Answers an HTML page that POSTs `id_token` (RS256, LtiResourceLinkRequest) and `state` to `redirect_uri`; an invalid request is a 400 in the error envelope (never a redirect). Parameters as query (GET) or form fields (POST); unknown parameters are ignored, as OIDC asks.
+         */
+        get: operations["LtiPlatform_authorizeGet"];
+        put?: never;
+        /**
+         * LTI OIDC authorization endpoint
+         * @description OIDC authentication request of the LTI 1.3 third-party initiated login. No bearer header: the signed, single-use `lti_message_hint` of the launch identifies the user. Answers an HTML page that POSTs `id_token` (RS256, LtiResourceLinkRequest) and `state` to `redirect_uri`; an invalid request is a 400 in the error envelope (never a redirect). Parameters as query (GET) or form fields (POST); unknown parameters are ignored, as OIDC asks.
+         */
+        post: operations["LtiPlatform_authorizePost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lti/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * OAuth 2.0 token endpoint for tools (client_credentials + JWT client assertion)
+         * @description `grant_type=client_credentials`, `client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer`, `client_assertion` (a JWT the tool signs with a key of its JWKS URL: `iss` = `sub` = client id, `aud` = this endpoint, `exp` within 5 min, `jti` single use) and `scope` (AGS scopes: lineitem, lineitem.readonly, score). Answers the OAuth token JSON as is (no envelope), 15 min. Errors use the error envelope with the RFC 6749 `{error, error_description}` object as its `data`.
+         */
+        post: operations["LtiPlatform_token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lessons/{id}/lti/launch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Launch an lti lesson (who may open the lesson)
+         * @description 302 to the tool's login initiation URL with `iss`, `login_hint`, `target_link_uri`, `lti_message_hint` (signed, 5 min, single use: it authenticates the user at /lti/authorize, where the browser carries no bearer header), `client_id` and `lti_deployment_id`. 400 NOT_AN_LTI_LESSON for other lessons; 403 LESSON_LOCKED.
+         */
+        get: operations["LtiLaunch_launch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lti/courses/{courseId}/lineitems": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * AGS: the tool's line items in a course (scope lineitem or lineitem.readonly)
+         * @description AGS: the tool's line items in a course (scope lineitem or lineitem.readonly). Needs a bearer access token.
+         */
+        get: operations["Ags_list"];
+        put?: never;
+        /**
+         * AGS: create a line item (scope lineitem)
+         * @description AGS: create a line item (scope lineitem). Needs a bearer access token.
+         */
+        post: operations["Ags_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lti/lineitems/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * AGS: one line item (scope lineitem or lineitem.readonly)
+         * @description AGS: one line item (scope lineitem or lineitem.readonly). Needs a bearer access token.
+         */
+        get: operations["Ags_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lti/lineitems/{id}/scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * AGS: publish a score (scope score)
+         * @description Body `application/vnd.ims.lis.v1.score+json` (or JSON). The latest `timestamp` per student wins; a Completed + FullyGraded score of a lesson's line item at or above its passing percentage (60 % unless `ltiCustom.passingScorePercentage`) completes the lesson. 422 for a user not enrolled in the course.
+         */
+        post: operations["Ags_score"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/": {
         parameters: {
             query?: never;
@@ -1572,21 +1792,11 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        PageMetaSchema: {
-            page: number;
-            pageSize: number;
-            total: number;
-            totalPages: number;
-        };
-        HealthResponse: {
-            /** @enum {string} */
-            status: "ok";
-        };
         /**
          * @description Machine-readable reason: the contract code of the HTTP status, or a more specific one
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "MFA_NOT_SET_UP" | "MFA_NOT_ENABLED" | "UNAUTHORIZED" | "INVALID_CREDENTIALS" | "INVALID_TOKEN" | "INVALID_MFA_CODE" | "WRONG_PASSWORD" | "FORBIDDEN" | "LESSON_LOCKED" | "MAX_ATTEMPTS_REACHED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "MFA_ALREADY_ENABLED" | "EMAIL_TAKEN" | "SLUG_TAKEN" | "MODULE_NOT_EMPTY" | "COMPLETION_BY_ASSESSMENT" | "ATTEMPT_IN_PROGRESS" | "ATTEMPT_ALREADY_SUBMITTED" | "ATTEMPT_EXPIRED" | "ATTEMPT_NOT_PENDING_GRADING" | "ASSIGNMENT_CLOSED" | "ALREADY_SUBMITTED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_ERROR" | "POOL_TOO_SMALL" | "ENROLLMENT_NOT_COMPLETED" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+        ErrorCode: "BAD_REQUEST" | "MFA_NOT_SET_UP" | "MFA_NOT_ENABLED" | "NOT_AN_LTI_LESSON" | "LTI_INVALID_LAUNCH" | "LTI_INVALID_REQUEST" | "LTI_INVALID_SCOPE" | "UNAUTHORIZED" | "INVALID_CREDENTIALS" | "INVALID_TOKEN" | "INVALID_MFA_CODE" | "WRONG_PASSWORD" | "LTI_INVALID_CLIENT" | "LTI_INVALID_TOKEN" | "FORBIDDEN" | "LESSON_LOCKED" | "MAX_ATTEMPTS_REACHED" | "LTI_INSUFFICIENT_SCOPE" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "MFA_ALREADY_ENABLED" | "EMAIL_TAKEN" | "SLUG_TAKEN" | "MODULE_NOT_EMPTY" | "COMPLETION_BY_ASSESSMENT" | "ATTEMPT_IN_PROGRESS" | "ATTEMPT_ALREADY_SUBMITTED" | "ATTEMPT_EXPIRED" | "ATTEMPT_NOT_PENDING_GRADING" | "ASSIGNMENT_CLOSED" | "ALREADY_SUBMITTED" | "LTI_CLIENT_ID_TAKEN" | "LTI_TOOL_IN_USE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_ERROR" | "POOL_TOO_SMALL" | "ENROLLMENT_NOT_COMPLETED" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
         ErrorDetailSchema: {
             /** @example email */
             field?: string;
@@ -1609,6 +1819,16 @@ export interface components {
             error: components["schemas"]["ErrorBodySchema"];
             /** @example 1b4e28ba-2fa1-11d2-883f-0016d3cca427 */
             requestId: string;
+        };
+        PageMetaSchema: {
+            page: number;
+            pageSize: number;
+            total: number;
+            totalPages: number;
+        };
+        HealthResponse: {
+            /** @enum {string} */
+            status: "ok";
         };
         ReadinessResponse: {
             /** @enum {string} */
@@ -1833,7 +2053,7 @@ export interface components {
             moduleId: string | null;
             title: string;
             /** @enum {string} */
-            contentType: "video" | "text" | "document";
+            contentType: "video" | "text" | "document" | "lti";
             durationMinutes: number | null;
             position: number;
             isPreview: boolean;
@@ -1852,7 +2072,7 @@ export interface components {
             moduleId: string | null;
             title: string;
             /** @enum {string} */
-            contentType: "video" | "text" | "document";
+            contentType: "video" | "text" | "document" | "lti";
             durationMinutes: number | null;
             position: number;
             isPreview: boolean;
@@ -1863,6 +2083,11 @@ export interface components {
             updatedAt: string;
             content: string | null;
             videoUrl: string | null;
+            /** Format: uuid */
+            ltiToolId: string | null;
+            ltiCustom: {
+                [key: string]: string;
+            } | null;
         };
         CreateLessonDto: {
             /**
@@ -1874,7 +2099,7 @@ export interface components {
             title: string;
             content?: string;
             /** @enum {string} */
-            contentType: "video" | "text" | "document";
+            contentType: "video" | "text" | "document" | "lti";
             /** @description http(s) URL; only on video lessons (422 otherwise) */
             videoUrl?: string;
             durationMinutes?: number;
@@ -1884,6 +2109,15 @@ export interface components {
             isPreview?: boolean;
             /** @description Free-form JSON object (max 16 KB) */
             metadata?: Record<string, never>;
+            /**
+             * Format: uuid
+             * @description The registered LTI tool this lesson launches: required on lti lessons, only there
+             */
+            ltiToolId?: string | null;
+            /** @description LTI custom parameters (up to 50, string values): sent as the `custom` claim; `passingScorePercentage` (0-100) sets the score that completes the lesson (default 60) */
+            ltiCustom?: {
+                [key: string]: string;
+            } | null;
         };
         ReorderLessonsDto: {
             /** Format: uuid */
@@ -1901,7 +2135,7 @@ export interface components {
             title?: string;
             content?: string;
             /** @enum {string} */
-            contentType?: "video" | "text" | "document";
+            contentType?: "video" | "text" | "document" | "lti";
             /** @description http(s) URL; only on video lessons (422 otherwise) */
             videoUrl?: string;
             durationMinutes?: number;
@@ -1911,6 +2145,15 @@ export interface components {
             isPreview?: boolean;
             /** @description Free-form JSON object (max 16 KB) */
             metadata?: Record<string, never>;
+            /**
+             * Format: uuid
+             * @description The registered LTI tool this lesson launches: required on lti lessons, only there
+             */
+            ltiToolId?: string | null;
+            /** @description LTI custom parameters (up to 50, string values): sent as the `custom` claim; `passingScorePercentage` (0-100) sets the score that completes the lesson (default 60) */
+            ltiCustom?: {
+                [key: string]: string;
+            } | null;
         };
         LockStateResponse: {
             /** @enum {string} */
@@ -1928,7 +2171,7 @@ export interface components {
             moduleId: string | null;
             title: string;
             /** @enum {string} */
-            contentType: "video" | "text" | "document";
+            contentType: "video" | "text" | "document" | "lti";
             durationMinutes: number | null;
             position: number;
             isPreview: boolean;
@@ -2539,9 +2782,9 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            type: "quiz" | "assignment";
+            type: "quiz" | "assignment" | "lti";
             title: string;
-            /** @description A quiz's total points, or its drawn points with a draw */
+            /** @description A quiz's total points (its drawn points with a draw), an assignment's maxPoints, an LTI line item's scoreMaximum */
             maxPoints: number;
             /** Format: date-time */
             dueAt: string | null;
@@ -2818,6 +3061,122 @@ export interface components {
             /** @description One entry per day, oldest first, today last */
             signupsLast30Days: components["schemas"]["DailyCount"][];
         };
+        LtiToolResponse: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            clientId: string;
+            deploymentId: string;
+            loginInitiationUrl: string;
+            redirectUrls: string[];
+            jwksUrl: string;
+            deepLinkingUrl: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        CreateLtiToolDto: {
+            /** @example Coding sandbox */
+            name: string;
+            /** @description The OAuth client id the tool knows itself by; generated (a UUID) when absent */
+            clientId?: string;
+            /**
+             * @description The tool's OIDC login initiation URL (third-party initiated login)
+             * @example https://tool.example.com/login
+             */
+            loginInitiationUrl: string;
+            /**
+             * @description Where id_tokens may be posted (exact match at /lti/authorize); the first is the launch `target_link_uri`
+             * @example [
+             *       "https://tool.example.com/launch"
+             *     ]
+             */
+            redirectUrls: string[];
+            /**
+             * @description The tool's public key set, fetched to verify its client assertions (private and loopback addresses refused unless LTI_ALLOW_PRIVATE_TARGETS)
+             * @example https://tool.example.com/keys
+             */
+            jwksUrl: string;
+            /** @description Deep linking URL, if any */
+            deepLinkingUrl?: string | null;
+        };
+        UpdateLtiToolDto: {
+            /** @example Coding sandbox */
+            name?: string;
+            /** @description The OAuth client id the tool knows itself by; generated (a UUID) when absent */
+            clientId?: string;
+            /**
+             * @description The tool's OIDC login initiation URL (third-party initiated login)
+             * @example https://tool.example.com/login
+             */
+            loginInitiationUrl?: string;
+            /**
+             * @description Where id_tokens may be posted (exact match at /lti/authorize); the first is the launch `target_link_uri`
+             * @example [
+             *       "https://tool.example.com/launch"
+             *     ]
+             */
+            redirectUrls?: string[];
+            /**
+             * @description The tool's public key set, fetched to verify its client assertions (private and loopback addresses refused unless LTI_ALLOW_PRIVATE_TARGETS)
+             * @example https://tool.example.com/keys
+             */
+            jwksUrl?: string;
+            /** @description Deep linking URL, if any */
+            deepLinkingUrl?: string | null;
+        };
+        LtiPlatformResponse: {
+            /** @description The `iss` of every id_token: this API's public URL */
+            issuer: string;
+            /** @description OIDC authorization endpoint (/lti/authorize) */
+            authorizationEndpoint: string;
+            /** @description OAuth 2.0 token endpoint (/lti/token), also the assertion `aud` */
+            tokenEndpoint: string;
+            /** @description The platform key set (/.well-known/jwks.json) */
+            jwksUri: string;
+        };
+        LineItemResponse: {
+            /** @description The line item URL */
+            id: string;
+            scoreMaximum: number;
+            label: string;
+            /** @description The lesson id (resource link) it is tied to */
+            resourceLinkId?: string;
+            resourceId?: string;
+            tag?: string;
+        };
+        CreateLineItemDto: {
+            scoreMaximum: number;
+            label: string;
+            /**
+             * Format: uuid
+             * @description An lti lesson of this course that launches this tool
+             */
+            resourceLinkId?: string;
+            resourceId?: string;
+            tag?: string;
+        };
+        ScoreDto: {
+            /**
+             * Format: uuid
+             * @description The student (the `sub` of their launch)
+             */
+            userId: string;
+            scoreGiven?: number;
+            /** @description Required with scoreGiven */
+            scoreMaximum?: number;
+            comment?: string;
+            /** @enum {string} */
+            activityProgress: "Initialized" | "Started" | "InProgress" | "Submitted" | "Completed";
+            /** @enum {string} */
+            gradingProgress: "FullyGraded" | "Pending" | "PendingManual" | "Failed" | "NotReady";
+            /**
+             * Format: date-time
+             * @description When the score was set; the latest wins
+             */
+            timestamp: string;
+        };
         ServiceInfoResponse: {
             /** @example lms-api */
             name: string;
@@ -2847,6 +3206,74 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    Jwks_jwks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        keys: ({
+                            kid: string;
+                            kty: string;
+                            alg?: string;
+                            use?: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
     Health_health: {
         parameters: {
             query?: never;
@@ -3028,7 +3455,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3118,7 +3545,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3225,7 +3652,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3365,7 +3792,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3385,7 +3812,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3500,7 +3927,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3520,7 +3947,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3540,7 +3967,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3653,7 +4080,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3673,7 +4100,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3798,7 +4225,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3818,7 +4245,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3955,7 +4382,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3975,7 +4402,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4110,7 +4537,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4225,7 +4652,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4360,7 +4787,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4495,7 +4922,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4602,7 +5029,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4717,7 +5144,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4737,7 +5164,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4872,7 +5299,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description BAD_REQUEST, or a more specific code: MFA_NOT_SET_UP, MFA_NOT_ENABLED */
+            /** @description BAD_REQUEST, or a more specific code: MFA_NOT_SET_UP, MFA_NOT_ENABLED, NOT_AN_LTI_LESSON, LTI_INVALID_LAUNCH, LTI_INVALID_REQUEST, LTI_INVALID_SCOPE */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4892,7 +5319,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4912,7 +5339,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5047,7 +5474,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description BAD_REQUEST, or a more specific code: MFA_NOT_SET_UP, MFA_NOT_ENABLED */
+            /** @description BAD_REQUEST, or a more specific code: MFA_NOT_SET_UP, MFA_NOT_ENABLED, NOT_AN_LTI_LESSON, LTI_INVALID_LAUNCH, LTI_INVALID_REQUEST, LTI_INVALID_SCOPE */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5067,7 +5494,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5297,7 +5724,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5408,7 +5835,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5498,7 +5925,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5621,7 +6048,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5736,7 +6163,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5756,7 +6183,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5776,7 +6203,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5889,7 +6316,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5997,7 +6424,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6122,7 +6549,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6142,7 +6569,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6279,7 +6706,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6299,7 +6726,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6339,7 +6766,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6452,7 +6879,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6472,7 +6899,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6605,7 +7032,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6625,7 +7052,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6758,7 +7185,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6895,7 +7322,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6915,7 +7342,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7050,7 +7477,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7070,7 +7497,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7203,7 +7630,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7223,7 +7650,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7348,7 +7775,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7368,7 +7795,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7505,7 +7932,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7525,7 +7952,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7658,7 +8085,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7795,7 +8222,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7815,7 +8242,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7950,7 +8377,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7970,7 +8397,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8095,7 +8522,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8115,7 +8542,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8155,7 +8582,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8272,7 +8699,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8292,7 +8719,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8442,7 +8869,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8462,7 +8889,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8598,7 +9025,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8711,7 +9138,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8731,7 +9158,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8865,7 +9292,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8885,7 +9312,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9023,7 +9450,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9043,7 +9470,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9176,7 +9603,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9313,7 +9740,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9333,7 +9760,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9466,7 +9893,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9591,7 +10018,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9611,7 +10038,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9748,7 +10175,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9768,7 +10195,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9901,7 +10328,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9921,7 +10348,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10054,7 +10481,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10074,7 +10501,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10211,7 +10638,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10231,7 +10658,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10356,7 +10783,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10376,7 +10803,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10513,7 +10940,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10533,7 +10960,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10671,7 +11098,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10691,7 +11118,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10824,7 +11251,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10844,7 +11271,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10884,7 +11311,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10997,7 +11424,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11017,7 +11444,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11154,7 +11581,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description BAD_REQUEST, or a more specific code: MFA_NOT_SET_UP, MFA_NOT_ENABLED */
+            /** @description BAD_REQUEST, or a more specific code: MFA_NOT_SET_UP, MFA_NOT_ENABLED, NOT_AN_LTI_LESSON, LTI_INVALID_LAUNCH, LTI_INVALID_REQUEST, LTI_INVALID_SCOPE */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11174,7 +11601,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11194,7 +11621,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11234,7 +11661,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11351,7 +11778,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description BAD_REQUEST, or a more specific code: MFA_NOT_SET_UP, MFA_NOT_ENABLED */
+            /** @description BAD_REQUEST, or a more specific code: MFA_NOT_SET_UP, MFA_NOT_ENABLED, NOT_AN_LTI_LESSON, LTI_INVALID_LAUNCH, LTI_INVALID_REQUEST, LTI_INVALID_SCOPE */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11371,7 +11798,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11391,7 +11818,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11431,7 +11858,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11544,7 +11971,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11681,7 +12108,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11701,7 +12128,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11834,7 +12261,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11959,7 +12386,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11979,7 +12406,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12116,7 +12543,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12136,7 +12563,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12269,7 +12696,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12289,7 +12716,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12429,7 +12856,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12449,7 +12876,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12586,7 +13013,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12606,7 +13033,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12646,7 +13073,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12759,7 +13186,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12779,7 +13206,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12914,7 +13341,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12934,7 +13361,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13071,7 +13498,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13091,7 +13518,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13228,7 +13655,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13248,7 +13675,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13375,7 +13802,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13395,7 +13822,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13528,7 +13955,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13548,7 +13975,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13686,7 +14113,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description BAD_REQUEST, or a more specific code: MFA_NOT_SET_UP, MFA_NOT_ENABLED */
+            /** @description BAD_REQUEST, or a more specific code: MFA_NOT_SET_UP, MFA_NOT_ENABLED, NOT_AN_LTI_LESSON, LTI_INVALID_LAUNCH, LTI_INVALID_REQUEST, LTI_INVALID_SCOPE */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13706,7 +14133,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13863,7 +14290,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13883,7 +14310,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13996,7 +14423,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14121,7 +14548,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14161,7 +14588,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14275,7 +14702,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14410,7 +14837,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14540,7 +14967,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14560,7 +14987,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14781,7 +15208,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14908,7 +15335,7 @@ export interface operations {
                     "application/pdf": string;
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15041,7 +15468,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15061,7 +15488,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15196,7 +15623,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15216,7 +15643,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15331,7 +15758,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15351,7 +15778,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15464,7 +15891,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15484,7 +15911,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15609,7 +16036,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15629,7 +16056,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15766,7 +16193,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15786,7 +16213,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15923,7 +16350,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15943,7 +16370,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -16076,7 +16503,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -16096,7 +16523,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -16227,7 +16654,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -16316,7 +16743,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -16336,7 +16763,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -16449,7 +16876,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -16469,7 +16896,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -16600,7 +17027,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -16620,7 +17047,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -16633,6 +17060,1873 @@ export interface operations {
                      *       "error": {
                      *         "code": "FORBIDDEN",
                      *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    LtiTools_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        /** @example OK */
+                        message: string;
+                        data: components["schemas"]["LtiToolResponse"][];
+                        meta: components["schemas"]["PageMetaSchema"];
+                    };
+                };
+            };
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Authentication required",
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "You are not allowed to do this",
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Validation failed",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    LtiTools_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateLtiToolDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        /** @example OK */
+                        message: string;
+                        data: components["schemas"]["LtiToolResponse"];
+                    };
+                };
+            };
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Authentication required",
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "You are not allowed to do this",
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "This slug is already used by another course",
+                     *       "error": {
+                     *         "code": "SLUG_TAKEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Validation failed",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    LtiTools_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        /** @example OK */
+                        message: string;
+                        data: components["schemas"]["LtiToolResponse"];
+                    };
+                };
+            };
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Authentication required",
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "You are not allowed to do this",
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Course not found",
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Validation failed",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    LtiTools_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Authentication required",
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "You are not allowed to do this",
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Course not found",
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "This slug is already used by another course",
+                     *       "error": {
+                     *         "code": "SLUG_TAKEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Validation failed",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    LtiTools_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateLtiToolDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        /** @example OK */
+                        message: string;
+                        data: components["schemas"]["LtiToolResponse"];
+                    };
+                };
+            };
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Authentication required",
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "You are not allowed to do this",
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Course not found",
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "This slug is already used by another course",
+                     *       "error": {
+                     *         "code": "SLUG_TAKEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Validation failed",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    LtiPlatform_platform: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        /** @example OK */
+                        message: string;
+                        data: components["schemas"]["LtiPlatformResponse"];
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    LtiPlatform_authorizeGet: {
+        parameters: {
+            query: {
+                /** @description `openid` */
+                scope: string;
+                /** @description `id_token` */
+                response_type: string;
+                /** @description `form_post` */
+                response_mode: string;
+                /** @description `none` */
+                prompt: string;
+                /** @description the tool's client id */
+                client_id: string;
+                /** @description one of the redirect URLs registered for the tool (exact match) */
+                redirect_uri: string;
+                /** @description the `login_hint` of the login initiation */
+                login_hint: string;
+                /** @description the `lti_message_hint` of the login initiation (single use) */
+                lti_message_hint: string;
+                /** @description the tool's nonce (single use), echoed in the id_token */
+                nonce: string;
+                /** @description the tool's state, posted back with the id_token */
+                state?: string;
+                /** @description must be the tool deployment when sent */
+                lti_deployment_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Auto-submitting form (Content-Security-Policy allows only its form post) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description BAD_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    LtiPlatform_authorizePost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    scope?: string;
+                    response_type?: string;
+                    response_mode?: string;
+                    prompt?: string;
+                    client_id?: string;
+                    redirect_uri?: string;
+                    login_hint?: string;
+                    lti_message_hint?: string;
+                    nonce?: string;
+                    state?: string;
+                    lti_deployment_id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Auto-submitting form (Content-Security-Policy allows only its form post) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description BAD_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    LtiPlatform_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @enum {string} */
+                    grant_type: "client_credentials";
+                    /** @enum {string} */
+                    client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+                    client_assertion: string;
+                    scope: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OAuth 2.0 access token response (RFC 6749 section 5.1) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        access_token: string;
+                        /** @enum {string} */
+                        token_type: "Bearer";
+                        expires_in: number;
+                        scope: string;
+                    };
+                };
+            };
+            /** @description BAD_REQUEST, or a more specific code: MFA_NOT_SET_UP, MFA_NOT_ENABLED, NOT_AN_LTI_LESSON, LTI_INVALID_LAUNCH, LTI_INVALID_REQUEST, LTI_INVALID_SCOPE */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Bad request",
+                     *       "error": {
+                     *         "code": "BAD_REQUEST",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Authentication required",
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    LtiLaunch_launch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Redirect to the tool's login initiation URL */
+            302: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description BAD_REQUEST, or a more specific code: MFA_NOT_SET_UP, MFA_NOT_ENABLED, NOT_AN_LTI_LESSON, LTI_INVALID_LAUNCH, LTI_INVALID_REQUEST, LTI_INVALID_SCOPE */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Bad request",
+                     *       "error": {
+                     *         "code": "BAD_REQUEST",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Authentication required",
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "You are not allowed to do this",
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Course not found",
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Validation failed",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    Ags_list: {
+        parameters: {
+            query?: {
+                resource_link_id?: string;
+                resource_id?: string;
+                tag?: string;
+                limit?: number;
+                page?: number;
+            };
+            header?: never;
+            path: {
+                courseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Line items */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.ims.lis.v2.lineitemcontainer+json": components["schemas"]["LineItemResponse"][];
+                };
+            };
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Authentication required",
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "You are not allowed to do this",
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Course not found",
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Validation failed",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    Ags_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                courseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateLineItemDto"];
+            };
+        };
+        responses: {
+            /** @description The line item */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.ims.lis.v2.lineitem+json": components["schemas"]["LineItemResponse"];
+                };
+            };
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Authentication required",
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "You are not allowed to do this",
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Course not found",
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Validation failed",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    Ags_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The line item */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.ims.lis.v2.lineitem+json": components["schemas"]["LineItemResponse"];
+                };
+            };
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Authentication required",
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "You are not allowed to do this",
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Course not found",
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Validation failed",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    Ags_score: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScoreDto"];
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Authentication required",
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "You are not allowed to do this",
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Course not found",
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Validation failed",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email"
+                     *           }
+                     *         ]
                      *       },
                      *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
                      *     }

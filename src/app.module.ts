@@ -8,6 +8,7 @@ import { RolesGuard } from './common/guards/roles.guard';
 import { DatabaseModule } from './database/database.module';
 import { AttemptsModule } from './infra/attempts/attempts.module';
 import { CryptoModule } from './infra/crypto/crypto.module';
+import { JwksModule } from './infra/jwks/jwks.module';
 import { KeyValueModule } from './infra/kv/key-value.module';
 import { MailModule } from './infra/mail/mail.module';
 import { OutboxRelayModule } from './infra/outbox/outbox-relay.module';
@@ -25,6 +26,7 @@ import { EnrollmentsModule } from './modules/enrollments/enrollments.module';
 import { CertificatesModule } from './modules/certificates/certificates.module';
 import { FilesModule } from './modules/files/files.module';
 import { GradebookModule } from './modules/gradebook/gradebook.module';
+import { LtiModule } from './modules/lti/lti.module';
 import { QuizzesModule } from './modules/quizzes/quizzes.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { JwtAuthGuard } from './modules/auth/guards/jwt-auth.guard';
@@ -48,6 +50,7 @@ export function coreImports() {
     KeyValueModule,
     AttemptsModule,
     CryptoModule,
+    JwksModule,
     QueueModule.forRoot(),
     OutboxModule,
     MailModule,
@@ -72,6 +75,7 @@ export function domainModules() {
     CertificatesModule,
     WebhooksModule,
     AnalyticsModule,
+    LtiModule,
   ];
 }
 

@@ -44,6 +44,12 @@ const TAGS: Array<[name: string, description: string]> = [
   ['certificates', 'Certificates of completion, PDF downloads and public verification'],
   ['webhooks', 'Event subscriptions with signed deliveries (admin)'],
   ['analytics', 'Aggregates for students, instructors and admins'],
+  [
+    'lti',
+    'LTI 1.3 platform: tool registry (admin), lesson launches, OIDC login, tool tokens and ' +
+      'Assignment and Grade Services',
+  ],
+  ['keys', 'Public signing keys (JWKS)'],
   ['service', 'Name, version and documentation links'],
   ['health', 'Liveness and readiness probes'],
 ];

@@ -125,6 +125,14 @@ export const webhooksConfig = registerAs('webhooks', () => {
   };
 });
 
+export const ltiConfig = registerAs('lti', () => {
+  const e = env();
+  return {
+    /** Fetch tool key sets (JWKS URLs) on private/loopback addresses too (tests, intranets). */
+    allowPrivateTargets: e.LTI_ALLOW_PRIVATE_TARGETS ?? false,
+  };
+});
+
 export const observabilityConfig = registerAs('observability', () => {
   const e = env();
   return {
@@ -145,5 +153,6 @@ export const ALL_CONFIG = [
   storageConfig,
   rateLimitConfig,
   webhooksConfig,
+  ltiConfig,
   observabilityConfig,
 ];
