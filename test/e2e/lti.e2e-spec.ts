@@ -227,6 +227,26 @@ describe('LTI 1.3 platform with a real ltijs tool', () => {
   }
 
   describe('platform configuration', () => {
+    it('two API processes using the key for the first time at once end up with one key', async () => {
+      const other = await createTestApp({ APP_PUBLIC_URL: base }, { share: t.env });
+      try {
+        const results = await Promise.all(
+          Array.from({ length: 6 }, (_, i) =>
+            (i % 2 === 0 ? t : other).http.get('/.well-known/jwks.json'),
+          ),
+        );
+        expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
+        const kids = new Set(
+          results.map((r) => (r.body as { keys: Array<{ kid: string }> }).keys[0].kid),
+        );
+        expect(kids.size).toBe(1);
+        const rows = await t.dataSource.query(`SELECT kid FROM lti_platform_keys`);
+        expect(rows).toEqual([{ kid: [...kids][0] }]);
+      } finally {
+        await other.close();
+      }
+    });
+
     it('publishes its endpoints and its RS256 key under /.well-known/jwks.json', async () => {
       const platform = (await t.http.get(`${API}/lti/platform`).expect(200)).body.data;
       expect(platform).toEqual({
