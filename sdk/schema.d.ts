@@ -18541,6 +18541,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CreateLineItemDto"];
+                "application/vnd.ims.lis.v2.lineitem+json": components["schemas"]["CreateLineItemDto"];
             };
         };
         responses: {
@@ -18839,6 +18840,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ScoreDto"];
+                "application/vnd.ims.lis.v1.score+json": components["schemas"]["ScoreDto"];
             };
         };
         responses: {

@@ -495,6 +495,20 @@ describe('LTI 1.3 platform with a real ltijs tool', () => {
       });
     });
 
+    it('takes the authentication request as a POSTed form too', async () => {
+      const s = await student();
+      const { jar, authorizeUrl } = await startLaunch(s.user);
+      const answer = await fetch(`${base}${API}/lti/authorize`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: authorizeUrl.searchParams,
+      });
+      expect(answer.status).toBe(200);
+      const { action, fields } = parseForm(await answer.text());
+      expect(decodeJwt(fields.id_token).sub).toBe(s.user.id);
+      expect((await postToTool(jar, action, fields)).status).toBe(200);
+    });
+
     it("the course's instructor launches as Instructor", async () => {
       const { seen } = await fullLaunch(teacher);
       expect(seen.roles).toEqual([INSTRUCTOR]);

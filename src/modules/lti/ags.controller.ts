@@ -12,6 +12,7 @@ import {
 import {
   ApiBearerAuth,
   ApiBody,
+  ApiConsumes,
   ApiExtraModels,
   ApiOperation,
   ApiResponse,
@@ -79,6 +80,7 @@ export class AgsController {
   @Post('courses/:courseId/lineitems')
   @Header('Content-Type', LINE_ITEM_TYPE)
   @ApiOperation({ summary: 'AGS: create a line item (scope lineitem)' })
+  @ApiConsumes('application/json', LINE_ITEM_TYPE)
   @ApiBody({ type: CreateLineItemDto })
   @ApiResponse({
     status: 201,
@@ -122,6 +124,7 @@ export class AgsController {
       'percentage (60 % unless `ltiCustom.passingScorePercentage`) completes the lesson. ' +
       '422 for a user not enrolled in the course.',
   })
+  @ApiConsumes('application/json', SCORE_TYPE)
   @ApiBody({ type: ScoreDto })
   @ApiResponse({ status: 204, description: 'Recorded' })
   @ApiErrors(401, 403, 404, 422)
