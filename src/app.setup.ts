@@ -74,8 +74,8 @@ export function configureApp(nest: INestApplication): INestApplication {
 }
 
 /**
- * `/api/v1` for every route but /metrics, /.well-known/jwks.json, the service info at `/` and `/api/v1` (declared with
- * their full paths), and /docs, which Swagger mounts outside it.
+ * `/api/v1` for every route but /metrics, /.well-known/jwks.json, the service info at `/` and
+ * `/api/v1` (declared with their full paths), and /docs, which Swagger mounts outside it.
  */
 export function applyGlobalPrefix(app: INestApplication): void {
   app.setGlobalPrefix(API_PREFIX, {

@@ -781,6 +781,32 @@ describe('LTI 1.3 platform with a real ltijs tool', () => {
       );
       expect(Number(score.score_given)).toBe(5);
       expect((await post({ scoreGiven: 5 })).status).toBe(422);
+      const cell = async () => {
+        const book = await t.http
+          .get(`${API}/courses/${courseId}/my-grades`)
+          .set(...bearer(s.user))
+          .expect(200);
+        const item = (
+          await t.http
+            .get(`${API}/courses/${courseId}/gradebook?pageSize=100`)
+            .set(...bearer(teacher))
+        ).body.data.items.find((i: { id: string }) => lineItem.id.endsWith(i.id));
+        return book.body.data.grades.find((g: { itemId: string }) => g.itemId === item.id);
+      };
+      expect(await cell()).toMatchObject({ score: 50, status: 'graded' });
+      // The tool takes the grade back for a manual review: pending, no score.
+      expect(
+        (
+          await post({
+            scoreGiven: undefined,
+            scoreMaximum: undefined,
+            activityProgress: 'Submitted',
+            gradingProgress: 'PendingManual',
+            timestamp: '2030-01-01T11:00:00.000Z',
+          })
+        ).status,
+      ).toBe(204);
+      expect(await cell()).toMatchObject({ score: null, status: 'pending' });
 
       const created = await fetch(api(`/lti/courses/${courseId}/lineitems`), {
         method: 'POST',
