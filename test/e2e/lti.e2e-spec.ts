@@ -515,6 +515,14 @@ describe('LTI 1.3 platform with a real ltijs tool', () => {
       expect(seen.user).toBe(teacher.id);
     });
 
+    it('an admin launches as Instructor and institution Administrator', async () => {
+      const { seen } = await fullLaunch(admin);
+      expect(seen.roles).toEqual([
+        INSTRUCTOR,
+        'http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator',
+      ]);
+    });
+
     it('escapes what the tool sends back in the form (state)', async () => {
       const s = await student();
       const { authorizeUrl } = await startLaunch(s.user);

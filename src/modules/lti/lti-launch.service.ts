@@ -65,12 +65,13 @@ export class LtiLaunchService {
       toolId: tool.id,
       label: lesson.title,
     });
-    const role: LaunchRole =
-      caller.role === 'admin'
-        ? 'Administrator'
-        : this.access.can(caller, 'course.manage', { course })
-          ? 'Instructor'
-          : 'Learner';
+    // Roles from the access gate: admins (who see everything) are also institution
+    // Administrators, the course's managers Instructors, everyone else Learners.
+    const role: LaunchRole = this.access.seesEverything(caller)
+      ? 'Administrator'
+      : this.access.can(caller, 'course.manage', { course })
+        ? 'Instructor'
+        : 'Learner';
     const targetLinkUri = tool.redirectUrls[0];
     const hint = await this.secrets.signHint({
       userId: caller.id,
