@@ -728,6 +728,25 @@ describe('LTI 1.3 platform with a real ltijs tool', () => {
       ).toMatchObject({ score: 80, status: 'graded' });
     });
 
+    it("ltijs reads the line item's scoreMaximum when a score leaves it out", async () => {
+      const s = await student();
+      const { seen } = await fullLaunch(s.user);
+      const sent = await tool.provider.Grade.submitScore(seen.token, seen.endpoint!.lineitem!, {
+        scoreGiven: 90,
+        activityProgress: 'Completed',
+        gradingProgress: 'FullyGraded',
+      });
+      expect(sent).toMatchObject({ scoreMaximum: 100, userId: s.user.id });
+      const enrollment = await t.http
+        .get(`${API}/enrollments/${s.enrollmentId}`)
+        .set(...bearer(s.user))
+        .expect(200);
+      expect(
+        enrollment.body.data.lessons.find((l: { lessonId: string }) => l.lessonId === lessonId)
+          .completed,
+      ).toBe(true);
+    });
+
     it('refuses a score for a user not enrolled in the course (422)', async () => {
       const s = await student();
       const { seen } = await fullLaunch(s.user);
