@@ -421,6 +421,42 @@ describe('LTI 1.3 platform with a real ltijs tool', () => {
     });
   });
 
+  describe('locked lessons', () => {
+    it("a student's launch of a lesson locked by its module's schedule is 403 LESSON_LOCKED", async () => {
+      const course = await createCourse(t, teacher, { title: 'Scheduled' });
+      const module = await t.http
+        .post(`${API}/courses/${course.id}/modules`)
+        .set(...bearer(teacher))
+        .send({ title: 'Later', unlockAt: '2100-01-01T00:00:00.000Z' })
+        .expect(201);
+      const lesson = await t.http
+        .post(`${API}/courses/${course.id}/lessons`)
+        .set(...bearer(teacher))
+        .send({
+          title: 'Locked tool',
+          contentType: 'lti',
+          ltiToolId: registered.id,
+          moduleId: module.body.data.id,
+        })
+        .expect(201);
+      await t.http
+        .post(`${API}/courses/${course.id}/publish`)
+        .set(...bearer(teacher))
+        .expect(200);
+      const learner = await createUser(t, 'student');
+      await enroll(t, learner, course.id);
+      const locked = await t.http
+        .get(`${API}/lessons/${lesson.body.data.id}/lti/launch`)
+        .set(...bearer(learner))
+        .expect(403);
+      expect(locked.body.error.code).toBe('LESSON_LOCKED');
+      await t.http
+        .get(`${API}/lessons/${lesson.body.data.id}/lti/launch`)
+        .set(...bearer(teacher))
+        .expect(302);
+    });
+  });
+
   describe('launch, end to end through ltijs', () => {
     it("a student's launch reaches the tool with the user, Learner role, context and AGS claim", async () => {
       const s = await student();
