@@ -4,6 +4,26 @@
  */
 
 export interface paths {
+    "/.well-known/jwks.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Public keys of this API (RFC 7517 JWK Set), outside /api/v1 and the envelope
+         * @description Every key that signs for this API, by `kid`: the Open Badges credential keys (EdDSA, Ed25519; retired ones stay listed after a rotation, so what they signed stays verifiable) and the LTI platform key (RS256) that signs LTI id_tokens. A bare JWK Set, never wrapped in the response envelope.
+         */
+        get: operations["Jwks_jwks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/health": {
         parameters: {
             query?: never;
@@ -1236,26 +1256,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/.well-known/jwks.json": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The issuer's public keys (JWK Set)
-         * @description Every key that ever signed a credential stays listed after a rotation. A bare JWK Set (RFC 7517), never wrapped in the response envelope.
-         */
-        get: operations["Jwks_jwks"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/issuer": {
         parameters: {
             query?: never;
@@ -1608,6 +1608,206 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/lti/tools": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Registered tools, newest first (admin)
+         * @description Registered tools, newest first (admin). Needs a bearer access token.
+         */
+        get: operations["LtiTools_list"];
+        put?: never;
+        /**
+         * Register an LTI 1.3 tool (admin)
+         * @description `clientId` is generated when absent; every tool gets its own `deploymentId`.
+         */
+        post: operations["LtiTools_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lti/tools/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One tool (admin)
+         * @description One tool (admin). Needs a bearer access token.
+         */
+        get: operations["LtiTools_get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a tool (admin); 409 LTI_TOOL_IN_USE while lessons launch it
+         * @description Delete a tool (admin); 409 LTI_TOOL_IN_USE while lessons launch it. Needs a bearer access token.
+         */
+        delete: operations["LtiTools_remove"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a tool (admin)
+         * @description Change a tool (admin). Needs a bearer access token.
+         */
+        patch: operations["LtiTools_update"];
+        trace?: never;
+    };
+    "/api/v1/lti/platform": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Platform configuration for registering this API in a tool
+         * @description Platform configuration for registering this API in a tool. No authentication.
+         */
+        get: operations["LtiPlatform_platform"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lti/authorize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * LTI OIDC authorization endpoint
+         * @description OIDC authentication request of the LTI 1.3 third-party initiated login. No bearer header: the signed, single-use `lti_message_hint` of the launch identifies the user. Answers an HTML page that POSTs `id_token` (RS256, LtiResourceLinkRequest) and `state` to `redirect_uri`; an invalid request is a 400 in the error envelope (never a redirect). Parameters as query (GET) or form fields (POST); unknown parameters are ignored, as OIDC asks.
+         */
+        get: operations["LtiPlatform_authorizeGet"];
+        put?: never;
+        /**
+         * LTI OIDC authorization endpoint
+         * @description OIDC authentication request of the LTI 1.3 third-party initiated login. No bearer header: the signed, single-use `lti_message_hint` of the launch identifies the user. Answers an HTML page that POSTs `id_token` (RS256, LtiResourceLinkRequest) and `state` to `redirect_uri`; an invalid request is a 400 in the error envelope (never a redirect). Parameters as query (GET) or form fields (POST); unknown parameters are ignored, as OIDC asks.
+         */
+        post: operations["LtiPlatform_authorizePost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lti/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * OAuth 2.0 token endpoint for tools (client_credentials + JWT client assertion)
+         * @description `grant_type=client_credentials`, `client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer`, `client_assertion` (a JWT the tool signs with a key of its JWKS URL: `iss` = `sub` = client id, `aud` = this endpoint, `exp` within 5 min, `jti` single use) and `scope` (AGS scopes: lineitem, lineitem.readonly, score). Answers the OAuth token JSON as is (no envelope), 15 min. Errors use the error envelope with the RFC 6749 `{error, error_description}` object as its `data`.
+         */
+        post: operations["LtiPlatform_token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lessons/{id}/lti/launch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Launch an lti lesson (who may open the lesson)
+         * @description 302 to the tool's login initiation URL with `iss`, `login_hint`, `target_link_uri`, `lti_message_hint` (signed, 5 min, single use: it authenticates the user at /lti/authorize, where the browser carries no bearer header), `client_id` and `lti_deployment_id`. 400 NOT_AN_LTI_LESSON for other lessons; 403 LESSON_LOCKED.
+         */
+        get: operations["LtiLaunch_launch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lti/courses/{courseId}/lineitems": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * AGS: the tool's line items in a course (scope lineitem or lineitem.readonly)
+         * @description AGS: the tool's line items in a course (scope lineitem or lineitem.readonly). Needs a bearer access token.
+         */
+        get: operations["Ags_list"];
+        put?: never;
+        /**
+         * AGS: create a line item (scope lineitem)
+         * @description AGS: create a line item (scope lineitem). Needs a bearer access token.
+         */
+        post: operations["Ags_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lti/lineitems/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * AGS: one line item (scope lineitem or lineitem.readonly)
+         * @description AGS: one line item (scope lineitem or lineitem.readonly). Needs a bearer access token.
+         */
+        get: operations["Ags_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lti/lineitems/{id}/scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * AGS: publish a score (scope score)
+         * @description Body `application/vnd.ims.lis.v1.score+json` (or JSON). The latest `timestamp` per student wins; a Completed + FullyGraded score of a lesson's line item at or above its passing percentage (60 % unless `ltiCustom.passingScorePercentage`) completes the lesson. 422 for a user not enrolled in the course.
+         */
+        post: operations["Ags_score"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/": {
         parameters: {
             query?: never;
@@ -1652,21 +1852,11 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        PageMetaSchema: {
-            page: number;
-            pageSize: number;
-            total: number;
-            totalPages: number;
-        };
-        HealthResponse: {
-            /** @enum {string} */
-            status: "ok";
-        };
         /**
          * @description Machine-readable reason: the contract code of the HTTP status, or a more specific one
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "MFA_NOT_SET_UP" | "MFA_NOT_ENABLED" | "UNAUTHORIZED" | "INVALID_CREDENTIALS" | "INVALID_TOKEN" | "INVALID_MFA_CODE" | "WRONG_PASSWORD" | "FORBIDDEN" | "LESSON_LOCKED" | "MAX_ATTEMPTS_REACHED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "MFA_ALREADY_ENABLED" | "EMAIL_TAKEN" | "SLUG_TAKEN" | "MODULE_NOT_EMPTY" | "COMPLETION_BY_ASSESSMENT" | "ATTEMPT_IN_PROGRESS" | "ATTEMPT_ALREADY_SUBMITTED" | "ATTEMPT_EXPIRED" | "ATTEMPT_NOT_PENDING_GRADING" | "ASSIGNMENT_CLOSED" | "ALREADY_SUBMITTED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_ERROR" | "POOL_TOO_SMALL" | "ENROLLMENT_NOT_COMPLETED" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+        ErrorCode: "BAD_REQUEST" | "MFA_NOT_SET_UP" | "MFA_NOT_ENABLED" | "NOT_AN_LTI_LESSON" | "LTI_INVALID_LAUNCH" | "LTI_INVALID_REQUEST" | "LTI_INVALID_SCOPE" | "UNAUTHORIZED" | "INVALID_CREDENTIALS" | "INVALID_TOKEN" | "INVALID_MFA_CODE" | "WRONG_PASSWORD" | "LTI_INVALID_CLIENT" | "LTI_INVALID_TOKEN" | "FORBIDDEN" | "LESSON_LOCKED" | "MAX_ATTEMPTS_REACHED" | "LTI_INSUFFICIENT_SCOPE" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "MFA_ALREADY_ENABLED" | "EMAIL_TAKEN" | "SLUG_TAKEN" | "MODULE_NOT_EMPTY" | "COMPLETION_BY_ASSESSMENT" | "ATTEMPT_IN_PROGRESS" | "ATTEMPT_ALREADY_SUBMITTED" | "ATTEMPT_EXPIRED" | "ATTEMPT_NOT_PENDING_GRADING" | "ASSIGNMENT_CLOSED" | "ALREADY_SUBMITTED" | "LTI_CLIENT_ID_TAKEN" | "LTI_TOOL_IN_USE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_ERROR" | "POOL_TOO_SMALL" | "ENROLLMENT_NOT_COMPLETED" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
         ErrorDetailSchema: {
             /** @example email */
             field?: string;
@@ -1689,6 +1879,16 @@ export interface components {
             error: components["schemas"]["ErrorBodySchema"];
             /** @example 1b4e28ba-2fa1-11d2-883f-0016d3cca427 */
             requestId: string;
+        };
+        PageMetaSchema: {
+            page: number;
+            pageSize: number;
+            total: number;
+            totalPages: number;
+        };
+        HealthResponse: {
+            /** @enum {string} */
+            status: "ok";
         };
         ReadinessResponse: {
             /** @enum {string} */
@@ -1913,7 +2113,7 @@ export interface components {
             moduleId: string | null;
             title: string;
             /** @enum {string} */
-            contentType: "video" | "text" | "document";
+            contentType: "video" | "text" | "document" | "lti";
             durationMinutes: number | null;
             position: number;
             isPreview: boolean;
@@ -1932,7 +2132,7 @@ export interface components {
             moduleId: string | null;
             title: string;
             /** @enum {string} */
-            contentType: "video" | "text" | "document";
+            contentType: "video" | "text" | "document" | "lti";
             durationMinutes: number | null;
             position: number;
             isPreview: boolean;
@@ -1943,6 +2143,11 @@ export interface components {
             updatedAt: string;
             content: string | null;
             videoUrl: string | null;
+            /** Format: uuid */
+            ltiToolId: string | null;
+            ltiCustom: {
+                [key: string]: string;
+            } | null;
         };
         CreateLessonDto: {
             /**
@@ -1954,7 +2159,7 @@ export interface components {
             title: string;
             content?: string;
             /** @enum {string} */
-            contentType: "video" | "text" | "document";
+            contentType: "video" | "text" | "document" | "lti";
             /** @description http(s) URL; only on video lessons (422 otherwise) */
             videoUrl?: string;
             durationMinutes?: number;
@@ -1964,6 +2169,15 @@ export interface components {
             isPreview?: boolean;
             /** @description Free-form JSON object (max 16 KB) */
             metadata?: Record<string, never>;
+            /**
+             * Format: uuid
+             * @description The registered LTI tool this lesson launches: required on lti lessons, only there
+             */
+            ltiToolId?: string | null;
+            /** @description LTI custom parameters (up to 50, string values): sent as the `custom` claim; `passingScorePercentage` (0-100) sets the score that completes the lesson (default 60) */
+            ltiCustom?: {
+                [key: string]: string;
+            } | null;
         };
         ReorderLessonsDto: {
             /** Format: uuid */
@@ -1981,7 +2195,7 @@ export interface components {
             title?: string;
             content?: string;
             /** @enum {string} */
-            contentType?: "video" | "text" | "document";
+            contentType?: "video" | "text" | "document" | "lti";
             /** @description http(s) URL; only on video lessons (422 otherwise) */
             videoUrl?: string;
             durationMinutes?: number;
@@ -1991,6 +2205,15 @@ export interface components {
             isPreview?: boolean;
             /** @description Free-form JSON object (max 16 KB) */
             metadata?: Record<string, never>;
+            /**
+             * Format: uuid
+             * @description The registered LTI tool this lesson launches: required on lti lessons, only there
+             */
+            ltiToolId?: string | null;
+            /** @description LTI custom parameters (up to 50, string values): sent as the `custom` claim; `passingScorePercentage` (0-100) sets the score that completes the lesson (default 60) */
+            ltiCustom?: {
+                [key: string]: string;
+            } | null;
         };
         LockStateResponse: {
             /** @enum {string} */
@@ -2008,7 +2231,7 @@ export interface components {
             moduleId: string | null;
             title: string;
             /** @enum {string} */
-            contentType: "video" | "text" | "document";
+            contentType: "video" | "text" | "document" | "lti";
             durationMinutes: number | null;
             position: number;
             isPreview: boolean;
@@ -2619,9 +2842,9 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            type: "quiz" | "assignment";
+            type: "quiz" | "assignment" | "lti";
             title: string;
-            /** @description A quiz's total points, or its drawn points with a draw */
+            /** @description A quiz's total points (its drawn points with a draw), an assignment's maxPoints, an LTI line item's scoreMaximum */
             maxPoints: number;
             /** Format: date-time */
             dueAt: string | null;
@@ -2681,33 +2904,6 @@ export interface components {
             uploadedById: string;
             /** Format: date-time */
             createdAt: string;
-        };
-        JwkResponse: {
-            /**
-             * @description key type: OKP (Ed25519) or RSA
-             * @example OKP
-             */
-            kty: string;
-            /**
-             * @description RFC 7638 thumbprint of the key
-             * @example x3Wq7A...
-             */
-            kid: string;
-            /** @example EdDSA */
-            alg: string;
-            /** @example sig */
-            use: string;
-            /** @example Ed25519 */
-            crv?: string;
-            /** @description OKP public key, base64url */
-            x?: string;
-            /** @description RSA modulus, base64url */
-            n?: string;
-            /** @description RSA exponent, base64url */
-            e?: string;
-        };
-        JwksResponse: {
-            keys: components["schemas"]["JwkResponse"][];
         };
         IssuerProfileResponse: {
             /**
@@ -3029,6 +3225,122 @@ export interface components {
             /** @description One entry per day, oldest first, today last */
             signupsLast30Days: components["schemas"]["DailyCount"][];
         };
+        LtiToolResponse: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            clientId: string;
+            deploymentId: string;
+            loginInitiationUrl: string;
+            redirectUrls: string[];
+            jwksUrl: string;
+            deepLinkingUrl: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        CreateLtiToolDto: {
+            /** @example Coding sandbox */
+            name: string;
+            /** @description The OAuth client id the tool knows itself by; generated (a UUID) when absent */
+            clientId?: string;
+            /**
+             * @description The tool's OIDC login initiation URL (third-party initiated login)
+             * @example https://tool.example.com/login
+             */
+            loginInitiationUrl: string;
+            /**
+             * @description Where id_tokens may be posted (exact match at /lti/authorize); the first is the launch `target_link_uri`
+             * @example [
+             *       "https://tool.example.com/launch"
+             *     ]
+             */
+            redirectUrls: string[];
+            /**
+             * @description The tool's public key set, fetched to verify its client assertions (private and loopback addresses refused unless LTI_ALLOW_PRIVATE_TARGETS)
+             * @example https://tool.example.com/keys
+             */
+            jwksUrl: string;
+            /** @description Deep linking URL, if any */
+            deepLinkingUrl?: string | null;
+        };
+        UpdateLtiToolDto: {
+            /** @example Coding sandbox */
+            name?: string;
+            /** @description The OAuth client id the tool knows itself by; generated (a UUID) when absent */
+            clientId?: string;
+            /**
+             * @description The tool's OIDC login initiation URL (third-party initiated login)
+             * @example https://tool.example.com/login
+             */
+            loginInitiationUrl?: string;
+            /**
+             * @description Where id_tokens may be posted (exact match at /lti/authorize); the first is the launch `target_link_uri`
+             * @example [
+             *       "https://tool.example.com/launch"
+             *     ]
+             */
+            redirectUrls?: string[];
+            /**
+             * @description The tool's public key set, fetched to verify its client assertions (private and loopback addresses refused unless LTI_ALLOW_PRIVATE_TARGETS)
+             * @example https://tool.example.com/keys
+             */
+            jwksUrl?: string;
+            /** @description Deep linking URL, if any */
+            deepLinkingUrl?: string | null;
+        };
+        LtiPlatformResponse: {
+            /** @description The `iss` of every id_token: this API's public URL */
+            issuer: string;
+            /** @description OIDC authorization endpoint (/lti/authorize) */
+            authorizationEndpoint: string;
+            /** @description OAuth 2.0 token endpoint (/lti/token), also the assertion `aud` */
+            tokenEndpoint: string;
+            /** @description The platform key set (/.well-known/jwks.json) */
+            jwksUri: string;
+        };
+        LineItemResponse: {
+            /** @description The line item URL */
+            id: string;
+            scoreMaximum: number;
+            label: string;
+            /** @description The lesson id (resource link) it is tied to */
+            resourceLinkId?: string;
+            resourceId?: string;
+            tag?: string;
+        };
+        CreateLineItemDto: {
+            scoreMaximum: number;
+            label: string;
+            /**
+             * Format: uuid
+             * @description An lti lesson of this course that launches this tool
+             */
+            resourceLinkId?: string;
+            resourceId?: string;
+            tag?: string;
+        };
+        ScoreDto: {
+            /**
+             * Format: uuid
+             * @description The student (the `sub` of their launch)
+             */
+            userId: string;
+            scoreGiven?: number;
+            /** @description Required with scoreGiven */
+            scoreMaximum?: number;
+            comment?: string;
+            /** @enum {string} */
+            activityProgress: "Initialized" | "Started" | "InProgress" | "Submitted" | "Completed";
+            /** @enum {string} */
+            gradingProgress: "FullyGraded" | "Pending" | "PendingManual" | "Failed" | "NotReady";
+            /**
+             * Format: date-time
+             * @description When the score was set; the latest wins
+             */
+            timestamp: string;
+        };
         ServiceInfoResponse: {
             /** @example lms-api */
             name: string;
@@ -3058,6 +3370,74 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    Jwks_jwks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        keys: ({
+                            kid: string;
+                            kty: string;
+                            alg?: string;
+                            use?: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
     Health_health: {
         parameters: {
             query?: never;
@@ -3239,7 +3619,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3329,7 +3709,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3436,7 +3816,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3576,7 +3956,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3596,7 +3976,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3711,7 +4091,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3731,7 +4111,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3751,7 +4131,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3864,7 +4244,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3884,7 +4264,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4009,7 +4389,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4029,7 +4409,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4166,7 +4546,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4186,7 +4566,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4321,7 +4701,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4436,7 +4816,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4571,7 +4951,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4706,7 +5086,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4813,7 +5193,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4928,7 +5308,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4948,7 +5328,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5083,7 +5463,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description BAD_REQUEST, or a more specific code: MFA_NOT_SET_UP, MFA_NOT_ENABLED */
+            /** @description BAD_REQUEST, or a more specific code: MFA_NOT_SET_UP, MFA_NOT_ENABLED, NOT_AN_LTI_LESSON, LTI_INVALID_LAUNCH, LTI_INVALID_REQUEST, LTI_INVALID_SCOPE */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5103,7 +5483,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5123,7 +5503,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5258,7 +5638,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description BAD_REQUEST, or a more specific code: MFA_NOT_SET_UP, MFA_NOT_ENABLED */
+            /** @description BAD_REQUEST, or a more specific code: MFA_NOT_SET_UP, MFA_NOT_ENABLED, NOT_AN_LTI_LESSON, LTI_INVALID_LAUNCH, LTI_INVALID_REQUEST, LTI_INVALID_SCOPE */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5278,7 +5658,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5508,7 +5888,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5619,7 +5999,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5709,7 +6089,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5832,7 +6212,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5947,7 +6327,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5967,7 +6347,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5987,7 +6367,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6100,7 +6480,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6208,7 +6588,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6333,7 +6713,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6353,7 +6733,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6490,7 +6870,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6510,7 +6890,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6550,7 +6930,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6663,7 +7043,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6683,7 +7063,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6816,7 +7196,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6836,7 +7216,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6969,7 +7349,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7106,7 +7486,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7126,7 +7506,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7261,7 +7641,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7281,7 +7661,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7414,7 +7794,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7434,7 +7814,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7559,7 +7939,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7579,7 +7959,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7716,7 +8096,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7736,7 +8116,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7869,7 +8249,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8006,7 +8386,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8026,7 +8406,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8161,7 +8541,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8181,7 +8561,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8306,7 +8686,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8326,7 +8706,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8366,7 +8746,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8483,7 +8863,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8503,7 +8883,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8653,7 +9033,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8673,7 +9053,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8809,7 +9189,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8922,7 +9302,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8942,7 +9322,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9076,7 +9456,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9096,7 +9476,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9234,7 +9614,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9254,7 +9634,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9387,7 +9767,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9524,7 +9904,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9544,7 +9924,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9677,7 +10057,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9802,7 +10182,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9822,7 +10202,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9959,7 +10339,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9979,7 +10359,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10112,7 +10492,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10132,7 +10512,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10265,7 +10645,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10285,7 +10665,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10422,7 +10802,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10442,7 +10822,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10567,7 +10947,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10587,7 +10967,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10724,7 +11104,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10744,7 +11124,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10882,7 +11262,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10902,7 +11282,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11035,7 +11415,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11055,7 +11435,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11095,7 +11475,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11208,7 +11588,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11228,7 +11608,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11365,7 +11745,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description BAD_REQUEST, or a more specific code: MFA_NOT_SET_UP, MFA_NOT_ENABLED */
+            /** @description BAD_REQUEST, or a more specific code: MFA_NOT_SET_UP, MFA_NOT_ENABLED, NOT_AN_LTI_LESSON, LTI_INVALID_LAUNCH, LTI_INVALID_REQUEST, LTI_INVALID_SCOPE */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11385,7 +11765,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11405,7 +11785,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11445,7 +11825,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11562,7 +11942,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description BAD_REQUEST, or a more specific code: MFA_NOT_SET_UP, MFA_NOT_ENABLED */
+            /** @description BAD_REQUEST, or a more specific code: MFA_NOT_SET_UP, MFA_NOT_ENABLED, NOT_AN_LTI_LESSON, LTI_INVALID_LAUNCH, LTI_INVALID_REQUEST, LTI_INVALID_SCOPE */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11582,7 +11962,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11602,7 +11982,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11642,7 +12022,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11755,7 +12135,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11892,7 +12272,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11912,7 +12292,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12045,7 +12425,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12170,7 +12550,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12190,7 +12570,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12327,7 +12707,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12347,7 +12727,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12480,7 +12860,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12500,7 +12880,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12640,7 +13020,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12660,7 +13040,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12797,7 +13177,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12817,7 +13197,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12857,7 +13237,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12970,7 +13350,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12990,7 +13370,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13125,7 +13505,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13145,7 +13525,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13282,7 +13662,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13302,7 +13682,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13439,7 +13819,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13459,7 +13839,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13586,7 +13966,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13606,7 +13986,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13739,7 +14119,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13759,7 +14139,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13897,7 +14277,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description BAD_REQUEST, or a more specific code: MFA_NOT_SET_UP, MFA_NOT_ENABLED */
+            /** @description BAD_REQUEST, or a more specific code: MFA_NOT_SET_UP, MFA_NOT_ENABLED, NOT_AN_LTI_LESSON, LTI_INVALID_LAUNCH, LTI_INVALID_REQUEST, LTI_INVALID_SCOPE */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13917,7 +14297,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14074,7 +14454,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14094,7 +14474,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14207,7 +14587,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14332,7 +14712,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14372,7 +14752,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14486,7 +14866,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14549,65 +14929,6 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
-                };
-            };
-            /** @description RATE_LIMITED */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "success": false,
-                     *       "message": "Too many requests",
-                     *       "error": {
-                     *         "code": "RATE_LIMITED",
-                     *         "details": []
-                     *       },
-                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
-                };
-            };
-            /** @description INTERNAL_ERROR */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "success": false,
-                     *       "message": "Internal server error",
-                     *       "error": {
-                     *         "code": "INTERNAL_ERROR",
-                     *         "details": []
-                     *       },
-                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
-                };
-            };
-        };
-    };
-    Jwks_jwks: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["JwksResponse"];
                 };
             };
             /** @description RATE_LIMITED */
@@ -14853,7 +15174,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14983,7 +15304,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15003,7 +15324,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15224,7 +15545,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15351,7 +15672,7 @@ export interface operations {
                     "application/pdf": string;
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15484,7 +15805,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15617,7 +15938,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15637,7 +15958,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15772,7 +16093,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15792,7 +16113,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15907,7 +16228,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -15927,7 +16248,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -16040,7 +16361,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -16060,7 +16381,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -16185,7 +16506,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -16205,7 +16526,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -16342,7 +16663,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -16362,7 +16683,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -16499,7 +16820,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -16519,7 +16840,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -16652,7 +16973,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -16672,7 +16993,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -16803,7 +17124,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -16892,7 +17213,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -16912,7 +17233,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -17025,7 +17346,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -17045,7 +17366,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -17176,7 +17497,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -17196,7 +17517,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -17209,6 +17530,1875 @@ export interface operations {
                      *       "error": {
                      *         "code": "FORBIDDEN",
                      *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    LtiTools_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        /** @example OK */
+                        message: string;
+                        data: components["schemas"]["LtiToolResponse"][];
+                        meta: components["schemas"]["PageMetaSchema"];
+                    };
+                };
+            };
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Authentication required",
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "You are not allowed to do this",
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Validation failed",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    LtiTools_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateLtiToolDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        /** @example OK */
+                        message: string;
+                        data: components["schemas"]["LtiToolResponse"];
+                    };
+                };
+            };
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Authentication required",
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "You are not allowed to do this",
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "This slug is already used by another course",
+                     *       "error": {
+                     *         "code": "SLUG_TAKEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Validation failed",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    LtiTools_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        /** @example OK */
+                        message: string;
+                        data: components["schemas"]["LtiToolResponse"];
+                    };
+                };
+            };
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Authentication required",
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "You are not allowed to do this",
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Course not found",
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Validation failed",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    LtiTools_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Authentication required",
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "You are not allowed to do this",
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Course not found",
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "This slug is already used by another course",
+                     *       "error": {
+                     *         "code": "SLUG_TAKEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Validation failed",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    LtiTools_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateLtiToolDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        /** @example OK */
+                        message: string;
+                        data: components["schemas"]["LtiToolResponse"];
+                    };
+                };
+            };
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Authentication required",
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "You are not allowed to do this",
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Course not found",
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "This slug is already used by another course",
+                     *       "error": {
+                     *         "code": "SLUG_TAKEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Validation failed",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    LtiPlatform_platform: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        /** @example OK */
+                        message: string;
+                        data: components["schemas"]["LtiPlatformResponse"];
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    LtiPlatform_authorizeGet: {
+        parameters: {
+            query: {
+                /** @description `openid` */
+                scope: string;
+                /** @description `id_token` */
+                response_type: string;
+                /** @description `form_post` */
+                response_mode: string;
+                /** @description `none` */
+                prompt: string;
+                /** @description the tool's client id */
+                client_id: string;
+                /** @description one of the redirect URLs registered for the tool (exact match) */
+                redirect_uri: string;
+                /** @description the `login_hint` of the login initiation */
+                login_hint: string;
+                /** @description the `lti_message_hint` of the login initiation (single use) */
+                lti_message_hint: string;
+                /** @description the tool's nonce (single use), echoed in the id_token */
+                nonce: string;
+                /** @description the tool's state, posted back with the id_token */
+                state?: string;
+                /** @description must be the tool deployment when sent */
+                lti_deployment_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Auto-submitting form (Content-Security-Policy allows only its form post) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description BAD_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    LtiPlatform_authorizePost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    scope?: string;
+                    response_type?: string;
+                    response_mode?: string;
+                    prompt?: string;
+                    client_id?: string;
+                    redirect_uri?: string;
+                    login_hint?: string;
+                    lti_message_hint?: string;
+                    nonce?: string;
+                    state?: string;
+                    lti_deployment_id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Auto-submitting form (Content-Security-Policy allows only its form post) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description BAD_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    LtiPlatform_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @enum {string} */
+                    grant_type: "client_credentials";
+                    /** @enum {string} */
+                    client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+                    client_assertion: string;
+                    scope: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OAuth 2.0 access token response (RFC 6749 section 5.1) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        access_token: string;
+                        /** @enum {string} */
+                        token_type: "Bearer";
+                        expires_in: number;
+                        scope: string;
+                    };
+                };
+            };
+            /** @description BAD_REQUEST, or a more specific code: MFA_NOT_SET_UP, MFA_NOT_ENABLED, NOT_AN_LTI_LESSON, LTI_INVALID_LAUNCH, LTI_INVALID_REQUEST, LTI_INVALID_SCOPE */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Bad request",
+                     *       "error": {
+                     *         "code": "BAD_REQUEST",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Authentication required",
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    LtiLaunch_launch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Redirect to the tool's login initiation URL */
+            302: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description BAD_REQUEST, or a more specific code: MFA_NOT_SET_UP, MFA_NOT_ENABLED, NOT_AN_LTI_LESSON, LTI_INVALID_LAUNCH, LTI_INVALID_REQUEST, LTI_INVALID_SCOPE */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Bad request",
+                     *       "error": {
+                     *         "code": "BAD_REQUEST",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Authentication required",
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "You are not allowed to do this",
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Course not found",
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Validation failed",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    Ags_list: {
+        parameters: {
+            query?: {
+                resource_link_id?: string;
+                resource_id?: string;
+                tag?: string;
+                limit?: number;
+                page?: number;
+            };
+            header?: never;
+            path: {
+                courseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Line items */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.ims.lis.v2.lineitemcontainer+json": components["schemas"]["LineItemResponse"][];
+                };
+            };
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Authentication required",
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "You are not allowed to do this",
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Course not found",
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Validation failed",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    Ags_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                courseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateLineItemDto"];
+                "application/vnd.ims.lis.v2.lineitem+json": components["schemas"]["CreateLineItemDto"];
+            };
+        };
+        responses: {
+            /** @description The line item */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.ims.lis.v2.lineitem+json": components["schemas"]["LineItemResponse"];
+                };
+            };
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Authentication required",
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "You are not allowed to do this",
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Course not found",
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Validation failed",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    Ags_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The line item */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.ims.lis.v2.lineitem+json": components["schemas"]["LineItemResponse"];
+                };
+            };
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Authentication required",
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "You are not allowed to do this",
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Course not found",
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Validation failed",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    Ags_score: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScoreDto"];
+                "application/vnd.ims.lis.v1.score+json": components["schemas"]["ScoreDto"];
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Authentication required",
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "You are not allowed to do this",
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Course not found",
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Validation failed",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email"
+                     *           }
+                     *         ]
                      *       },
                      *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
                      *     }

@@ -8,6 +8,7 @@ import { RolesGuard } from './common/guards/roles.guard';
 import { DatabaseModule } from './database/database.module';
 import { AttemptsModule } from './infra/attempts/attempts.module';
 import { CryptoModule } from './infra/crypto/crypto.module';
+import { JwksModule } from './infra/jwks/jwks.module';
 import { KeyValueModule } from './infra/kv/key-value.module';
 import { MailModule } from './infra/mail/mail.module';
 import { OutboxRelayModule } from './infra/outbox/outbox-relay.module';
@@ -27,6 +28,7 @@ import { CredentialsModule } from './modules/credentials/credentials.module';
 import { KeysModule } from './modules/keys/keys.module';
 import { FilesModule } from './modules/files/files.module';
 import { GradebookModule } from './modules/gradebook/gradebook.module';
+import { LtiModule } from './modules/lti/lti.module';
 import { QuizzesModule } from './modules/quizzes/quizzes.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { XapiModule } from './modules/xapi/xapi.module';
@@ -51,6 +53,7 @@ export function coreImports() {
     KeyValueModule,
     AttemptsModule,
     CryptoModule,
+    JwksModule,
     QueueModule.forRoot(),
     OutboxModule,
     MailModule,
@@ -78,6 +81,7 @@ export function domainModules() {
     WebhooksModule,
     XapiModule,
     AnalyticsModule,
+    LtiModule,
   ];
 }
 

@@ -45,6 +45,12 @@ const TAGS: Array<[name: string, description: string]> = [
   ['credentials', 'Open Badges 3.0 issuer profile, public keys (JWKS) and revocation status lists'],
   ['webhooks', 'Event subscriptions with signed deliveries (admin)'],
   ['analytics', 'Aggregates for students, instructors and admins'],
+  [
+    'lti',
+    'LTI 1.3 platform: tool registry (admin), lesson launches, OIDC login, tool tokens and ' +
+      'Assignment and Grade Services',
+  ],
+  ['keys', 'Public signing keys (JWKS)'],
   ['service', 'Name, version and documentation links'],
   ['health', 'Liveness and readiness probes'],
 ];

@@ -145,6 +145,14 @@ export const xapiConfig = registerAs('xapi', () => {
   };
 });
 
+export const ltiConfig = registerAs('lti', () => {
+  const e = env();
+  return {
+    /** Fetch tool key sets (JWKS URLs) on private/loopback addresses too (tests, intranets). */
+    allowPrivateTargets: e.LTI_ALLOW_PRIVATE_TARGETS ?? false,
+  };
+});
+
 export const observabilityConfig = registerAs('observability', () => {
   const e = env();
   return {
@@ -167,5 +175,6 @@ export const ALL_CONFIG = [
   webhooksConfig,
   credentialsConfig,
   xapiConfig,
+  ltiConfig,
   observabilityConfig,
 ];

@@ -112,6 +112,7 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) LOGIN_LOCK_SECONDS?: number;
 
   @IsOptional() @Transform(toBool) @IsBoolean() WEBHOOK_ALLOW_PRIVATE_TARGETS?: boolean;
+  @IsOptional() @Transform(toBool) @IsBoolean() LTI_ALLOW_PRIVATE_TARGETS?: boolean;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(50) WEBHOOK_MAX_ATTEMPTS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) WEBHOOK_BACKOFF_BASE_MS?: number;
 

@@ -89,6 +89,9 @@ describe('Verifiable certificates: Open Badges 3.0 (e2e)', () => {
     return res.body as JSONWebKeySet;
   }
 
+  /** The credential keys of the JWKS (it also lists the LTI platform key, RS256). */
+  const credentialKeys = async () => (await jwks()).keys.filter((key) => key.alg === 'EdDSA');
+
   /** What a verifier does: the issuer's JWKS, the JWS checked with jose, the payload returned. */
   async function verify(jwt: string) {
     return jwtVerify(jwt, createLocalJWKSet(await jwks()), {
@@ -128,7 +131,7 @@ describe('Verifiable certificates: Open Badges 3.0 (e2e)', () => {
 
   describe('GET /.well-known/jwks.json and GET /issuer', () => {
     it('creates one active key when 10 callers ask for the first one at once', async () => {
-      expect((await jwks()).keys).toEqual([]);
+      expect(await credentialKeys()).toEqual([]);
       const keys = t.app.get(SigningKeysService);
       const active = await Promise.all(
         Array.from({ length: 10 }, () => keys.active('credentials', 'EdDSA')),
@@ -138,7 +141,7 @@ describe('Verifiable certificates: Open Badges 3.0 (e2e)', () => {
         `SELECT kid, private_key LIKE 'v1.%' AS sealed FROM signing_keys WHERE active`,
       );
       expect(rows).toEqual([{ kid: active[0].kid, sealed: true }]);
-      expect((await jwks()).keys.map((k) => k.kid)).toEqual([active[0].kid]);
+      expect((await credentialKeys()).map((k) => k.kid)).toEqual([active[0].kid]);
     });
 
     it('serves the JWKS outside /api/v1, and the issuer Profile', async () => {
@@ -357,7 +360,7 @@ describe('Verifiable certificates: Open Badges 3.0 (e2e)', () => {
       expect(newKid).not.toBe(oldKid);
       expect(result.output).toContain(`retired ${oldKid}`);
 
-      const kids = (await jwks()).keys.map((k) => k.kid);
+      const kids = (await credentialKeys()).map((k) => k.kid);
       expect(kids).toEqual(expect.arrayContaining([oldKid, newKid]));
       expect(kids[0]).toBe(newKid); // the active key first
 
@@ -469,7 +472,9 @@ describe('Verifiable certificates with CREDENTIAL_SIGNING_KEY (e2e)', () => {
 
     const expectedKid = await calculateJwkThumbprint(await exportJWK(publicKey));
     const keys = (await t.http.get('/.well-known/jwks.json').expect(200)).body as JSONWebKeySet;
-    expect(keys.keys.map((k) => k.kid)).toEqual([expectedKid]);
+    // The given credential key, and the LTI platform key (RS256) beside it.
+    expect(keys.keys.filter((k) => k.alg === 'EdDSA').map((k) => k.kid)).toEqual([expectedKid]);
+    expect(keys.keys.filter((k) => k.alg !== 'EdDSA').map((k) => k.alg)).toEqual(['RS256']);
     const { protectedHeader } = await jwtVerify(jwt, createLocalJWKSet(keys), { typ: 'vc+jwt' });
     expect(protectedHeader.kid).toBe(expectedKid);
     const rows = await t.dataSource.query<Array<{ private_key: string | null }>>(

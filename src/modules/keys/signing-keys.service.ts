@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, KeyObject } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import {
   calculateJwkThumbprint,
@@ -8,11 +8,15 @@ import {
   exportPKCS8,
   generateKeyPair,
   importPKCS8,
-  type JWK,
   type KeyLike,
 } from 'jose';
 import { credentialsConfig } from '../../config/configuration';
 import { SecretBox } from '../../infra/crypto/secret-box';
+import {
+  JwksContributor,
+  JwksRegistry,
+  PublicJwk as JwksPublicJwk,
+} from '../../infra/jwks/jwks.registry';
 import { KeyAlgorithm, KeyPurpose, PublicJwk, SigningKey } from './entities/signing-key.entity';
 import { NewSigningKey, SigningKeysRepository } from './signing-keys.repository';
 
@@ -31,7 +35,7 @@ export class KeyFromEnvironmentError extends Error {}
  * secret box; `kid` is the JWK thumbprint. Every key ever used stays in the JWKS.
  */
 @Injectable()
-export class SigningKeysService {
+export class SigningKeysService implements JwksContributor, OnModuleInit {
   /** Imported private keys by kid: opening and parsing once per process. */
   private readonly imported = new Map<string, Promise<KeyLike>>();
   private readonly fromEnvironment: Partial<Record<KeyPurpose, Promise<ActiveKey>>> = {};
@@ -40,7 +44,12 @@ export class SigningKeysService {
     private readonly keys: SigningKeysRepository,
     private readonly secrets: SecretBox,
     @Inject(credentialsConfig.KEY) private readonly cfg: ConfigType<typeof credentialsConfig>,
+    private readonly registry: JwksRegistry,
   ) {}
+
+  onModuleInit(): void {
+    this.registry.register(this);
+  }
 
   /**
    * The key that signs for `purpose` now. Read on every call (not cached), so a rotation made by
@@ -79,12 +88,10 @@ export class SigningKeysService {
     return { kid: key.kid, retired };
   }
 
-  /** The JWK Set of every listed key, whatever its purpose. */
-  async jwks(): Promise<{ keys: JWK[] }> {
+  /** Every listed key, whatever its purpose, for `/.well-known/jwks.json`. */
+  async publicJwks(): Promise<JwksPublicJwk[]> {
     const rows = await this.keys.listPublic();
-    return {
-      keys: rows.map((row) => ({ ...row.publicJwk, kid: row.kid, alg: row.algorithm, use: 'sig' })),
-    };
+    return rows.map((row) => ({ ...row.publicJwk, kid: row.kid, alg: row.algorithm, use: 'sig' }));
   }
 
   private configuredPem(purpose: KeyPurpose): string | undefined {

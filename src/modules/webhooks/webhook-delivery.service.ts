@@ -16,7 +16,7 @@ import { WebhookDelivery } from './entities/webhook-delivery.entity';
 import { postWebhook } from './webhook-http.client';
 import { signWebhook } from './webhook-signature';
 import { WebhooksRepository } from './webhooks.repository';
-import { targetProblem } from './target-guard';
+import { targetProblem } from '../../common/http/target-guard';
 
 export const DELIVERIES_METRIC = 'webhook_deliveries_total';
 export const DELIVERY_DURATION_METRIC = 'webhook_delivery_duration_seconds';
