@@ -37,7 +37,8 @@
  *    other jobs share the machine).
  * 5. The practical ceiling: bench/raw-catalogue-server.mjs (bare node:http + pg) answers the same
  *    catalogue page from the same rows (its JSON is compared with the API's), loaded the same
- *    way; the API/raw ratios are printed, with the goals (>= 50 %, p99 < 50 ms, RSS < 300 MB).
+ *    way; the API/raw ratios are printed, with the goals (cached >= 80 %, uncached >= 50 %, p99
+ *    < 50 ms, RSS < 300 MB).
  *
  * Only 127.0.0.1 is contacted. Every phase is bounded (global limit 20 min); children are killed,
  * the database dropped and the Redis keys removed on any exit path. Nothing secret is printed.
@@ -1130,13 +1131,29 @@ async function main(): Promise<number> {
       );
     }
     if (ratios.catalogue !== undefined) {
-      goals.push(['catalogue >= 50 % of the raw ceiling', ratios.catalogue >= 0.5]);
+      goals.push(['catalogue >= 80 % of the raw ceiling', ratios.catalogue >= 0.8]);
+    }
+    if (ratios['catalogue-uncached'] !== undefined) {
+      goals.push([
+        'uncached catalogue >= 50 % of the raw ceiling',
+        ratios['catalogue-uncached'] >= 0.5,
+      ]);
     }
   }
   const catalogueRuns = runsOf('catalogue');
   if (catalogueRuns.length && c === 16) {
     const p99 = median(catalogueRuns.map((r) => r.p99));
     goals.push([`catalogue p99 < 50 ms at 16 connections (${p99.toFixed(1)} ms)`, p99 < 50]);
+    const rawRuns = runsOf('raw-catalogue');
+    if (rawRuns.length) {
+      console.log(
+        `p99 at ${c} connections: catalogue ${catalogueRuns.map((r) => r.p99.toFixed(1)).join(', ')} ms, ` +
+          `uncached ${runsOf('catalogue-uncached')
+            .map((r) => r.p99.toFixed(1))
+            .join(', ')} ms, ` +
+          `raw ${rawRuns.map((r) => r.p99.toFixed(1)).join(', ')} ms`,
+      );
+    }
   }
   goals.push(['API peak RSS < 300 MB', hwmMb < 300]);
   for (const [goal, ok] of goals) console.log(`goal: ${goal}: ${ok ? 'met' : 'NOT met'}`);
