@@ -2771,6 +2771,19 @@ export interface components {
             /** @description Ten buckets, 0-10 ... 90-100 */
             scoreDistribution: components["schemas"]["ScoreBucket"][];
         };
+        AssignmentStats: {
+            /** Format: uuid */
+            assignmentId: string;
+            title: string;
+            /** @description Students with at least one submission (any version) */
+            submissions: number;
+            /** @description Students whose latest submission is graded */
+            graded: number;
+            /** @description Mean finalScore (points, late penalty applied, 2 decimals) of the graded latest submissions; null when none is graded */
+            averageScore: number | null;
+            /** @description Fraction 0..1 (4 decimals) of the submitting students whose latest submission was late; 0 without submissions */
+            lateRate: number;
+        };
         CourseAnalyticsResponse: {
             /** Format: uuid */
             courseId: string;
@@ -2786,6 +2799,8 @@ export interface components {
             averageCompletionDays: number | null;
             lessons: components["schemas"]["LessonCompletionStats"][];
             quizzes: components["schemas"]["QuizStats"][];
+            /** @description Every assignment of the course (published or not), oldest first */
+            assignments: components["schemas"]["AssignmentStats"][];
         };
         UserCounts: {
             total: number;
