@@ -13,6 +13,7 @@ import { MailModule } from './infra/mail/mail.module';
 import { OutboxRelayModule } from './infra/outbox/outbox-relay.module';
 import { OutboxModule } from './infra/outbox/outbox.module';
 import { QueueModule } from './infra/queue/queue.module';
+import { PubSubModule } from './infra/pubsub/pubsub.module';
 import { createRateLimitModule } from './infra/rate-limit/rate-limit.module';
 import { RedisModule } from './infra/redis/redis.module';
 import { StorageModule } from './infra/storage/storage.module';
@@ -25,6 +26,7 @@ import { EnrollmentsModule } from './modules/enrollments/enrollments.module';
 import { CertificatesModule } from './modules/certificates/certificates.module';
 import { FilesModule } from './modules/files/files.module';
 import { GradebookModule } from './modules/gradebook/gradebook.module';
+import { NotificationsModule } from './modules/notifications/notifications.module';
 import { QuizzesModule } from './modules/quizzes/quizzes.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { JwtAuthGuard } from './modules/auth/guards/jwt-auth.guard';
@@ -46,6 +48,7 @@ export function coreImports() {
     DatabaseModule,
     RedisModule,
     KeyValueModule,
+    PubSubModule,
     AttemptsModule,
     CryptoModule,
     QueueModule.forRoot(),
@@ -72,6 +75,7 @@ export function domainModules() {
     CertificatesModule,
     WebhooksModule,
     AnalyticsModule,
+    NotificationsModule,
   ];
 }
 
