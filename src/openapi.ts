@@ -44,6 +44,7 @@ const TAGS: Array<[name: string, description: string]> = [
   ['certificates', 'Certificates of completion, PDF downloads and public verification'],
   ['webhooks', 'Event subscriptions with signed deliveries (admin)'],
   ['analytics', 'Aggregates for students, instructors and admins'],
+  ['notifications', 'Your in-app notifications: list, mark read, live stream (Server-Sent Events)'],
   ['service', 'Name, version and documentation links'],
   ['health', 'Liveness and readiness probes'],
 ];
