@@ -55,6 +55,7 @@ export class NotificationsController {
     const stream = new SseStream(req, res);
     const close = await this.notifications.openStream(caller, stream);
     stream.onClose(close);
+    stream.start();
   }
 
   @Post('read-all')

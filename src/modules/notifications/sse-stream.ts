@@ -29,12 +29,17 @@ export class SseStream implements StreamSink {
     res.setHeader('Cache-Control', 'no-cache, no-transform');
     res.setHeader('Connection', 'keep-alive');
     res.setHeader('X-Accel-Buffering', 'no');
-    res.flushHeaders();
-    res.write(': connected\n\n');
     this.timer = setInterval(() => this.write(': keep-alive\n\n'), keepAliveMs);
     this.timer.unref();
     req.on('close', () => this.close());
     res.on('close', () => this.close());
+  }
+
+  /** Sends the headers and a first comment: the client's `open` means the stream is listening. */
+  start(): void {
+    if (this.closed) return;
+    this.res.flushHeaders();
+    this.write(': connected\n\n');
   }
 
   /** Runs `listener` once when the stream closes, for any reason. */
