@@ -165,12 +165,27 @@ describe('Notifications (e2e)', () => {
       expectValidationError(await list(ana, { unread: 'maybe' }), 'unread');
     });
 
+    it('gives parallel reads of one notification the same readAt', async () => {
+      const [target] = items(await list(ben, { unread: true }));
+      const reads = await Promise.all(
+        [1, 2, 3, 4, 5].map(() =>
+          t.http.post(`${API}/notifications/${target.id}/read`).set(...bearer(ben)),
+        ),
+      );
+      expect(reads.map((res) => res.status)).toEqual([200, 200, 200, 200, 200]);
+      const stamps = new Set(
+        reads.map((res) => (res.body as { data: NotificationBody }).data.readAt),
+      );
+      expect(stamps.size).toBe(1);
+      expect(items(await list(ben, { unread: true }))).toHaveLength(1);
+    });
+
     it('marks all mine read with 204, and only mine', async () => {
       const res = await t.http.post(`${API}/notifications/read-all`).set(...bearer(ana));
       expect(res.status).toBe(204);
       expect(res.text).toBe('');
       expect(items(await list(ana, { unread: true }))).toEqual([]);
-      expect(items(await list(ben, { unread: true }))).toHaveLength(2);
+      expect(items(await list(ben, { unread: true }))).toHaveLength(1);
     });
 
     it('answers 401 in the error envelope without a token or with an invalid one, the stream too', async () => {
