@@ -213,3 +213,48 @@ describe('notification streams in one process', () => {
     await pollUntil(() => streams.openCount() === 0, { what: 'the second stream to be dropped' });
   });
 });
+
+describe('notification streams with Redis unreachable', () => {
+  let t: TestApp;
+  let base: string;
+
+  beforeAll(async () => {
+    t = await createTestApp({ REDIS_URL: 'redis://127.0.0.1:6399', JOBS_INLINE: 'true' });
+    await t.app.listen(0, '127.0.0.1');
+    const { port } = (t.app.getHttpServer() as Server).address() as AddressInfo;
+    base = `http://127.0.0.1:${port}`;
+  });
+  afterAll(async () => {
+    await t?.close();
+    if (t?.env.DATA_DIR) await rm(t.env.DATA_DIR, { recursive: true, force: true });
+  });
+
+  it('still opens the stream, and keeps the notifications it cannot stream in the list', async () => {
+    const teacher = await createUser(t, 'instructor');
+    const student = await createUser(t, 'student');
+    const course = await createCourse(t, teacher, { lessons: 1, publish: true });
+    await enroll(t, student, course.id);
+    const started = Date.now();
+    const stream = await openStream(base, student);
+    try {
+      expect(Date.now() - started).toBeLessThan(5_000);
+      const assignment = await createAssignment(t, teacher, course.id, { title: 'Offline' });
+      const listed = await pollUntil(
+        async () => {
+          const res = await fetch(`${base}/api/v1/notifications`, {
+            headers: { authorization: `Bearer ${student.accessToken}` },
+          });
+          const body = (await res.json()) as { data: NotificationBody[] };
+          return body.data.length > 0 && body.data;
+        },
+        { what: 'the stored notification' },
+      );
+      expect(listed).toEqual([
+        expect.objectContaining({ type: 'assignment.published', resourceId: assignment.id }),
+      ]);
+      expect(stream.received).toEqual([]);
+    } finally {
+      stream.source.close();
+    }
+  });
+});

@@ -4,6 +4,9 @@ import { NotificationResponse } from './dto/notification.response';
 import type { StreamSink } from './sse-stream';
 
 const CHANNEL = 'notifications';
+/** How long a new stream waits for the channel subscription before it opens anyway. */
+const JOIN_WAIT_MS = 2_000;
+const noop = () => undefined;
 
 interface Envelope {
   userId: string;
@@ -21,7 +24,7 @@ interface Envelope {
 export class NotificationStreams implements BeforeApplicationShutdown {
   private readonly logger = new Logger('NotificationStreams');
   private readonly sinks = new Map<string, Set<StreamSink>>();
-  private joined?: Promise<() => Promise<void>>;
+  private joined?: Promise<unknown>;
   private closing = false;
 
   constructor(private readonly broadcaster: Broadcaster) {}
@@ -61,19 +64,36 @@ export class NotificationStreams implements BeforeApplicationShutdown {
     return count;
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
+  /** Ends every open stream; the channel's connection is closed with the broadcaster's module. */
+  beforeApplicationShutdown(): void {
     this.closing = true;
     for (const sinks of this.sinks.values()) for (const sink of [...sinks]) sink.end();
     this.sinks.clear();
-    const leave = await this.joined?.catch(() => undefined);
-    await leave?.().catch(() => undefined);
   }
 
-  private join(): Promise<() => Promise<void>> {
-    this.joined ??= this.broadcaster.subscribe(CHANNEL, (message) => this.deliver(message));
-    // A failed subscribe (Redis down) is retried by the next stream.
-    void this.joined.catch(() => (this.joined = undefined));
-    return this.joined;
+  /**
+   * Joins the channel once. While Redis is unreachable the subscription waits for it (and
+   * completes when it is back), so a stream waits at most JOIN_WAIT_MS for it, then opens anyway.
+   */
+  private async join(): Promise<void> {
+    if (!this.joined) {
+      const joined = this.broadcaster.subscribe(CHANNEL, (message) => this.deliver(message));
+      this.joined = joined;
+      // A failed subscribe is retried by the next stream.
+      joined.catch(() => {
+        if (this.joined === joined) this.joined = undefined;
+      });
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, JOIN_WAIT_MS);
+      timer.unref();
+    });
+    try {
+      await Promise.race([this.joined.then(noop, noop), waited]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private deliver(message: string): void {
