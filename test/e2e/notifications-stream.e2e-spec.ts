@@ -201,6 +201,25 @@ describe('notification streams in one process', () => {
     if (t?.env.DATA_DIR) await rm(t.env.DATA_DIR, { recursive: true, force: true });
   });
 
+  it('holds no database connection per stream: more streams than the pool, requests still served', async () => {
+    const user = await createUser(t, 'student');
+    // DB_POOL_MAX is 4 in the tests.
+    const streams = await Promise.all(Array.from({ length: 8 }, () => openStream(base, user)));
+    try {
+      const res = await fetch(`${base}/api/v1/notifications`, {
+        headers: { authorization: `Bearer ${user.accessToken}` },
+        signal: AbortSignal.timeout(5_000),
+      });
+      expect(res.status).toBe(200);
+      expect(t.app.get(NotificationStreams).openCount()).toBe(8);
+    } finally {
+      for (const stream of streams) stream.source.close();
+    }
+    await pollUntil(() => t.app.get(NotificationStreams).openCount() === 0, {
+      what: 'every stream to be dropped',
+    });
+  });
+
   it('forgets a stream when its client disconnects', async () => {
     const streams = t.app.get(NotificationStreams);
     const user = await createUser(t, 'student');
