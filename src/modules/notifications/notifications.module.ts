@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AssignmentsModule } from '../assignments/assignments.module';
+import { Notification } from './entities/notification.entity';
+import { NotificationEvents } from './notification-events';
+import { NotificationStreams } from './notification-streams';
+import { NotificationsController } from './notifications.controller';
+import { NotificationsRepository } from './notifications.repository';
+import { NotificationsService } from './notifications.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Notification]), AssignmentsModule],
+  controllers: [NotificationsController],
+  providers: [
+    NotificationsService,
+    NotificationsRepository,
+    NotificationStreams,
+    NotificationEvents,
+  ],
+})
+export class NotificationsModule {}
