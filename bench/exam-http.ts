@@ -23,7 +23,9 @@
  * 5. Checks in the database per quiz: N attempts, N graded (submitted) with full marks, N
  *    `quiz.attempt.submitted` outbox rows (each attempt graded once), N lesson completions and N
  *    `lesson.completed` outbox rows (each event written once).
- * 6. The API/raw throughput ratio (goal >= 0.5), the API's peak RSS (VmHWM; goal < 300 MB).
+ * 6. The API/raw throughput ratio (goal >= 0.5), each server's CPU time per student (utime +
+ *    stime over the burst: steadier than wall time on a shared machine), the API's peak RSS
+ *    (VmHWM; goal < 300 MB).
  *
  * Options: --students N (300), --targets api,raw (both), --cpu-prof DIR (the API runs with
  * --cpu-prof), --node-flags=... (Node/V8 flags for the API), --keep-db, --json FILE.
@@ -157,6 +159,17 @@ async function withClient<T>(url: URL | string, work: (client: Client) => Promis
     return await work(client);
   } finally {
     await client.end();
+  }
+}
+
+/** utime + stime of a process, in seconds. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
   }
 }
 
@@ -614,19 +627,24 @@ async function main(): Promise<number> {
   }, 100);
 
   const phases: Phase[] = [];
-  const results: Partial<Record<TargetName, { throughput: number; checks: Checks }>> = {};
+  const results: Partial<
+    Record<TargetName, { throughput: number; checks: Checks; cpuMs: number }>
+  > = {};
   let failedChecks = 0;
   for (const target of targets) {
     const warm = await burst(target, bases[target], exams[target].warmupQuizId, warmupTokens);
     if (warm.start.failed || warm.submit.failed) {
       log(`${target} warm-up failed: ${JSON.stringify(warm.firstError)}`);
     }
+    const pid = target === 'api' ? api.child.pid : raw.child.pid;
+    const cpuBefore = cpuSeconds(pid);
     const run = await burst(target, bases[target], exams[target].quizId, examTokens);
+    const cpuMs = ((cpuSeconds(pid) - cpuBefore) * 1000) / students;
     phases.push(run.start, run.submit);
     if (run.firstError) log(`${target}: first failure: ${JSON.stringify(run.firstError)}`);
     const checks = await check(exams[target]);
     const throughput = students / ((run.start.wall + run.submit.wall) / 1000);
-    results[target] = { throughput, checks };
+    results[target] = { throughput, checks, cpuMs };
     const expected: Checks = {
       attempts: students,
       graded: students,
@@ -671,7 +689,11 @@ async function main(): Promise<number> {
     );
   }
   for (const target of targets) {
-    console.log(`${target} throughput: ${results[target]!.throughput.toFixed(1)} students/s`);
+    const { throughput, cpuMs } = results[target]!;
+    console.log(
+      `${target} throughput: ${throughput.toFixed(1)} students/s; ` +
+        `server CPU ${cpuMs.toFixed(1)} ms per student (start + submit)`,
+    );
   }
   const goals: Array<[string, boolean]> = [];
   if (results.api && results.raw) {

@@ -7,6 +7,73 @@ import { GradingStatus, QuizAttempt } from './entities/quiz-attempt.entity';
 /** Raised when the unique indexes refuse a second in-progress attempt or a duplicate number. */
 export class AttemptClashError extends Error {}
 
+/** What a start writes; the number and the timestamps of the row are the database's. */
+export interface NewAttempt {
+  quizId: string;
+  studentId: string;
+  enrollmentId: string;
+  startedAt: Date;
+  expiresAt: Date | null;
+  questionOrder: string[];
+  optionOrders: Record<string, string[]> | null;
+}
+
+/** A quiz_attempts row as the driver returns it (RETURNING *). */
+interface AttemptRow {
+  id: string;
+  quiz_id: string;
+  student_id: string;
+  enrollment_id: string;
+  attempt_number: number;
+  status: QuizAttempt['status'];
+  started_at: Date;
+  expires_at: Date | null;
+  submitted_at: Date | null;
+  question_order: string[];
+  option_orders: Record<string, string[]> | null;
+  grading_status: GradingStatus;
+  answers: QuizAttempt['answers'];
+  results: QuizAttempt['results'];
+  score: number | null;
+  max_score: number | null;
+  percentage: string | null;
+  passed: boolean | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** The entity of a raw row (the driver already gives Dates, numbers and parsed jsonb). */
+function fromRow(row: AttemptRow): QuizAttempt {
+  return Object.assign(new QuizAttempt(), {
+    id: row.id,
+    quizId: row.quiz_id,
+    studentId: row.student_id,
+    enrollmentId: row.enrollment_id,
+    attemptNumber: row.attempt_number,
+    status: row.status,
+    startedAt: row.started_at,
+    expiresAt: row.expires_at,
+    submittedAt: row.submitted_at,
+    questionOrder: row.question_order,
+    optionOrders: row.option_orders,
+    gradingStatus: row.grading_status,
+    answers: row.answers,
+    results: row.results,
+    score: row.score,
+    maxScore: row.max_score,
+    percentage: row.percentage,
+    passed: row.passed,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  });
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (
+    error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505'
+  );
+}
+
 @Injectable()
 export class AttemptsRepository {
   constructor(@InjectRepository(QuizAttempt) private readonly attempts: Repository<QuizAttempt>) {}
@@ -29,22 +96,39 @@ export class AttemptsRepository {
     return manager.getRepository(QuizAttempt).countBy({ quizId, studentId });
   }
 
-  async insert(
-    manager: EntityManager,
-    data: QueryDeepPartialEntity<QuizAttempt>,
-  ): Promise<QuizAttempt> {
+  /**
+   * Starts an attempt in ONE statement (no transaction): numbered after the student's attempts so
+   * far, inserted only while `maxAttempts` (null: no limit) allows it, and only when the student
+   * has no attempt of the quiz in progress: the partial unique index ux_quiz_attempts_in_progress
+   * is the arbiter of `ON CONFLICT DO NOTHING`, so of two parallel starts exactly one inserts.
+   * Returns the new attempt, or null when the limit or an attempt in progress refused it; a clash
+   * on the attempt number (ux_quiz_attempts_number, a parallel start) is AttemptClashError.
+   */
+  async insertIfAllowed(data: NewAttempt, maxAttempts: number | null): Promise<QuizAttempt | null> {
     try {
-      const result = await manager.getRepository(QuizAttempt).insert(data);
-      return manager
-        .getRepository(QuizAttempt)
-        .findOneByOrFail({ id: (result.identifiers[0] as { id: string }).id });
+      const rows = await this.attempts.query<AttemptRow[]>(
+        `INSERT INTO quiz_attempts (quiz_id, student_id, enrollment_id, attempt_number, started_at,
+                                    expires_at, question_order, option_orders)
+         SELECT $1, $2, $3, used.n + 1, $4, $5, $6, $7
+           FROM (SELECT count(*)::int AS n FROM quiz_attempts
+                  WHERE quiz_id = $1 AND student_id = $2) used
+          WHERE $8::int IS NULL OR used.n < $8::int
+         ON CONFLICT (quiz_id, student_id) WHERE status = 'in_progress' DO NOTHING
+         RETURNING *`,
+        [
+          data.quizId,
+          data.studentId,
+          data.enrollmentId,
+          data.startedAt,
+          data.expiresAt,
+          JSON.stringify(data.questionOrder),
+          data.optionOrders === null ? null : JSON.stringify(data.optionOrders),
+          maxAttempts,
+        ],
+      );
+      return rows.length > 0 ? fromRow(rows[0]) : null;
     } catch (error) {
-      if (
-        error instanceof QueryFailedError &&
-        (error.driverError as { code?: string }).code === '23505'
-      ) {
-        throw new AttemptClashError();
-      }
+      if (isUniqueViolation(error)) throw new AttemptClashError();
       throw error;
     }
   }
@@ -57,7 +141,7 @@ export class AttemptsRepository {
     manager: EntityManager,
     id: string,
     changes: Partial<QuizAttempt>,
-  ): Promise<boolean> {
+  ): Promise<QuizAttempt | null> {
     const result = await manager
       .getRepository(QuizAttempt)
       .createQueryBuilder()
@@ -65,8 +149,10 @@ export class AttemptsRepository {
       // jsonb answers and results do not fit TypeORM's deep-partial type.
       .set(changes as QueryDeepPartialEntity<QuizAttempt>)
       .where('id = :id AND status = :status', { id, status: 'in_progress' })
+      .returning('*')
       .execute();
-    return (result.affected ?? 0) > 0;
+    const rows = result.raw as AttemptRow[];
+    return rows.length > 0 ? fromRow(rows[0]) : null;
   }
 
   /**

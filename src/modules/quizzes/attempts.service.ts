@@ -13,7 +13,7 @@ import { domainEventJob } from '../../infra/outbox/domain-event';
 import { OutboxService } from '../../infra/outbox/outbox.service';
 import { AccessService } from '../access/access.service';
 import { CompletionLookups, EnrollmentsService } from '../enrollments/enrollments.service';
-import { AttemptClashError, AttemptsRepository } from './attempts.repository';
+import { AttemptClashError, AttemptsRepository, NewAttempt } from './attempts.repository';
 import {
   AttemptDetailResponse,
   AttemptResponse,
@@ -28,6 +28,7 @@ import { GradingStatus, QuizAttempt } from './entities/quiz-attempt.entity';
 import { Quiz } from './entities/quiz.entity';
 import { drawQuestions, optionOrdersFor } from './drawing';
 import { applyEssayGrades, GradeProblem, gradeAttempt, hasPassed, percentageOf } from './grading';
+import { QuizDefinitions } from './quiz-definitions';
 import { QuizzesRepository } from './quizzes.repository';
 import { QuizzesService } from './quizzes.service';
 import {
@@ -46,9 +47,11 @@ export const SUBMIT_GRACE_MS = 30_000;
 const SWEEP_BATCH = 500;
 
 /**
- * Timed quiz attempts, graded on the server. Each start and submit is one transaction touching
- * the student's own rows; the unique indexes and a conditional update decide races, so a whole
- * class starting or submitting at once neither deadlocks nor grades twice.
+ * Timed quiz attempts, graded on the server. A start is one INSERT (the partial unique index and
+ * the attempt limit decide in the statement), a submit one transaction touching the student's own
+ * rows; the unique indexes and a conditional update decide races, so a whole class starting or
+ * submitting at once neither deadlocks nor grades twice. The quiz's questions and answer keys come
+ * from QuizDefinitions (kept in memory per definition version).
  */
 @Injectable()
 export class AttemptsService {
@@ -56,6 +59,7 @@ export class AttemptsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly attempts: AttemptsRepository,
     private readonly quizzes: QuizzesRepository,
+    private readonly definitions: QuizDefinitions,
     private readonly quizzesService: QuizzesService,
     private readonly enrollments: EnrollmentsService,
     private readonly outbox: OutboxService,
@@ -68,35 +72,21 @@ export class AttemptsService {
     const enrollment = await this.enrollments.findForStudent(caller.id, quiz.courseId);
     this.access.assert(caller, 'quiz.take', { course, quiz, enrolled: enrollment !== null });
     if (quiz.lessonId) await this.enrollments.assertLessonAvailable(enrollment!, quiz.lessonId);
-    const ordered = drawQuestions(quiz, await this.quizzes.questionsOf(quiz.id));
+    const ordered = drawQuestions(quiz, await this.definitions.questionsOf(quiz));
     const optionOrders = optionOrdersFor(quiz, ordered);
 
     const now = this.clock.now();
-    let attempt: QuizAttempt;
-    try {
-      attempt = await this.dataSource.transaction(async (manager) => {
-        await this.closeExpiredAttempt(manager, quiz.id, caller.id, now);
-        const used = await this.attempts.count(manager, quiz.id, caller.id);
-        if (quiz.maxAttempts !== null && used >= quiz.maxAttempts)
-          throw new MaxAttemptsReachedError();
-        return this.attempts.insert(manager, {
-          quizId: quiz.id,
-          studentId: caller.id,
-          enrollmentId: enrollment!.id,
-          attemptNumber: used + 1,
-          startedAt: now,
-          expiresAt: quiz.timeLimitMinutes
-            ? new Date(now.getTime() + quiz.timeLimitMinutes * 60_000)
-            : null,
-          questionOrder: ordered.map((question) => question.id),
-          optionOrders,
-        });
-      });
-    } catch (error) {
-      // A concurrent start of the same student won the unique index.
-      if (error instanceof AttemptClashError) throw new AttemptInProgressError();
-      throw error;
-    }
+    const attempt = await this.insertAttempt(quiz, {
+      quizId: quiz.id,
+      studentId: caller.id,
+      enrollmentId: enrollment!.id,
+      startedAt: now,
+      expiresAt: quiz.timeLimitMinutes
+        ? new Date(now.getTime() + quiz.timeLimitMinutes * 60_000)
+        : null,
+      questionOrder: ordered.map((question) => question.id),
+      optionOrders,
+    });
     return {
       attempt: toAttemptResponse(attempt, quiz.showCorrectAnswers),
       questions: this.presentQuestions(attempt, ordered),
@@ -127,7 +117,7 @@ export class AttemptsService {
       throw new AttemptExpiredError();
     }
 
-    const questions = await this.questionsInOrder(attempt);
+    const questions = await this.questionsInOrder(attempt, quiz);
     const graded = gradeAttempt(questions, answerMap);
     // With essays pending, nothing is decided until a person grades them.
     const passed =
@@ -140,7 +130,7 @@ export class AttemptsService {
         ? await this.enrollments.prepareCompletion(attempt.enrollmentId)
         : null;
     const submitted = await this.dataSource.transaction(async (manager) => {
-      const won = await this.attempts.finish(manager, attempt.id, {
+      const saved = await this.attempts.finish(manager, attempt.id, {
         status: 'submitted',
         submittedAt: now,
         answers: answers.map((a) => ({ questionId: a.questionId, answer: a.answer })),
@@ -151,8 +141,8 @@ export class AttemptsService {
         passed,
         gradingStatus: graded.gradingStatus,
       });
-      if (!won) throw new AttemptAlreadySubmittedError();
-      return this.finalize(manager, attempt, quiz, completion, 'quiz.attempt.submitted');
+      if (!saved) throw new AttemptAlreadySubmittedError();
+      return this.finalize(manager, saved, quiz, completion, 'quiz.attempt.submitted', saved);
     });
     return toAttemptResponse(submitted, quiz.showCorrectAnswers);
   }
@@ -172,7 +162,7 @@ export class AttemptsService {
     }
     return {
       ...toAttemptResponse(attempt, quiz.showCorrectAnswers),
-      questions: this.presentQuestions(attempt, await this.questionsInOrder(attempt)),
+      questions: this.presentQuestions(attempt, await this.questionsInOrder(attempt, quiz)),
     };
   }
 
@@ -235,6 +225,8 @@ export class AttemptsService {
     quiz: Quiz,
     completion: CompletionLookups | null,
     event: 'quiz.attempt.submitted' | 'quiz.attempt.graded',
+    /** The attempt as its final update returned it; read again on `manager` when absent. */
+    written?: QuizAttempt,
   ): Promise<QuizAttempt> {
     if (completion && quiz.lessonId) {
       await this.enrollments.recordCompletion(
@@ -244,7 +236,7 @@ export class AttemptsService {
         completion,
       );
     }
-    const saved = (await this.attempts.findById(attempt.id, manager))!;
+    const saved = written ?? (await this.attempts.findById(attempt.id, manager))!;
     await this.outbox.add(
       manager,
       domainEventJob(event, toAttemptResponse(saved, quiz.showCorrectAnswers)),
@@ -285,16 +277,37 @@ export class AttemptsService {
   }
 
   /** Before a new start: an in-progress attempt past its deadline is closed as expired. */
-  private async closeExpiredAttempt(
-    manager: EntityManager,
-    quizId: string,
-    studentId: string,
-    now: Date,
-  ): Promise<void> {
-    const current = await this.attempts.findInProgress(manager, quizId, studentId);
-    if (!current) return;
-    if (!this.isPastDeadline(current, now)) throw new AttemptInProgressError();
-    await this.attempts.expire(manager, { ids: [current.id] });
+  /**
+   * The start's write: one INSERT that the partial unique index (one attempt in progress) and the
+   * attempt limit may refuse. Only when refused does it look why: an attempt in progress past its
+   * deadline is closed as expired and the insert tried again; one still running is 409
+   * ATTEMPT_IN_PROGRESS; otherwise the limit was reached (409 MAX_ATTEMPTS_REACHED).
+   */
+  private async insertAttempt(quiz: Quiz, data: NewAttempt): Promise<QuizAttempt> {
+    const manager = this.dataSource.manager;
+    for (let round = 0; round < 2; round++) {
+      let attempt: QuizAttempt | null;
+      try {
+        attempt = await this.attempts.insertIfAllowed(data, quiz.maxAttempts);
+      } catch (error) {
+        // A parallel start of the same student took the next attempt number.
+        if (error instanceof AttemptClashError) throw new AttemptInProgressError();
+        throw error;
+      }
+      if (attempt) return attempt;
+      const current = await this.attempts.findInProgress(manager, data.quizId, data.studentId);
+      if (!current) {
+        if (quiz.maxAttempts !== null) {
+          const used = await this.attempts.count(manager, data.quizId, data.studentId);
+          if (used >= quiz.maxAttempts) throw new MaxAttemptsReachedError();
+        }
+        // The attempt in progress was finished in between: try once more.
+        continue;
+      }
+      if (!this.isPastDeadline(current, data.startedAt)) throw new AttemptInProgressError();
+      await this.attempts.expire(manager, { ids: [current.id] });
+    }
+    throw new AttemptInProgressError();
   }
 
   /**
@@ -341,12 +354,10 @@ export class AttemptsService {
   }
 
   /** The attempt's questions in its order; questions deleted since the start are left out. */
-  private async questionsInOrder(attempt: QuizAttempt): Promise<Question[]> {
+  /** The attempt's questions in its order, from the quiz's current definition. */
+  private async questionsInOrder(attempt: QuizAttempt, quiz: Quiz): Promise<Question[]> {
     const byId = new Map(
-      (await this.quizzes.questionsByIds(attempt.questionOrder)).map((question) => [
-        question.id,
-        question,
-      ]),
+      (await this.definitions.questionsOf(quiz)).map((question) => [question.id, question]),
     );
     return attempt.questionOrder.flatMap((id) => byId.get(id) ?? []);
   }

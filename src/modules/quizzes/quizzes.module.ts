@@ -12,6 +12,7 @@ import { QuestionsController } from './questions.controller';
 import { QuizzesController } from './quizzes.controller';
 import { QuizzesRepository } from './quizzes.repository';
 import { ExpireAttemptsProcessor } from './jobs/expire-attempts.processor';
+import { QuizDefinitions } from './quiz-definitions';
 import { QuizzesService } from './quizzes.service';
 
 @Module({
@@ -27,6 +28,7 @@ import { QuizzesService } from './quizzes.service';
     AttemptsService,
     AttemptsRepository,
     ExpireAttemptsProcessor,
+    QuizDefinitions,
   ],
   exports: [QuizzesService],
 })

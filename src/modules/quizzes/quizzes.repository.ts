@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { QuizStats } from './dto/quiz.response';
 import { Question } from './entities/question.entity';
@@ -98,8 +98,20 @@ export class QuizzesRepository {
     return this.questions.find({ where: { quizId }, order: { position: 'ASC', createdAt: 'ASC' } });
   }
 
-  questionsByIds(ids: string[]): Promise<Question[]> {
-    return ids.length === 0 ? Promise.resolve([]) : this.questions.findBy({ id: In(ids) });
+  /**
+   * The questions of a quiz (as questionsOf) and the quiz's definition version, read by one
+   * statement; version null when the quiz has no questions (or does not exist).
+   */
+  async definitionOf(quizId: string): Promise<{ version: number | null; questions: Question[] }> {
+    const { entities, raw } = await this.questions
+      .createQueryBuilder('q')
+      .innerJoin(Quiz, 'z', 'z.id = q.quiz_id')
+      .addSelect('z.definition_version', 'definition_version')
+      .where('q.quiz_id = :quizId', { quizId })
+      .orderBy('q.position', 'ASC')
+      .addOrderBy('q.created_at', 'ASC')
+      .getRawAndEntities<{ definition_version: number }>();
+    return { version: raw[0]?.definition_version ?? null, questions: entities };
   }
 
   findQuestion(id: string): Promise<Question | null> {

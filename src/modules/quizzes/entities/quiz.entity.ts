@@ -54,6 +54,14 @@ export class Quiz {
   @Column({ type: 'boolean', default: false })
   isPublished: boolean;
 
+  /**
+   * Moved on by database triggers at every change of the quiz or of its questions (migration
+   * QuizDefinitionVersion): what QuizDefinitions checks its in-memory copy against. Never
+   * written by the application.
+   */
+  @Column({ type: 'int', default: 1 })
+  definitionVersion: number;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 
