@@ -5,6 +5,20 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import { Enrollment, EnrollmentStatus } from './entities/enrollment.entity';
 import { LessonProgress } from './entities/lesson-progress.entity';
 
+/** An enrollments row as the driver returns it (RETURNING *). */
+interface EnrollmentRow {
+  id: string;
+  student_id: string;
+  course_id: string;
+  status: EnrollmentStatus;
+  enrolled_at: Date;
+  completed_at: Date | null;
+  progress_percentage: string;
+  completed_lessons: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
 @Injectable()
 export class EnrollmentsRepository {
   constructor(
@@ -64,12 +78,33 @@ export class EnrollmentsRepository {
     return manager.getRepository(LessonProgress).countBy({ enrollmentId, completed: true });
   }
 
+  /** Updates the row and returns it as written (one statement: UPDATE ... RETURNING). */
   async update(
     manager: EntityManager,
     id: string,
     changes: QueryDeepPartialEntity<Enrollment>,
-  ): Promise<void> {
-    await manager.getRepository(Enrollment).update({ id }, changes);
+  ): Promise<Enrollment> {
+    const result = await manager
+      .getRepository(Enrollment)
+      .createQueryBuilder()
+      .update()
+      .set(changes)
+      .where('id = :id', { id })
+      .returning('*')
+      .execute();
+    const [row] = result.raw as EnrollmentRow[];
+    return Object.assign(new Enrollment(), {
+      id: row.id,
+      studentId: row.student_id,
+      courseId: row.course_id,
+      status: row.status,
+      enrolledAt: row.enrolled_at,
+      completedAt: row.completed_at,
+      progressPercentage: row.progress_percentage,
+      completedLessons: row.completed_lessons,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    });
   }
 
   async completedLessonIds(enrollmentId: string): Promise<string[]> {

@@ -188,14 +188,13 @@ export class EnrollmentsService {
     const completed = await this.enrollments.countCompletedLessons(manager, enrollmentId);
     const total = await this.lessons.countInCourse(manager, enrollment.courseId);
     const finishes = enrollment.status === 'active' && isComplete(completed, total);
-    await this.enrollments.update(manager, enrollmentId, {
+    const updated = await this.enrollments.update(manager, enrollmentId, {
       completedLessons: completed,
       ...(enrollment.status === 'active'
         ? { progressPercentage: String(progressPercentage(completed, total)) }
         : {}),
       ...(finishes ? { status: 'completed', completedAt: () => 'now()' } : {}),
     });
-    const updated = (await this.enrollments.findById(enrollmentId, manager))!;
     const presented = toEnrollmentResponse(updated, { ...lookups.context, totalLessons: total });
     await this.outbox.add(
       manager,
