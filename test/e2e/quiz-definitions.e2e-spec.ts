@@ -25,7 +25,7 @@ const QUESTIONS: CreateQuestionInput[] = [
   { text: 'The sky is blue', type: 'true_false', correctAnswer: true, points: 1 },
 ];
 
-describe('Quiz definitions kept per process (e2e)', () => {
+describe('Quiz attempts at exam scale: definitions per process, one-statement start, admission (e2e)', () => {
   let one: TestApp;
   let two: TestApp;
   let teacher: TestUser;
@@ -219,5 +219,42 @@ describe('Quiz definitions kept per process (e2e)', () => {
       [quiz.id],
     );
     expect(rows[0].n).toBe(1);
+  });
+  it('serves a class of 40 starting and submitting at once through a pool of 2 connections', async () => {
+    // 2 connections: the admission gate lets 4 starts or submits run at once, the others wait.
+    const small = await createTestApp({ DB_POOL_MAX: '2' }, { share: one.env });
+    try {
+      const quiz = await createQuiz(one, teacher, course.id, { timeLimitMinutes: 10 }, QUESTIONS);
+      const users = await Promise.all(Array.from({ length: 40 }, () => student()));
+      const starts = await Promise.all(
+        users.map((user) =>
+          small.http.post(`${API}/quizzes/${quiz.id}/attempts`).set(...bearer(user)),
+        ),
+      );
+      expect(starts.map((res) => res.status)).toEqual(users.map(() => 201));
+      const submits = await Promise.all(
+        starts.map((res, i) =>
+          small.http
+            .post(`${API}/attempts/${(res.body.data as StartedAttemptBody).attempt.id}/submit`)
+            .set(...bearer(users[i]))
+            .send({
+              answers: [
+                { questionId: quiz.questions[0].id, answer: 'Paris' },
+                { questionId: quiz.questions[1].id, answer: true },
+              ],
+            }),
+        ),
+      );
+      expect(submits.map((res) => res.status)).toEqual(users.map(() => 200));
+      const [row] = await one.dataSource.query<Array<{ attempts: number; graded: number }>>(
+        `SELECT count(*)::int AS attempts,
+                count(*) FILTER (WHERE status = 'submitted' AND score = 3)::int AS graded
+           FROM quiz_attempts WHERE quiz_id = $1`,
+        [quiz.id],
+      );
+      expect(row).toEqual({ attempts: 40, graded: 40 });
+    } finally {
+      await small.close();
+    }
   });
 });

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuthenticatedUser } from '../../common/auth/roles';
@@ -8,7 +9,9 @@ import {
   ForbiddenError,
   ValidationFailedError,
 } from '../../common/errors/app-error';
+import { AdmissionGate } from '../../common/concurrency/admission-gate';
 import { Clock } from '../../common/time/clock';
+import { databaseConfig } from '../../config/configuration';
 import { domainEventJob } from '../../infra/outbox/domain-event';
 import { OutboxService } from '../../infra/outbox/outbox.service';
 import { AccessService } from '../access/access.service';
@@ -43,6 +46,14 @@ import {
 /** A submit this long after `expiresAt` is still accepted (network and clock slack). */
 export const SUBMIT_GRACE_MS = 30_000;
 
+/**
+ * Starts and submits in progress at once per pooled connection of this process. A whole class
+ * pressing "start" together would otherwise put hundreds of requests on the pool at once, each
+ * of their statements queueing behind all the others' until the pool's acquire timeout fails
+ * them; the rest wait in the gate, holding nothing (bench/RESULTS.md, issue 23).
+ */
+export const ATTEMPT_ADMISSION_PER_CONNECTION = 2;
+
 /** Attempts the periodic sweep closes per statement. */
 const SWEEP_BATCH = 500;
 
@@ -65,9 +76,26 @@ export class AttemptsService {
     private readonly outbox: OutboxService,
     private readonly clock: Clock,
     private readonly access: AccessService,
-  ) {}
+    @Inject(databaseConfig.KEY) db: ConfigType<typeof databaseConfig>,
+  ) {
+    this.gate = new AdmissionGate(ATTEMPT_ADMISSION_PER_CONNECTION * db.poolMax);
+  }
 
-  async start(quizId: string, caller: AuthenticatedUser): Promise<StartedAttemptResponse> {
+  private readonly gate: AdmissionGate;
+
+  /** Starts and submits pass the admission gate: see ATTEMPT_ADMISSION_PER_CONNECTION. */
+  start(quizId: string, caller: AuthenticatedUser): Promise<StartedAttemptResponse> {
+    return this.gate.run(() => this.startNow(quizId, caller));
+  }
+
+  submit(attemptId: string, caller: AuthenticatedUser, answers: AnswerDto[]) {
+    return this.gate.run(() => this.submitNow(attemptId, caller, answers));
+  }
+
+  private async startNow(
+    quizId: string,
+    caller: AuthenticatedUser,
+  ): Promise<StartedAttemptResponse> {
     const { quiz, course } = await this.quizzesService.findAllowed(quizId, caller, 'quiz.view');
     const enrollment = await this.enrollments.findForStudent(caller.id, quiz.courseId);
     this.access.assert(caller, 'quiz.take', { course, quiz, enrolled: enrollment !== null });
@@ -98,7 +126,7 @@ export class AttemptsService {
    * one question, are 400 and change nothing; a late submit (past expiresAt + 30 s) records the
    * attempt as expired with score 0 and is 409 ATTEMPT_EXPIRED.
    */
-  async submit(
+  private async submitNow(
     attemptId: string,
     caller: AuthenticatedUser,
     answers: AnswerDto[],
