@@ -8,6 +8,7 @@ import { RolesGuard } from './common/guards/roles.guard';
 import { DatabaseModule } from './database/database.module';
 import { AttemptsModule } from './infra/attempts/attempts.module';
 import { CryptoModule } from './infra/crypto/crypto.module';
+import { IdempotencyModule } from './infra/idempotency/idempotency.module';
 import { KeyValueModule } from './infra/kv/key-value.module';
 import { MailModule } from './infra/mail/mail.module';
 import { OutboxRelayModule } from './infra/outbox/outbox-relay.module';
@@ -52,6 +53,7 @@ export function coreImports() {
     OutboxModule,
     MailModule,
     StorageModule,
+    IdempotencyModule,
     HealthModule,
     ...domainModules(),
   ];

@@ -11,6 +11,10 @@ import { ResponseEnvelopeInterceptor } from './common/interceptors/response-enve
 import { securityHeadersMiddleware } from './common/middleware/security-headers.middleware';
 import { trustedHostsMiddleware } from './common/middleware/trusted-hosts.middleware';
 import { verifyJsonDepth } from './common/http/json-depth';
+import {
+  IdempotencyInterceptor,
+  REPLAYED_HEADER,
+} from './infra/idempotency/idempotency.interceptor';
 import { RejectNulPipe } from './common/pipes/reject-nul.pipe';
 import { createValidationPipe } from './common/pipes/validation.pipe';
 import { SERVICE_INFO_PATHS } from './observability/info/service-info.controller';
@@ -31,6 +35,7 @@ const EXPOSED_HEADERS = [
   'X-RateLimit-Reset',
   'Retry-After',
   'Content-Disposition',
+  REPLAYED_HEADER,
 ];
 
 /**
@@ -59,7 +64,9 @@ export function configureApp(nest: INestApplication): INestApplication {
   applyGlobalPrefix(app);
   app.useGlobalPipes(new RejectNulPipe(), createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter(errorStatus));
+  // Idempotency first (outermost): it keeps and replays the enveloped body.
   app.useGlobalInterceptors(
+    app.get(IdempotencyInterceptor),
     new ResponseEnvelopeInterceptor(app.get(Reflector), cfg.responseEnvelope),
   );
 

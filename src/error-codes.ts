@@ -6,6 +6,7 @@ import {
   type ErrorStatusMap,
 } from './common/errors/error-codes';
 import { errorCatalog } from './common/openapi/error-catalog';
+import { IDEMPOTENCY_ERROR_CODES } from './infra/idempotency/idempotency.errors';
 import { ASSIGNMENTS_ERROR_CODES } from './modules/assignments/assignments.errors';
 import { AUTH_ERROR_CODES } from './modules/auth/auth.errors';
 import { CERTIFICATES_ERROR_CODES } from './modules/certificates/certificates.errors';
@@ -32,6 +33,7 @@ export const ALL_ERROR_CODES = [
   ...QUIZZES_ERROR_CODES,
   ...CERTIFICATES_ERROR_CODES,
   ...ASSIGNMENTS_ERROR_CODES,
+  ...IDEMPOTENCY_ERROR_CODES,
 ] as const satisfies readonly ErrorCode[];
 
 /** Compiles only when every code a module registered is in ALL_ERROR_CODES (the OpenAPI enum). */
@@ -71,6 +73,7 @@ export const errorStatus: ErrorStatusMap = (code: ErrorCode): HttpStatus => {
     case 'ATTEMPT_NOT_PENDING_GRADING':
     case 'ASSIGNMENT_CLOSED':
     case 'ALREADY_SUBMITTED':
+    case 'IDEMPOTENCY_KEY_IN_USE':
       return HttpStatus.CONFLICT;
     case 'PAYLOAD_TOO_LARGE':
       return HttpStatus.PAYLOAD_TOO_LARGE;
@@ -79,6 +82,7 @@ export const errorStatus: ErrorStatusMap = (code: ErrorCode): HttpStatus => {
     case 'VALIDATION_ERROR':
     case 'ENROLLMENT_NOT_COMPLETED':
     case 'POOL_TOO_SMALL':
+    case 'IDEMPOTENCY_KEY_REUSED':
       return HttpStatus.UNPROCESSABLE_ENTITY;
     case 'ACCOUNT_LOCKED':
       return HttpStatus.LOCKED;

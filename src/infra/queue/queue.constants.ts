@@ -16,6 +16,7 @@ export const JOBS = {
   SEND_ACCOUNT_TOKEN: 'send-account-token',
   PURGE_OUTBOX: 'purge-outbox',
   PURGE_AUTH_TOKENS: 'purge-auth-tokens',
+  PURGE_IDEMPOTENCY_KEYS: 'purge-idempotency-keys',
   /** A domain event (webhook payload) to fan out to subscribed endpoints. */
   DOMAIN_EVENT: 'domain-event',
   /** Deliver one webhook (one endpoint, one event). */

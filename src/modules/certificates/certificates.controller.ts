@@ -17,6 +17,7 @@ import {
   toCertificateResponse,
 } from './dto/certificate.response';
 import { GenerateCertificateDto } from './dto/generate-certificate.dto';
+import { Idempotent } from '../../common/decorators/idempotent.decorator';
 
 @ApiTags('certificates')
 @Controller('certificates')
@@ -35,6 +36,7 @@ export class CertificatesController {
   }
 
   @Post('generate')
+  @Idempotent()
   @Auth()
   @ApiOperation({
     summary: 'Issue the certificate of a completed enrollment (its student, admins)',

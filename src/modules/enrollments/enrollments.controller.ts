@@ -11,6 +11,7 @@ import { EnrollDto } from './dto/enroll.dto';
 import { EnrollmentDetailResponse, EnrollmentResponse } from './dto/enrollment.response';
 import { ListEnrollmentsQuery } from './dto/list-enrollments.query';
 import { EnrollmentsService } from './enrollments.service';
+import { Idempotent } from '../../common/decorators/idempotent.decorator';
 
 @ApiTags('enrollments')
 @Controller('enrollments')
@@ -18,6 +19,7 @@ export class EnrollmentsController {
   constructor(private readonly enrollments: EnrollmentsService) {}
 
   @Post()
+  @Idempotent()
   @Auth()
   @ApiOperation({
     summary: 'Enroll in a published course (students)',
