@@ -643,7 +643,7 @@ export interface paths {
         put?: never;
         /**
          * Enroll in a published course (students)
-         * @description 201 with a new enrollment, 200 with the existing one when already enrolled; drafts are 404; other roles 403. Sends a confirmation mail and emits `enrollment.created`.
+         * @description 201 with a new enrollment, 200 with the existing one when already enrolled; a dropped enrollment is reactivated (200, progress kept; `completed` again when it was). Drafts are 404; other roles 403. Sends a confirmation mail and emits `enrollment.created`.
          */
         post: operations["Enrollments_enroll"];
         delete?: never;
@@ -686,7 +686,11 @@ export interface paths {
         get: operations["Enrollments_get"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Drop an enrollment (the student, the course’s instructor, admins)
+         * @description Status `dropped`; progress is kept and enrolling again reactivates it. A dropped student gets 403 on the course’s lessons (previews aside), quizzes and assignments, and leaves the gradebook; the roster keeps them with status `dropped`. Idempotent: `enrollment.dropped` is emitted once.
+         */
+        delete: operations["Enrollments_drop"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2044,7 +2048,7 @@ export interface components {
             courseId: string;
             course: components["schemas"]["EnrollmentCourseSummary"];
             /** @enum {string} */
-            status: "active" | "completed";
+            status: "active" | "completed" | "dropped";
             /** Format: date-time */
             enrolledAt: string;
             /** Format: date-time */
@@ -2087,7 +2091,7 @@ export interface components {
             courseId: string;
             course: components["schemas"]["EnrollmentCourseSummary"];
             /** @enum {string} */
-            status: "active" | "completed";
+            status: "active" | "completed" | "dropped";
             /** Format: date-time */
             enrolledAt: string;
             /** Format: date-time */
@@ -2115,7 +2119,7 @@ export interface components {
             courseId: string;
             course: components["schemas"]["EnrollmentCourseSummary"];
             /** @enum {string} */
-            status: "active" | "completed";
+            status: "active" | "completed" | "dropped";
             /** Format: date-time */
             enrolledAt: string;
             /** Format: date-time */
@@ -2639,7 +2643,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             url: string;
-            events: ("user.registered" | "course.published" | "enrollment.created" | "lesson.completed" | "enrollment.completed" | "quiz.attempt.submitted" | "quiz.attempt.graded" | "certificate.issued" | "assignment.submitted" | "submission.graded" | "webhook.test")[];
+            events: ("user.registered" | "course.published" | "enrollment.created" | "lesson.completed" | "enrollment.completed" | "enrollment.dropped" | "quiz.attempt.submitted" | "quiz.attempt.graded" | "certificate.issued" | "assignment.submitted" | "submission.graded" | "webhook.test")[];
             description: string | null;
             isActive: boolean;
             /** Format: date-time */
@@ -2655,14 +2659,14 @@ export interface components {
              * @example https://hooks.example.com/lms
              */
             url: string;
-            events: ("user.registered" | "course.published" | "enrollment.created" | "lesson.completed" | "enrollment.completed" | "quiz.attempt.submitted" | "quiz.attempt.graded" | "certificate.issued" | "assignment.submitted" | "submission.graded" | "webhook.test")[];
+            events: ("user.registered" | "course.published" | "enrollment.created" | "lesson.completed" | "enrollment.completed" | "enrollment.dropped" | "quiz.attempt.submitted" | "quiz.attempt.graded" | "certificate.issued" | "assignment.submitted" | "submission.graded" | "webhook.test")[];
             description?: string;
         };
         WebhookResponse: {
             /** Format: uuid */
             id: string;
             url: string;
-            events: ("user.registered" | "course.published" | "enrollment.created" | "lesson.completed" | "enrollment.completed" | "quiz.attempt.submitted" | "quiz.attempt.graded" | "certificate.issued" | "assignment.submitted" | "submission.graded" | "webhook.test")[];
+            events: ("user.registered" | "course.published" | "enrollment.created" | "lesson.completed" | "enrollment.completed" | "enrollment.dropped" | "quiz.attempt.submitted" | "quiz.attempt.graded" | "certificate.issued" | "assignment.submitted" | "submission.graded" | "webhook.test")[];
             description: string | null;
             isActive: boolean;
             /** Format: date-time */
@@ -2672,7 +2676,7 @@ export interface components {
         };
         UpdateWebhookDto: {
             url?: string;
-            events?: ("user.registered" | "course.published" | "enrollment.created" | "lesson.completed" | "enrollment.completed" | "quiz.attempt.submitted" | "quiz.attempt.graded" | "certificate.issued" | "assignment.submitted" | "submission.graded" | "webhook.test")[];
+            events?: ("user.registered" | "course.published" | "enrollment.created" | "lesson.completed" | "enrollment.completed" | "enrollment.dropped" | "quiz.attempt.submitted" | "quiz.attempt.graded" | "certificate.issued" | "assignment.submitted" | "submission.graded" | "webhook.test")[];
             description?: string | null;
             isActive?: boolean;
         };
@@ -8652,7 +8656,7 @@ export interface operations {
             query?: {
                 page?: number;
                 pageSize?: number;
-                status?: "active" | "completed";
+                status?: "active" | "completed" | "dropped";
             };
             header?: never;
             path?: never;
@@ -8788,6 +8792,151 @@ export interface operations {
                         data: components["schemas"]["EnrollmentDetailResponse"];
                     };
                 };
+            };
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Authentication required",
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "You are not allowed to do this",
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Course not found",
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Validation failed",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    Enrollments_drop: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD */
             401: {
@@ -9075,7 +9224,7 @@ export interface operations {
             query?: {
                 page?: number;
                 pageSize?: number;
-                status?: "active" | "completed";
+                status?: "active" | "completed" | "dropped";
             };
             header?: never;
             path: {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AuthenticatedUser } from '../../common/auth/roles';
@@ -24,7 +24,8 @@ export class EnrollmentsController {
   @ApiOperation({
     summary: 'Enroll in a published course (students)',
     description:
-      '201 with a new enrollment, 200 with the existing one when already enrolled; drafts are ' +
+      '201 with a new enrollment, 200 with the existing one when already enrolled; a dropped ' +
+      'enrollment is reactivated (200, progress kept; `completed` again when it was). Drafts are ' +
       '404; other roles 403. Sends a confirmation mail and emits `enrollment.created`.',
   })
   @ApiEnvelope(EnrollmentResponse, { status: 201, errors: [403, 404, 422] })
@@ -62,6 +63,25 @@ export class EnrollmentsController {
     @CurrentUser() caller: AuthenticatedUser,
   ): Promise<EnrollmentDetailResponse> {
     return this.enrollments.get(id, caller);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Auth()
+  @ApiOperation({
+    summary: 'Drop an enrollment (the student, the course’s instructor, admins)',
+    description:
+      'Status `dropped`; progress is kept and enrolling again reactivates it. A dropped student ' +
+      'gets 403 on the course’s lessons (previews aside), quizzes and assignments, and leaves ' +
+      'the gradebook; the roster keeps them with status `dropped`. Idempotent: ' +
+      '`enrollment.dropped` is emitted once.',
+  })
+  @ApiEnvelope(null, { status: 204, errors: [403, 404, 422] })
+  async drop(
+    @Param('id', uuidParam()) id: string,
+    @CurrentUser() caller: AuthenticatedUser,
+  ): Promise<void> {
+    await this.enrollments.drop(id, caller);
   }
 
   @Post(':id/lessons/:lessonId/complete')

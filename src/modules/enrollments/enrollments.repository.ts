@@ -29,6 +29,31 @@ export class EnrollmentsRepository {
     return rows[0]?.id ?? null;
   }
 
+  /** Drops unless already dropped (one statement: parallel drops change it once); true if it did. */
+  async markDropped(manager: EntityManager, id: string): Promise<boolean> {
+    const [rows] = await manager.query<[unknown[], number]>(
+      `UPDATE enrollments SET status = 'dropped', updated_at = now()
+        WHERE id = $1 AND status <> 'dropped' RETURNING id`,
+      [id],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Reactivates the student's dropped enrollment in the course, back to `completed` when it was
+   * completed before, else `active`; progress was kept. True when it was dropped.
+   */
+  async reactivate(studentId: string, courseId: string): Promise<boolean> {
+    const [rows] = await this.enrollments.query<[unknown[], number]>(
+      `UPDATE enrollments
+          SET status = CASE WHEN completed_at IS NULL THEN 'active' ELSE 'completed' END,
+              updated_at = now()
+        WHERE student_id = $1 AND course_id = $2 AND status = 'dropped' RETURNING id`,
+      [studentId, courseId],
+    );
+    return rows.length > 0;
+  }
+
   findById(id: string, manager?: EntityManager): Promise<Enrollment | null> {
     return (manager ? manager.getRepository(Enrollment) : this.enrollments).findOneBy({ id });
   }

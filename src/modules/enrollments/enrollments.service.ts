@@ -85,10 +85,33 @@ export class EnrollmentsService {
       );
       return id;
     });
+    // Enrolling again after dropping reactivates the enrollment with its progress (200).
+    if (!newId) await this.enrollments.reactivate(caller.id, course.id);
     const enrollment = newId
       ? await this.enrollments.findById(newId)
       : await this.enrollments.findByStudentAndCourse(caller.id, course.id);
     return { created: newId !== null, enrollment: await this.presenter.present(enrollment!) };
+  }
+
+  /**
+   * Drops an enrollment (the student, the course's instructor, admins): progress is kept, lessons,
+   * quizzes and assignments close to the student (access policy), the gradebook leaves them out.
+   * Idempotent: `enrollment.dropped` is written once, by the request that changed the status.
+   */
+  async drop(id: string, caller: AuthenticatedUser): Promise<void> {
+    await this.access.require(caller, 'enrollment.drop', id);
+    const existing = await this.enrollments.findById(id);
+    if (!existing) throw new EnrollmentNotFoundError();
+    // Read before the transaction (see EnrollmentPresenter.contextOf).
+    const context = await this.presenter.contextOf(existing.courseId, id);
+    await this.dataSource.transaction(async (manager) => {
+      if (!(await this.enrollments.markDropped(manager, id))) return;
+      const dropped = (await this.enrollments.findById(id, manager))!;
+      await this.outbox.add(
+        manager,
+        domainEventJob('enrollment.dropped', toEnrollmentResponse(dropped, context)),
+      );
+    });
   }
 
   async myEnrollments(
@@ -233,7 +256,10 @@ export class EnrollmentsService {
     return this.locks.assertAvailable(enrollment, lessonId);
   }
 
-  /** For quizzes: the student's enrollment in a course, if any. */
+  /**
+   * For quizzes and assignments: the student's enrollment in a course, if any, dropped or not (the
+   * access policy decides what a dropped one opens).
+   */
   findForStudent(studentId: string, courseId: string): Promise<Enrollment | null> {
     return this.enrollments.findByStudentAndCourse(studentId, courseId);
   }

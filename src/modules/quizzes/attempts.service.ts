@@ -66,7 +66,7 @@ export class AttemptsService {
   async start(quizId: string, caller: AuthenticatedUser): Promise<StartedAttemptResponse> {
     const { quiz, course } = await this.quizzesService.findAllowed(quizId, caller, 'quiz.view');
     const enrollment = await this.enrollments.findForStudent(caller.id, quiz.courseId);
-    this.access.assert(caller, 'quiz.take', { course, quiz, enrolled: enrollment !== null });
+    this.access.assert(caller, 'quiz.take', { course, quiz, enrollment });
     if (quiz.lessonId) await this.enrollments.assertLessonAvailable(enrollment!, quiz.lessonId);
     const ordered = drawQuestions(quiz, await this.quizzes.questionsOf(quiz.id));
     const optionOrders = optionOrdersFor(quiz, ordered);
