@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Put,
+  Query,
+  Res,
+} from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AuthenticatedUser } from '../../common/auth/roles';
@@ -9,6 +20,7 @@ import { ApiEnvelope } from '../../common/openapi/api-envelope.decorator';
 import { uuidParam } from '../../common/pipes/parse-uuid.pipe';
 import { EnrollDto } from './dto/enroll.dto';
 import { EnrollmentDetailResponse, EnrollmentResponse } from './dto/enrollment.response';
+import { LessonTimeDto } from './dto/lesson-time.dto';
 import { ListEnrollmentsQuery } from './dto/list-enrollments.query';
 import { EnrollmentsService } from './enrollments.service';
 import { Idempotent } from '../../common/decorators/idempotent.decorator';
@@ -100,5 +112,25 @@ export class EnrollmentsController {
     @CurrentUser() caller: AuthenticatedUser,
   ): Promise<EnrollmentDetailResponse> {
     return this.enrollments.completeLesson(id, lessonId, caller);
+  }
+
+  @Put(':id/lessons/:lessonId/progress')
+  @Auth()
+  @ApiOperation({
+    summary: 'Record time spent on a lesson and the position in it (the enrolled student)',
+    description:
+      '`timeSpentSeconds` (1-3,600) is a delta added to the lesson’s total in one statement, so ' +
+      'parallel reports add up exactly; `positionSeconds` replaces the position when given. ' +
+      'Does not complete the lesson. 404 when the lesson is not in the course; 403 for a ' +
+      'dropped enrollment or a locked lesson (LESSON_LOCKED).',
+  })
+  @ApiEnvelope(EnrollmentDetailResponse, { errors: [403, 404, 422] })
+  recordTime(
+    @Param('id', uuidParam()) id: string,
+    @Param('lessonId', uuidParam('lessonId')) lessonId: string,
+    @Body() body: LessonTimeDto,
+    @CurrentUser() caller: AuthenticatedUser,
+  ): Promise<EnrollmentDetailResponse> {
+    return this.enrollments.recordLessonTime(id, lessonId, body, caller);
   }
 }

@@ -77,12 +77,37 @@ export class EnrollmentsRepository {
     enrollmentId: string,
     lessonId: string,
   ): Promise<boolean> {
+    // A row may already record time spent on the lesson without completing it.
     const rows = await manager.query<Array<{ id: string }>>(
-      `INSERT INTO lesson_progress (enrollment_id, lesson_id) VALUES ($1, $2)
-       ON CONFLICT (enrollment_id, lesson_id) DO NOTHING RETURNING id`,
+      `INSERT INTO lesson_progress (enrollment_id, lesson_id, completed, completed_at)
+       VALUES ($1, $2, true, now())
+       ON CONFLICT (enrollment_id, lesson_id) DO UPDATE SET completed = true, completed_at = now()
+        WHERE NOT lesson_progress.completed
+       RETURNING id`,
       [enrollmentId, lessonId],
     );
     return rows.length > 0;
+  }
+
+  /**
+   * Adds `seconds` to the time spent on the lesson and moves the position when given, creating
+   * the (not completed) row if needed: one statement, so parallel reports add up exactly.
+   */
+  async addLessonTime(
+    enrollmentId: string,
+    lessonId: string,
+    seconds: number,
+    positionSeconds: number | null,
+  ): Promise<void> {
+    await this.progress.query(
+      `INSERT INTO lesson_progress
+              (enrollment_id, lesson_id, completed, completed_at, position_seconds, time_spent_seconds)
+       VALUES ($1, $2, false, NULL, $4, $3)
+       ON CONFLICT (enrollment_id, lesson_id) DO UPDATE
+          SET time_spent_seconds = lesson_progress.time_spent_seconds + EXCLUDED.time_spent_seconds,
+              position_seconds = COALESCE(EXCLUDED.position_seconds, lesson_progress.position_seconds)`,
+      [enrollmentId, lessonId, seconds, positionSeconds],
+    );
   }
 
   countCompletedLessons(manager: EntityManager, enrollmentId: string): Promise<number> {

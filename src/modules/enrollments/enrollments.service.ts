@@ -19,6 +19,7 @@ import {
   RosterEntryResponse,
   toEnrollmentResponse,
 } from './dto/enrollment.response';
+import { LessonTimeDto } from './dto/lesson-time.dto';
 import { ListEnrollmentsQuery } from './dto/list-enrollments.query';
 import { Enrollment } from './entities/enrollment.entity';
 import { EnrollmentPresenter } from './enrollment.presenter';
@@ -191,6 +192,30 @@ export class EnrollmentsService {
   }
 
   /**
+   * Adds time spent on a lesson (a delta) and moves the position (the enrolled student, not
+   * dropped; 404 when the lesson is not in the course; 403 LESSON_LOCKED when it is locked).
+   */
+  async recordLessonTime(
+    id: string,
+    lessonId: string,
+    body: LessonTimeDto,
+    caller: AuthenticatedUser,
+  ): Promise<EnrollmentDetailResponse> {
+    const existing = await this.enrollments.findById(id);
+    this.access.assert(caller, 'enrollment.progress', { enrollment: existing });
+    const lesson = await this.lessons.findInCourse(lessonId, existing!.courseId);
+    if (!lesson) throw new LessonNotFoundError();
+    await this.locks.assertAvailable(existing!, lessonId);
+    await this.enrollments.addLessonTime(
+      id,
+      lessonId,
+      body.timeSpentSeconds,
+      body.positionSeconds ?? null,
+    );
+    return this.detail(existing!);
+  }
+
+  /**
    * Records a completed lesson inside the caller's transaction (a passed quiz completes its
    * lesson in the submit transaction): recomputes progress and, for the last lesson, completes
    * the enrollment with its side effects. Does nothing when the lesson was already completed.
@@ -282,7 +307,9 @@ export class EnrollmentsService {
           title: lesson.title,
           position: lesson.position,
           completed: done.get(lesson.id)?.completed ?? false,
-          completedAt: done.get(lesson.id)?.completedAt.toISOString() ?? null,
+          completedAt: done.get(lesson.id)?.completedAt?.toISOString() ?? null,
+          positionSeconds: done.get(lesson.id)?.positionSeconds ?? null,
+          timeSpentSeconds: done.get(lesson.id)?.timeSpentSeconds ?? 0,
           locked: lock?.status === 'locked',
           unlocksAt: lock?.status === 'locked' ? (lock.unlocksAt?.toISOString() ?? null) : null,
         };
