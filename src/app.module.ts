@@ -27,6 +27,7 @@ import { CertificatesModule } from './modules/certificates/certificates.module';
 import { FilesModule } from './modules/files/files.module';
 import { GradebookModule } from './modules/gradebook/gradebook.module';
 import { QuizzesModule } from './modules/quizzes/quizzes.module';
+import { ReviewsModule } from './modules/reviews/reviews.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { JwtAuthGuard } from './modules/auth/guards/jwt-auth.guard';
 import { UsersModule } from './modules/users/users.module';
@@ -74,6 +75,7 @@ export function domainModules() {
     CertificatesModule,
     WebhooksModule,
     AnalyticsModule,
+    ReviewsModule,
   ];
 }
 

@@ -39,6 +39,7 @@ const TAGS: Array<[name: string, description: string]> = [
   ['quizzes', 'Quizzes and their questions'],
   ['attempts', 'Timed quiz attempts, submission and grading'],
   ['assignments', 'Assignments, versioned submissions and grading (with rubrics)'],
+  ['reviews', 'Course reviews by enrolled students; courses carry the rating average'],
   ['gradebook', "Course gradebook (JSON pages and streamed CSV) and a student's own grades"],
   ['files', 'Uploads and downloads'],
   ['certificates', 'Certificates of completion, PDF downloads and public verification'],

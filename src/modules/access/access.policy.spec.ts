@@ -199,6 +199,35 @@ describe('access policy', () => {
         ['student, missing', student, { course: null }, hidden('Course')],
         ['student, draft', student, { course: draft }, hidden('Course')],
       ],
+      'course.review': [
+        ['enrolled student', student, { course: published, enrollment: ENROLLED }, ok],
+        [
+          'completed student',
+          student,
+          { course: published, enrollment: { status: 'completed' } },
+          ok,
+        ],
+        [
+          'student not enrolled',
+          student,
+          { course: published, enrollment: null },
+          refused('Enroll in the course to review it'),
+        ],
+        [
+          'student who dropped the course',
+          student,
+          { course: published, enrollment: DROPPED },
+          refused('You dropped this course: enroll again to continue'),
+        ],
+        [
+          'the owner',
+          owner,
+          { course: published, enrollment: null },
+          refused('Only enrolled students review courses'),
+        ],
+        ['student, draft', student, { course: draft, enrollment: ENROLLED }, hidden('Course')],
+        ['student, missing', student, { course: null, enrollment: null }, hidden('Course')],
+      ],
       'lesson.read': [
         [
           'anonymous, preview',

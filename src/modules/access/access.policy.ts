@@ -31,6 +31,8 @@ export interface PermissionFacts {
     lesson: { isPreview: boolean } | null;
     enrollment: EnrollmentStanding | null;
   };
+  /** Review a course: students enrolled in it (not dropped). */
+  'course.review': { course: CourseFacts | null; enrollment: EnrollmentStanding | null };
   /** See a quiz: published ones in a visible course, drafts for its managers. */
   'quiz.view': { course: CourseFacts | null; quiz: { isPublished: boolean } | null };
   /** Author a quiz and read its answer key and everyone's attempts. */
@@ -167,6 +169,13 @@ const RULES: { [P in Permission]: Rule<P> } = {
     if (managesCourse(caller, course)) return ALLOW;
     if (course.isPublished && (lesson.isPreview || isEnrolled(enrollment))) return ALLOW;
     return notEnrolled(enrollment, 'Enroll in the course to read this lesson');
+  },
+  'course.review': (caller, { course, enrollment }) => {
+    if (!course || !seesCourse(caller, course)) return notFound('Course');
+    if (caller?.role !== 'student') return forbidden('Only enrolled students review courses');
+    return isEnrolled(enrollment)
+      ? ALLOW
+      : notEnrolled(enrollment, 'Enroll in the course to review it');
   },
   'quiz.view': quizDecision,
   'quiz.manage': (caller, facts) => {
