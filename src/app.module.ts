@@ -26,6 +26,7 @@ import { EnrollmentsModule } from './modules/enrollments/enrollments.module';
 import { CertificatesModule } from './modules/certificates/certificates.module';
 import { FilesModule } from './modules/files/files.module';
 import { GradebookModule } from './modules/gradebook/gradebook.module';
+import { ImportsModule } from './modules/imports/imports.module';
 import { QuizzesModule } from './modules/quizzes/quizzes.module';
 import { ReviewsModule } from './modules/reviews/reviews.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
@@ -76,6 +77,7 @@ export function domainModules() {
     WebhooksModule,
     AnalyticsModule,
     ReviewsModule,
+    ImportsModule,
   ];
 }
 

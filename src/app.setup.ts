@@ -3,6 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import compression from 'compression';
+import { json } from 'express';
 import { Logger } from 'nestjs-pino';
 import { appConfig } from './config/configuration';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
@@ -24,6 +25,8 @@ import { setupOpenApi } from './openapi';
 
 export const API_PREFIX = 'api/v1';
 export const JSON_BODY_LIMIT = '1mb';
+export const BULK_JSON_BODY_LIMIT = '4mb';
+const BULK_JSON_PATH = /^\/api\/v1\/courses\/[^/]+\/enrollments\/bulk\/?$/;
 
 /** Options for NestFactory.create / createNestApplication: body parsers are added by configureApp. */
 export const APP_OPTIONS: NestApplicationOptions = { bodyParser: false, bufferLogs: true };
@@ -53,6 +56,9 @@ export function configureApp(nest: INestApplication): INestApplication {
   app.use(trustedHostsMiddleware(cfg.trustedHosts));
   app.use(securityHeadersMiddleware(cfg.isProduction));
   app.use(compression({ threshold: 1024 }));
+  // Bulk enrollment takes up to 50,000 emails as JSON: a larger limit on that route only (the
+  // general parser then finds the body already read).
+  app.use(BULK_JSON_PATH, json({ limit: BULK_JSON_BODY_LIMIT, verify: verifyJsonDepth }));
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT, verify: verifyJsonDepth });
   app.useBodyParser('urlencoded', { limit: JSON_BODY_LIMIT, extended: false });
   app.enableCors({

@@ -41,6 +41,7 @@ const TAGS: Array<[name: string, description: string]> = [
   ['assignments', 'Assignments, versioned submissions and grading (with rubrics)'],
   ['reviews', 'Course reviews by enrolled students; courses carry the rating average'],
   ['gradebook', "Course gradebook (JSON pages and streamed CSV) and a student's own grades"],
+  ['imports', 'Bulk enrollment jobs (CSV or JSON) and their progress'],
   ['files', 'Uploads and downloads'],
   ['certificates', 'Certificates of completion, PDF downloads and public verification'],
   ['webhooks', 'Event subscriptions with signed deliveries (admin)'],

@@ -4,6 +4,8 @@ export const QUEUES = {
   CERTIFICATES: 'certificates',
   WEBHOOKS: 'webhooks',
   MAINTENANCE: 'maintenance',
+  /** Long imports (bulk enrollment), apart so that they never delay mails or webhooks. */
+  IMPORTS: 'imports',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 export const ALL_QUEUES: readonly QueueName[] = Object.values(QUEUES);
@@ -26,6 +28,8 @@ export const JOBS = {
   EXPIRE_ATTEMPTS: 'expire-attempts',
   /** Issue the certificate of a completed enrollment. */
   ISSUE_CERTIFICATE: 'issue-certificate',
+  /** Run one bulk enrollment job, by job id (its rows are in the database, never in Redis). */
+  RUN_BULK_ENROLLMENT: 'run-bulk-enrollment',
 } as const;
 
 /** Retries for every job unless the producer says otherwise. */

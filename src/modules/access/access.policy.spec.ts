@@ -431,6 +431,12 @@ describe('access policy', () => {
           refused('Only the enrolled student can complete lessons'),
         ],
       ],
+      'job.read': [
+        ['who started it', owner, { job: { createdById: owner.id } }, ok],
+        ['admin', admin, { job: { createdById: owner.id } }, ok],
+        ['another instructor', otherInstructor, { job: { createdById: owner.id } }, hidden('Job')],
+        ['missing', admin, { job: null }, hidden('Job')],
+      ],
       'certificate.request': [
         ['the student', student, { enrollment: mine }, ok],
         ['missing', admin, { enrollment: null }, hidden('Enrollment')],

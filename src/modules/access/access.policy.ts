@@ -79,6 +79,8 @@ export interface PermissionFacts {
   /** Read another user's files list, or another instructor's analytics. */
   'files.list': { ownerId: string | undefined };
   'analytics.instructor': { instructorId: string | undefined };
+  /** A background job (bulk enrollment): who started it and admins; others get 404. */
+  'job.read': { job: { createdById: string } | null };
 }
 
 export type Permission = keyof PermissionFacts;
@@ -260,6 +262,8 @@ const RULES: { [P in Permission]: Rule<P> } = {
     !ownerId || ownedBy(caller, ownerId) || isAdmin(caller)
       ? ALLOW
       : forbidden('Only admins can list other users’ files'),
+  'job.read': (caller, { job }) =>
+    job && (ownedBy(caller, job.createdById) || isAdmin(caller)) ? ALLOW : notFound('Job'),
   'analytics.instructor': (caller, { instructorId }) => {
     if (isAdmin(caller)) return ALLOW;
     if (caller?.role !== 'instructor') return forbidden('Instructor analytics are for instructors');

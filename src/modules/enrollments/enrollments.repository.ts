@@ -54,6 +54,35 @@ export class EnrollmentsRepository {
     return rows.length > 0;
   }
 
+  /**
+   * Enrolls several students at once (set-based): new enrollments are inserted, dropped ones
+   * reactivated. Returns the new rows; `reactivated` counts the others changed.
+   */
+  async insertMany(
+    manager: EntityManager,
+    courseId: string,
+    studentIds: string[],
+  ): Promise<{ created: Enrollment[]; reactivated: number }> {
+    const created = await manager.query<Array<{ id: string }>>(
+      `INSERT INTO enrollments (student_id, course_id)
+       SELECT s, $2 FROM unnest($1::uuid[]) AS s
+       ON CONFLICT (student_id, course_id) DO NOTHING RETURNING id`,
+      [studentIds, courseId],
+    );
+    const [, reactivated] = await manager.query<[unknown[], number]>(
+      `UPDATE enrollments
+          SET status = CASE WHEN completed_at IS NULL THEN 'active' ELSE 'completed' END,
+              updated_at = now()
+        WHERE course_id = $2 AND student_id = ANY($1::uuid[]) AND status = 'dropped'`,
+      [studentIds, courseId],
+    );
+    const rows =
+      created.length > 0
+        ? await manager.getRepository(Enrollment).findBy({ id: In(created.map((r) => r.id)) })
+        : [];
+    return { created: rows, reactivated };
+  }
+
   findById(id: string, manager?: EntityManager): Promise<Enrollment | null> {
     return (manager ? manager.getRepository(Enrollment) : this.enrollments).findOneBy({ id });
   }

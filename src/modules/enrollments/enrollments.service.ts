@@ -115,6 +115,45 @@ export class EnrollmentsService {
     });
   }
 
+  /**
+   * For bulk imports, inside the caller's transaction: enrolls the students set-based (dropped
+   * enrollments are reactivated) with the side effects of enroll() for each new enrollment:
+   * `enrollment.created` and the confirmation mail. `context` and `students` are read by the
+   * caller before its transaction. Returns the number of new enrollments.
+   */
+  async enrollMany(
+    manager: EntityManager,
+    course: { id: string; title: string; slug: string },
+    context: EnrollmentContext,
+    students: Map<string, MailRecipient>,
+  ): Promise<number> {
+    const { created } = await this.enrollments.insertMany(manager, course.id, [...students.keys()]);
+    await this.outbox.add(
+      manager,
+      ...created.flatMap((enrollment) => {
+        const student = students.get(enrollment.studentId) ?? { email: '', fullName: '' };
+        return [
+          domainEventJob('enrollment.created', toEnrollmentResponse(enrollment, context)),
+          mailJob({
+            to: student.email,
+            template: 'enrollment-confirmation',
+            context: {
+              fullName: student.fullName,
+              courseTitle: course.title,
+              courseUrl: this.completion.courseUrl(course.slug),
+            },
+          }),
+        ];
+      }),
+    );
+    return created.length;
+  }
+
+  /** For bulk imports: the presenter context of a course (read before a transaction). */
+  contextOf(courseId: string): Promise<EnrollmentContext> {
+    return this.presenter.contextOf(courseId);
+  }
+
   async myEnrollments(
     caller: AuthenticatedUser,
     query: ListEnrollmentsQuery,
