@@ -6,7 +6,7 @@ import { API } from '../utils/contract';
 import { expectError, expectValidationError } from '../utils/expectations';
 import { expectMatchesOpenApi } from '../utils/openapi-validator';
 import { pollUntil } from '../utils/poll';
-import { createTestApp, TestApp } from '../utils/test-app';
+import { createTestApp, createTestWorker, TestApp } from '../utils/test-app';
 
 interface JobBody {
   id: string;
@@ -299,5 +299,47 @@ describe('Bulk enrollment jobs (e2e)', () => {
       message: 'Not a valid email address',
     });
     expect(await enrolledIds(course.id)).toEqual([student.id]);
+  });
+
+  it('runs on the imports queue of a real BullMQ worker, the rows never in the job payload', async () => {
+    const api = await createTestApp({ JOBS_INLINE: 'false' });
+    const worker = await createTestWorker(api.env);
+    try {
+      const owner = await createUser(api, 'instructor');
+      const course = await createCourse(api, owner, { lessons: 1, publish: true });
+      const students = await Promise.all([1, 2, 3].map(() => createUser(api, 'student')));
+      const res = await api.http
+        .post(`${API}/courses/${course.id}/enrollments/bulk`)
+        .set(...bearer(owner))
+        .attach(
+          'file',
+          Buffer.from(`email\n${students.map((s) => s.email).join('\n')}\nnope\n`),
+          'students.csv',
+        )
+        .expect(202);
+      const jobId = res.body.data.jobId as string;
+      const [queued] = await api.dataSource.query<Array<{ queue: string; payload: object }>>(
+        `SELECT queue, payload FROM outbox_messages WHERE payload->>'jobId' = $1`,
+        [jobId],
+      );
+      expect(queued).toEqual({ queue: 'imports', payload: { jobId } });
+      const job = await pollUntil(
+        async () => {
+          const body = (await api.http.get(`${API}/jobs/${jobId}`).set(...bearer(owner))).body
+            .data as JobBody;
+          return body.status === 'succeeded' ? body : null;
+        },
+        { timeoutMs: 30_000, what: 'the worker to run the job' },
+      );
+      expect(job.progress).toEqual({ total: 4, processed: 4, succeeded: 3, failed: 1 });
+      const [row] = await api.dataSource.query<Array<{ n: number }>>(
+        `SELECT count(*)::int AS n FROM enrollments WHERE course_id = $1`,
+        [course.id],
+      );
+      expect(row.n).toBe(3);
+    } finally {
+      await worker.close();
+      await api.close();
+    }
   });
 });
