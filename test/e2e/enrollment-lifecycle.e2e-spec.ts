@@ -103,7 +103,7 @@ describe('Enrollment lifecycle: drop and reactivate (e2e)', () => {
     expect((await detail(second.student, second.enrollment.id)).status).toBe('dropped');
   });
 
-  it('locks a dropped student out of lessons, quizzes, assignments and progress (403), not previews', async () => {
+  it('locks a dropped student out of lessons, quiz starts and submits, assignments and progress (403), not previews', async () => {
     const { course, student, enrollment } = await enrolledStudent(1);
     const preview = await t.http
       .post(`${API}/courses/${course.id}/lessons`)
@@ -127,9 +127,19 @@ describe('Enrollment lifecycle: drop and reactivate (e2e)', () => {
       .set(...bearer(student))
       .expect(200);
 
+    const started = await t.http
+      .post(`${API}/quizzes/${quiz.id}/attempts`)
+      .set(...bearer(student))
+      .expect(201);
+    const attemptId = started.body.data.attempt.id as string;
+
     await drop(student, enrollment.id).expect(204);
 
     const refused = [
+      await t.http
+        .post(`${API}/attempts/${attemptId}/submit`)
+        .set(...bearer(student))
+        .send({ answers: [{ questionId: quiz.questions[0].id, answer: true }] }),
       await t.http.get(`${API}/lessons/${course.lessonIds[0]}`).set(...bearer(student)),
       await t.http.post(`${API}/quizzes/${quiz.id}/attempts`).set(...bearer(student)),
       await t.http
@@ -148,11 +158,11 @@ describe('Enrollment lifecycle: drop and reactivate (e2e)', () => {
       .get(`${API}/lessons/${preview.body.data.id}`)
       .set(...bearer(student))
       .expect(200);
-    const attempts = await t.dataSource.query<unknown[]>(
-      `SELECT 1 FROM quiz_attempts WHERE student_id = $1`,
+    const attempts = await t.dataSource.query<Array<{ status: string }>>(
+      `SELECT status FROM quiz_attempts WHERE student_id = $1`,
       [student.id],
     );
-    expect(attempts).toHaveLength(0);
+    expect(attempts).toEqual([{ status: 'in_progress' }]);
   });
 
   it('takes a dropped student out of the gradebook, keeps them in the roster with status dropped', async () => {

@@ -120,7 +120,9 @@ describe('access policy', () => {
     expect(
       decide(otherInstructor, 'attempt.read', { course: published, attempt: mine }),
     ).toMatchObject({ status: 403 });
-    expect(decide(owner, 'attempt.submit', { attempt: mine })).toMatchObject({ status: 403 });
+    expect(decide(owner, 'attempt.submit', { attempt: mine, enrollment: ENROLLED })).toMatchObject({
+      status: 403,
+    });
     expect(decide(admin, 'enrollment.progress', { enrollment: mine })).toMatchObject({
       status: 403,
     });
@@ -471,9 +473,20 @@ describe('access policy', () => {
         ],
       ],
       'attempt.submit': [
-        ['the student', student, { attempt: mine }, ok],
-        ['missing', student, { attempt: null }, hidden('Attempt')],
-        ['admin', admin, { attempt: mine }, refused('Only the student can submit this attempt')],
+        ['the student', student, { attempt: mine, enrollment: ENROLLED }, ok],
+        [
+          'the student, dropped since',
+          student,
+          { attempt: mine, enrollment: DROPPED },
+          refused('You dropped this course: enroll again to continue'),
+        ],
+        ['missing', student, { attempt: null, enrollment: null }, hidden('Attempt')],
+        [
+          'admin',
+          admin,
+          { attempt: mine, enrollment: ENROLLED },
+          refused('Only the student can submit this attempt'),
+        ],
       ],
       'certificate.read': [
         ['the student', student, { certificate: mine }, ok],

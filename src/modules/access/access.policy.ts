@@ -72,7 +72,11 @@ export interface PermissionFacts {
   'certificate.request': { enrollment: { studentId: string } | null };
   /** An attempt: the student, the course's managers. */
   'attempt.read': { course: CourseFacts | null; attempt: { studentId: string } | null };
-  'attempt.submit': { attempt: { studentId: string } | null };
+  /** Submit: the student, while their enrollment is not dropped. */
+  'attempt.submit': {
+    attempt: { studentId: string } | null;
+    enrollment: EnrollmentStanding | null;
+  };
   /** A certificate or a file: its owner and admins; others get 404. */
   'certificate.read': { certificate: { studentId: string } | null };
   'file.access': { file: { uploadedById: string } | null };
@@ -246,11 +250,12 @@ const RULES: { [P in Permission]: Rule<P> } = {
     if (ownedBy(caller, attempt.studentId)) return ALLOW;
     return course && managesCourse(caller, course) ? ALLOW : forbidden(STUDENT_OR_MANAGERS);
   },
-  'attempt.submit': (caller, { attempt }) => {
+  'attempt.submit': (caller, { attempt, enrollment }) => {
     if (!attempt) return notFound('Attempt');
-    return ownedBy(caller, attempt.studentId)
-      ? ALLOW
-      : forbidden('Only the student can submit this attempt');
+    if (!ownedBy(caller, attempt.studentId)) {
+      return forbidden('Only the student can submit this attempt');
+    }
+    return isEnrolled(enrollment) ? ALLOW : notEnrolled(enrollment, 'Enroll in the course');
   },
   'certificate.read': (caller, { certificate }) =>
     certificate && (ownedBy(caller, certificate.studentId) || isAdmin(caller))

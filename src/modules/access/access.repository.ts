@@ -72,13 +72,23 @@ export class AccessRepository {
     };
   }
 
-  async attempt(id: string): Promise<PermissionFacts['attempt.read']> {
-    const [row] = await this.dataSource.query<Array<CourseRow & { student_id: string }>>(
-      `SELECT c.instructor_id, c.is_published AS course_published, a.student_id
+  async attempt(
+    id: string,
+  ): Promise<PermissionFacts['attempt.read'] & PermissionFacts['attempt.submit']> {
+    const [row] = await this.dataSource.query<
+      Array<CourseRow & { student_id: string; enrollment_status: string | null }>
+    >(
+      `SELECT c.instructor_id, c.is_published AS course_published, a.student_id,
+              e.status AS enrollment_status
          FROM quiz_attempts a JOIN quizzes q ON q.id = a.quiz_id JOIN courses c ON c.id = q.course_id
+         LEFT JOIN enrollments e ON e.id = a.enrollment_id
         WHERE a.id = $1`,
       [id],
     );
-    return { course: courseOf(row), attempt: row ? { studentId: row.student_id } : null };
+    return {
+      course: courseOf(row),
+      attempt: row ? { studentId: row.student_id } : null,
+      enrollment: row?.enrollment_status ? { status: row.enrollment_status } : null,
+    };
   }
 }

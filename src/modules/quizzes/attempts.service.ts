@@ -115,7 +115,8 @@ export class AttemptsService {
   ): Promise<AttemptResponse> {
     const attempt = await this.attempts.findById(attemptId);
     if (!attempt) throw new AttemptNotFoundError();
-    this.access.assert(caller, 'attempt.submit', { attempt });
+    const enrollment = await this.enrollments.findById(attempt.enrollmentId);
+    this.access.assert(caller, 'attempt.submit', { attempt, enrollment });
     const quiz = (await this.quizzes.findById(attempt.quizId))!;
     if (attempt.status === 'expired') throw new AttemptExpiredError();
     if (attempt.status === 'submitted') throw new AttemptAlreadySubmittedError();
