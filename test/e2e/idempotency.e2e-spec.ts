@@ -279,6 +279,7 @@ describe('Idempotency keys (e2e)', () => {
 
   it('documents the optional header on every creating POST of the OpenAPI document', () => {
     const doc = JSON.parse(readFileSync(join(__dirname, '..', '..', 'openapi.json'), 'utf8')) as {
+      info: { description: string };
       paths: Record<
         string,
         Record<string, { parameters?: Array<{ name: string; in: string; required?: boolean }> }>
@@ -299,6 +300,7 @@ describe('Idempotency keys (e2e)', () => {
       '/api/v1/files/upload',
       '/api/v1/webhooks',
       '/api/v1/certificates/generate',
+      '/api/v1/courses/{id}/enrollments/bulk',
     ];
     for (const path of creating) {
       const header = doc.paths[path].post.parameters?.find((p) => p.name === KEY);
@@ -307,6 +309,7 @@ describe('Idempotency keys (e2e)', () => {
         header: expect.objectContaining({ in: 'header', required: false }),
       });
     }
+    for (const path of creating) expect(doc.info.description).toContain(`\`POST ${path}\``);
     const login = doc.paths['/api/v1/auth/login'].post.parameters ?? [];
     expect(login.map((p) => p.name)).not.toContain(KEY);
   });
