@@ -5,6 +5,7 @@ import { bearer, createUser, TestUser } from '../factories/users.factory';
 import { API } from '../utils/contract';
 import { expectError, expectValidationError } from '../utils/expectations';
 import { expectMatchesOpenApi } from '../utils/openapi-validator';
+import { BulkEnrollmentRunner } from '../../src/modules/imports/bulk-enrollment.runner';
 import { pollUntil } from '../utils/poll';
 import { createTestApp, createTestWorker, TestApp } from '../utils/test-app';
 
@@ -299,6 +300,33 @@ describe('Bulk enrollment jobs (e2e)', () => {
       message: 'Not a valid email address',
     });
     expect(await enrolledIds(course.id)).toEqual([student.id]);
+  });
+
+  it('resumes a retried job after its last committed batch (progress is written per batch)', async () => {
+    const course = await createCourse(t, teacher, { lessons: 1, publish: true });
+    const [before, after] = await Promise.all([createUser(t, 'student'), createUser(t, 'student')]);
+    // As a worker leaves it when it dies after the first batch of 1,000 rows committed.
+    const [{ id: jobId }] = await t.dataSource.query<Array<{ id: string }>>(
+      `INSERT INTO jobs (type, status, created_by_id, course_id, total, processed, succeeded, failed)
+       VALUES ('bulk_enrollment', 'failed', $1, $2, 1001, 1000, 1000, 0) RETURNING id`,
+      [teacher.id, course.id],
+    );
+    await t.dataSource.query(
+      `INSERT INTO job_rows (job_id, row, email)
+       SELECT $1, i, CASE WHEN i = 1001 THEN $3 ELSE $2 END FROM generate_series(1, 1001) AS i`,
+      [jobId, before.email, after.email],
+    );
+    await t.app.get(BulkEnrollmentRunner).run({ jobId });
+    const job = (await getJob(teacher, jobId).expect(200)).body.data as JobBody;
+    expect(job).toMatchObject({
+      status: 'succeeded',
+      progress: { total: 1001, processed: 1001, succeeded: 1001, failed: 0 },
+    });
+    // Rows 1-1,000 were done before the retry: not run again.
+    expect(await enrolledIds(course.id)).toEqual([after.id]);
+    // A finished job is not run again.
+    await t.app.get(BulkEnrollmentRunner).run({ jobId });
+    expect((await getJob(teacher, jobId).expect(200)).body.data.progress.processed).toBe(1001);
   });
 
   it('runs on the imports queue of a real BullMQ worker, the rows never in the job payload', async () => {
