@@ -329,6 +329,63 @@ describe('Bulk enrollment jobs (e2e)', () => {
     expect((await getJob(teacher, jobId).expect(200)).body.data.progress.processed).toBe(1001);
   });
 
+  /** A queued job of these rows, inserted as the API would (not relayed: run by the test). */
+  async function queuedJob(courseId: string, emails: string[]): Promise<string> {
+    const [{ id }] = await t.dataSource.query<Array<{ id: string }>>(
+      `INSERT INTO jobs (type, created_by_id, course_id, total)
+       VALUES ('bulk_enrollment', $1, $2, $3) RETURNING id`,
+      [teacher.id, courseId, emails.length],
+    );
+    await t.dataSource.query(
+      `INSERT INTO job_rows (job_id, row, email)
+       SELECT $1, r, e FROM unnest($2::text[]) WITH ORDINALITY AS v(e, r)`,
+      [id, emails],
+    );
+    return id;
+  }
+
+  it('counts every row once when two runners get the same job (a stalled job handed out again)', async () => {
+    const course = await createCourse(t, teacher, { lessons: 1, publish: true });
+    const students = await Promise.all([1, 2, 3, 4, 5].map(() => createUser(t, 'student')));
+    const emails = [
+      ...students.map((s) => s.email),
+      ...Array.from({ length: 2_495 }, (_, i) => `bad-${i}`),
+    ];
+    const jobId = await queuedJob(course.id, emails);
+    const runner = t.app.get(BulkEnrollmentRunner);
+    await Promise.all([runner.run({ jobId }), runner.run({ jobId })]);
+    const job = (await getJob(teacher, jobId).expect(200)).body.data as JobBody;
+    expect(job).toMatchObject({
+      status: 'succeeded',
+      progress: { total: 2_500, processed: 2_500, succeeded: 5, failed: 2_495 },
+    });
+    expect(job.errors).toHaveLength(1_000);
+    expect(job.errors.map((e) => e.row)).toEqual(Array.from({ length: 1_000 }, (_, i) => i + 6));
+    expect(await enrolledIds(course.id)).toEqual(students.map((s) => s.id).sort());
+    expect(await createdEvents(course.id)).toBe(5);
+  });
+
+  it('enrolls each student once when two jobs with overlapping rows run in parallel', async () => {
+    const course = await createCourse(t, teacher, { lessons: 1, publish: true });
+    const students = await Promise.all(Array.from({ length: 12 }, () => createUser(t, 'student')));
+    const emails = students.map((s) => s.email);
+    const [a, b] = await Promise.all([
+      queuedJob(course.id, emails.slice(0, 8)),
+      queuedJob(course.id, emails.slice(4)),
+    ]);
+    const runner = t.app.get(BulkEnrollmentRunner);
+    await Promise.all([runner.run({ jobId: a }), runner.run({ jobId: b })]);
+    for (const id of [a, b]) {
+      const job = (await getJob(teacher, id).expect(200)).body.data as JobBody;
+      expect(job).toMatchObject({
+        status: 'succeeded',
+        progress: { total: 8, processed: 8, succeeded: 8, failed: 0 },
+      });
+    }
+    expect(await enrolledIds(course.id)).toEqual(students.map((s) => s.id).sort());
+    expect(await createdEvents(course.id)).toBe(12);
+  });
+
   it('runs on the imports queue of a real BullMQ worker, the rows never in the job payload', async () => {
     const api = await createTestApp({ JOBS_INLINE: 'false' });
     const worker = await createTestWorker(api.env);

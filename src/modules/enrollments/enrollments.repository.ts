@@ -63,9 +63,11 @@ export class EnrollmentsRepository {
     courseId: string,
     studentIds: string[],
   ): Promise<{ created: Enrollment[]; reactivated: number }> {
+    // In id order: concurrent imports with overlapping students wait on each other's rows in
+    // the same order, so they never deadlock.
     const created = await manager.query<Array<{ id: string }>>(
       `INSERT INTO enrollments (student_id, course_id)
-       SELECT s, $2 FROM unnest($1::uuid[]) AS s
+       SELECT s, $2 FROM unnest($1::uuid[]) AS s ORDER BY s
        ON CONFLICT (student_id, course_id) DO NOTHING RETURNING id`,
       [studentIds, courseId],
     );

@@ -53,11 +53,11 @@ export class BulkEnrollmentRunner {
       if (!course) return;
       const context = await this.enrollments.contextOf(course.id);
       let after = job.processed;
-      let failedSoFar = job.failed;
       for (;;) {
         const rows = await this.jobs.rowsAfter(jobId, after, BULK_BATCH_SIZE);
         if (rows.length === 0) break;
-        failedSoFar += await this.runBatch(job, course, context, rows, failedSoFar);
+        // Another runner of this job took the batch: it carries the job to its end.
+        if (!(await this.runBatch(job, course, context, after, rows))) return;
         after = rows[rows.length - 1].row;
       }
       await this.jobs.finish(jobId, 'succeeded');
@@ -67,14 +67,14 @@ export class BulkEnrollmentRunner {
     }
   }
 
-  /** One transaction for up to 1,000 rows; returns the number of row errors. */
+  /** One transaction for up to 1,000 rows; false when another runner took them. */
   private async runBatch(
     job: Job,
     course: CourseSummary,
     context: EnrollmentContext,
+    after: number,
     rows: ImportRow[],
-    failedSoFar: number,
-  ): Promise<number> {
+  ): Promise<boolean> {
     const errors: RowError[] = [];
     const valid: ImportRow[] = [];
     for (const row of rows) {
@@ -84,7 +84,10 @@ export class BulkEnrollmentRunner {
     }
     const emails = [...new Set(valid.map((row) => row.email))];
 
-    await this.dataSource.transaction(async (manager) => {
+    return this.dataSource.transaction(async (manager) => {
+      if (!(await this.jobs.claimBatch(manager, job.id, after, rows[rows.length - 1].row))) {
+        return false;
+      }
       let accounts = await this.users.findAccountsByEmails(emails, manager);
       if (job.createMissingUsers) {
         const known = new Set(accounts.map((account) => account.email));
@@ -122,16 +125,15 @@ export class BulkEnrollmentRunner {
         await this.enrollments.enrollMany(manager, course, context, students);
       }
       errors.sort((a, b) => a.row - b.row);
-      const room = Math.max(0, MAX_JOB_ERRORS - failedSoFar);
+      const room = Math.max(0, MAX_JOB_ERRORS - (await this.jobs.failedCount(manager, job.id)));
       await this.jobs.recordBatch(
         manager,
         job.id,
-        rows[rows.length - 1].row,
         rows.length - errors.length,
         errors,
         errors.slice(0, room),
       );
+      return true;
     });
-    return errors.length;
   }
 }

@@ -63,21 +63,47 @@ export class JobsRepository {
     );
   }
 
-  /** Progress of one batch, in the batch's transaction: a retry resumes after it. */
+  /**
+   * Takes the batch of rows `after`+1..`lastRow`, first in the batch's transaction: the job row
+   * stays locked until it commits, and a second runner of the same job (a stalled job handed out
+   * again) finds `processed` moved on and gets false. A retry resumes after the last commit.
+   */
+  async claimBatch(
+    manager: EntityManager,
+    jobId: string,
+    after: number,
+    lastRow: number,
+  ): Promise<boolean> {
+    const [rows] = await manager.query<[unknown[], number]>(
+      `UPDATE jobs SET processed = $3 WHERE id = $1 AND processed = $2 RETURNING id`,
+      [jobId, after, lastRow],
+    );
+    return rows.length > 0;
+  }
+
+  /** The counts of a claimed batch, in its transaction. */
   async recordBatch(
     manager: EntityManager,
     jobId: string,
-    lastRow: number,
     succeeded: number,
     errors: RowError[],
     keptErrors: RowError[],
   ): Promise<void> {
     await manager.query(
-      `UPDATE jobs SET processed = $2, succeeded = succeeded + $3, failed = failed + $4,
-              errors = errors || $5::jsonb
+      `UPDATE jobs SET succeeded = succeeded + $2, failed = failed + $3,
+              errors = errors || $4::jsonb
         WHERE id = $1`,
-      [jobId, lastRow, succeeded, errors.length, JSON.stringify(keptErrors)],
+      [jobId, succeeded, errors.length, JSON.stringify(keptErrors)],
     );
+  }
+
+  /** The job's current error count (errors kept are capped by it). */
+  async failedCount(manager: EntityManager, jobId: string): Promise<number> {
+    const [row] = await manager.query<Array<{ failed: number }>>(
+      `SELECT failed FROM jobs WHERE id = $1`,
+      [jobId],
+    );
+    return row?.failed ?? 0;
   }
 
   /** Ends the job; its rows go once it succeeded (a failed job keeps them for a retry). */
