@@ -663,7 +663,7 @@ export interface paths {
         put?: never;
         /**
          * Enroll in a published course (students)
-         * @description 201 with a new enrollment, 200 with the existing one when already enrolled; drafts are 404; other roles 403. Sends a confirmation mail and emits `enrollment.created`.
+         * @description 201 with a new enrollment, 200 with the existing one when already enrolled; a dropped enrollment is reactivated (200, progress kept; `completed` again when it was). Drafts are 404; other roles 403. Sends a confirmation mail and emits `enrollment.created`.
          */
         post: operations["Enrollments_enroll"];
         delete?: never;
@@ -706,7 +706,11 @@ export interface paths {
         get: operations["Enrollments_get"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Drop an enrollment (the student, the course’s instructor, admins)
+         * @description Status `dropped`; progress is kept and enrolling again reactivates it. A dropped student gets 403 on the course’s lessons (previews aside), quizzes and assignments, and leaves the gradebook; the roster keeps them with status `dropped`. Idempotent: `enrollment.dropped` is emitted once.
+         */
+        delete: operations["Enrollments_drop"];
         options?: never;
         head?: never;
         patch?: never;
@@ -726,6 +730,26 @@ export interface paths {
          * @description Idempotent; 404 when the lesson is not in the course. Completing the last lesson completes the enrollment: a certificate is issued and a mail sent in the background.
          */
         post: operations["Enrollments_complete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/enrollments/{id}/lessons/{lessonId}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Record time spent on a lesson and the position in it (the enrolled student)
+         * @description `timeSpentSeconds` (1-3,600) is a delta added to the lesson’s total in one statement, so parallel reports add up exactly; `positionSeconds` replaces the position when given. Does not complete the lesson. 404 when the lesson is not in the course; 403 for a dropped enrollment or a locked lesson (LESSON_LOCKED).
+         */
+        put: operations["Enrollments_recordTime"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1888,6 +1912,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/courses/{id}/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reviews of a course, newest first (whoever can see the course)
+         * @description Reviews of a course, newest first (whoever can see the course). A bearer token is optional; when sent, it identifies the caller.
+         */
+        get: operations["Reviews_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/courses/{id}/reviews/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Write or replace your review (students enrolled in the course)
+         * @description One review per student: a PUT replaces rating and comment. The course’s `ratingAverage` and `ratingCount` change in the same transaction. 403 for other roles, students not enrolled and dropped enrollments.
+         */
+        put: operations["Reviews_put"];
+        post?: never;
+        /**
+         * Delete your review
+         * @description 204 whether or not there was one.
+         */
+        delete: operations["Reviews_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/courses/{id}/enrollments/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enroll many students at once, in the background (the course’s instructor, admins)
+         * @description JSON `{emails, createMissingUsers?}` (1-50,000 emails, bodies up to 4 MB) or a multipart upload: field `file`, a CSV with a header row (`email`, optional `fullName`), and optional field `createMissingUsers`. 202 with the job id; follow it at `GET /jobs/:id`. Rows already enrolled (or repeated) count as succeeded, dropped enrollments are reactivated; invalid or unknown emails and non-student accounts are row errors. With `createMissingUsers`, unknown emails become student accounts that are mailed a link to set their password (valid 7 days). Enrollments made have the side effects of `POST /enrollments` (`enrollment.created`, confirmation mail). 422 for a malformed CSV, a missing `email` column or more than 50,000 rows.
+         */
+        post: operations["BulkEnrollments_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A background job and its progress (who started it, admins)
+         * @description Others get 404. `errors` holds the first 1,000 row errors.
+         */
+        get: operations["BulkEnrollments_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/": {
         parameters: {
             query?: never;
@@ -1936,7 +2044,7 @@ export interface components {
          * @description Machine-readable reason: the contract code of the HTTP status, or a more specific one
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "MFA_NOT_SET_UP" | "MFA_NOT_ENABLED" | "NOT_AN_LTI_LESSON" | "LTI_INVALID_LAUNCH" | "LTI_INVALID_REQUEST" | "LTI_INVALID_SCOPE" | "UNAUTHORIZED" | "INVALID_CREDENTIALS" | "INVALID_TOKEN" | "INVALID_MFA_CODE" | "WRONG_PASSWORD" | "LTI_INVALID_CLIENT" | "LTI_INVALID_TOKEN" | "FORBIDDEN" | "LESSON_LOCKED" | "MAX_ATTEMPTS_REACHED" | "LTI_INSUFFICIENT_SCOPE" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "MFA_ALREADY_ENABLED" | "EMAIL_TAKEN" | "SLUG_TAKEN" | "MODULE_NOT_EMPTY" | "COMPLETION_BY_ASSESSMENT" | "ATTEMPT_IN_PROGRESS" | "ATTEMPT_ALREADY_SUBMITTED" | "ATTEMPT_EXPIRED" | "ATTEMPT_NOT_PENDING_GRADING" | "ASSIGNMENT_CLOSED" | "ALREADY_SUBMITTED" | "LTI_CLIENT_ID_TAKEN" | "LTI_TOOL_IN_USE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_ERROR" | "POOL_TOO_SMALL" | "ENROLLMENT_NOT_COMPLETED" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+        ErrorCode: "BAD_REQUEST" | "MFA_NOT_SET_UP" | "MFA_NOT_ENABLED" | "NOT_AN_LTI_LESSON" | "LTI_INVALID_LAUNCH" | "LTI_INVALID_REQUEST" | "LTI_INVALID_SCOPE" | "UNAUTHORIZED" | "INVALID_CREDENTIALS" | "INVALID_TOKEN" | "INVALID_MFA_CODE" | "WRONG_PASSWORD" | "LTI_INVALID_CLIENT" | "LTI_INVALID_TOKEN" | "FORBIDDEN" | "LESSON_LOCKED" | "MAX_ATTEMPTS_REACHED" | "LTI_INSUFFICIENT_SCOPE" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "MFA_ALREADY_ENABLED" | "EMAIL_TAKEN" | "SLUG_TAKEN" | "MODULE_NOT_EMPTY" | "COMPLETION_BY_ASSESSMENT" | "ATTEMPT_IN_PROGRESS" | "ATTEMPT_ALREADY_SUBMITTED" | "ATTEMPT_EXPIRED" | "ATTEMPT_NOT_PENDING_GRADING" | "ASSIGNMENT_CLOSED" | "ALREADY_SUBMITTED" | "LTI_CLIENT_ID_TAKEN" | "LTI_TOOL_IN_USE" | "IDEMPOTENCY_KEY_IN_USE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_ERROR" | "POOL_TOO_SMALL" | "ENROLLMENT_NOT_COMPLETED" | "IDEMPOTENCY_KEY_REUSED" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
         ErrorDetailSchema: {
             /** @example email */
             field?: string;
@@ -2141,6 +2249,12 @@ export interface components {
             metadata: Record<string, never>;
             instructor: components["schemas"]["InstructorSummary"];
             lessonCount: number;
+            /**
+             * @description Average review rating, 2 decimals; null without reviews
+             * @example 4.25
+             */
+            ratingAverage: number | null;
+            ratingCount: number;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -2427,7 +2541,7 @@ export interface components {
             courseId: string;
             course: components["schemas"]["EnrollmentCourseSummary"];
             /** @enum {string} */
-            status: "active" | "completed";
+            status: "active" | "completed" | "dropped";
             /** Format: date-time */
             enrolledAt: string;
             /** Format: date-time */
@@ -2453,6 +2567,10 @@ export interface components {
             completed: boolean;
             /** Format: date-time */
             completedAt: string | null;
+            /** @description Where the student is in the lesson (seconds), as last reported; null before */
+            positionSeconds: number | null;
+            /** @description Sum of the reported time (seconds) */
+            timeSpentSeconds: number;
             /** @description Kept closed by its module’s prerequisites, schedule or sequence */
             locked: boolean;
             /**
@@ -2470,7 +2588,7 @@ export interface components {
             courseId: string;
             course: components["schemas"]["EnrollmentCourseSummary"];
             /** @enum {string} */
-            status: "active" | "completed";
+            status: "active" | "completed" | "dropped";
             /** Format: date-time */
             enrolledAt: string;
             /** Format: date-time */
@@ -2482,6 +2600,12 @@ export interface components {
             /** Format: uuid */
             certificateId: string | null;
             lessons: components["schemas"]["LessonProgressEntry"][];
+        };
+        LessonTimeDto: {
+            /** @description Where the student is in the lesson (a video’s playhead); left as is when absent */
+            positionSeconds?: number;
+            /** @description Seconds spent since the last report: added to the lesson’s total */
+            timeSpentSeconds: number;
         };
         StudentContact: {
             /** Format: uuid */
@@ -2498,7 +2622,7 @@ export interface components {
             courseId: string;
             course: components["schemas"]["EnrollmentCourseSummary"];
             /** @enum {string} */
-            status: "active" | "completed";
+            status: "active" | "completed" | "dropped";
             /** Format: date-time */
             enrolledAt: string;
             /** Format: date-time */
@@ -3126,7 +3250,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             url: string;
-            events: ("user.registered" | "course.published" | "enrollment.created" | "lesson.completed" | "enrollment.completed" | "quiz.attempt.submitted" | "quiz.attempt.graded" | "certificate.issued" | "assignment.submitted" | "submission.graded" | "webhook.test")[];
+            events: ("user.registered" | "course.published" | "enrollment.created" | "lesson.completed" | "enrollment.completed" | "enrollment.dropped" | "quiz.attempt.submitted" | "quiz.attempt.graded" | "certificate.issued" | "assignment.submitted" | "submission.graded" | "webhook.test")[];
             description: string | null;
             isActive: boolean;
             /** Format: date-time */
@@ -3142,14 +3266,14 @@ export interface components {
              * @example https://hooks.example.com/lms
              */
             url: string;
-            events: ("user.registered" | "course.published" | "enrollment.created" | "lesson.completed" | "enrollment.completed" | "quiz.attempt.submitted" | "quiz.attempt.graded" | "certificate.issued" | "assignment.submitted" | "submission.graded" | "webhook.test")[];
+            events: ("user.registered" | "course.published" | "enrollment.created" | "lesson.completed" | "enrollment.completed" | "enrollment.dropped" | "quiz.attempt.submitted" | "quiz.attempt.graded" | "certificate.issued" | "assignment.submitted" | "submission.graded" | "webhook.test")[];
             description?: string;
         };
         WebhookResponse: {
             /** Format: uuid */
             id: string;
             url: string;
-            events: ("user.registered" | "course.published" | "enrollment.created" | "lesson.completed" | "enrollment.completed" | "quiz.attempt.submitted" | "quiz.attempt.graded" | "certificate.issued" | "assignment.submitted" | "submission.graded" | "webhook.test")[];
+            events: ("user.registered" | "course.published" | "enrollment.created" | "lesson.completed" | "enrollment.completed" | "enrollment.dropped" | "quiz.attempt.submitted" | "quiz.attempt.graded" | "certificate.issued" | "assignment.submitted" | "submission.graded" | "webhook.test")[];
             description: string | null;
             isActive: boolean;
             /** Format: date-time */
@@ -3159,7 +3283,7 @@ export interface components {
         };
         UpdateWebhookDto: {
             url?: string;
-            events?: ("user.registered" | "course.published" | "enrollment.created" | "lesson.completed" | "enrollment.completed" | "quiz.attempt.submitted" | "quiz.attempt.graded" | "certificate.issued" | "assignment.submitted" | "submission.graded" | "webhook.test")[];
+            events?: ("user.registered" | "course.published" | "enrollment.created" | "lesson.completed" | "enrollment.completed" | "enrollment.dropped" | "quiz.attempt.submitted" | "quiz.attempt.graded" | "certificate.issued" | "assignment.submitted" | "submission.graded" | "webhook.test")[];
             description?: string | null;
             isActive?: boolean;
         };
@@ -3239,6 +3363,8 @@ export interface components {
             title: string;
             position: number;
             completions: number;
+            /** @description Average time spent on the lesson (seconds, 2 decimals) over the students who reported time on it; null when none did */
+            averageTimeSpentSeconds: number | null;
         };
         ScoreBucket: {
             /** @example 0-10 */
@@ -3451,6 +3577,74 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             readAt: string | null;
+        };
+        ReviewAuthor: {
+            /** Format: uuid */
+            id: string;
+            fullName: string;
+        };
+        ReviewResponse: {
+            /** Format: uuid */
+            id: string;
+            rating: number;
+            comment: string | null;
+            author: components["schemas"]["ReviewAuthor"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        PutReviewDto: {
+            rating: number;
+            /** @description Left out or null: no comment (a PUT replaces the whole review) */
+            comment?: string | null;
+        };
+        JobCreatedResponse: {
+            /** Format: uuid */
+            jobId: string;
+        };
+        BulkEnrollmentBody: {
+            /** @description Emails of the students; invalid or unknown ones are row errors of the job */
+            emails: string[];
+            /**
+             * @description Create student accounts for unknown emails; they get a set-your-password mail
+             * @default false
+             */
+            createMissingUsers?: boolean;
+            /**
+             * Format: binary
+             * @description multipart/form-data only, instead of `emails`: a CSV file with a header row, `email` and optional `fullName`; `createMissingUsers` is then a form field (`true`/`false`)
+             */
+            file?: string;
+        };
+        JobProgress: {
+            total: number;
+            processed: number;
+            succeeded: number;
+            failed: number;
+        };
+        JobRowError: {
+            /** @description Data row, from 1 (the CSV header is not a row) */
+            row: number;
+            email: string;
+            message: string;
+        };
+        JobResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            type: "bulk_enrollment";
+            /** @enum {string} */
+            status: "queued" | "running" | "succeeded" | "failed";
+            progress: components["schemas"]["JobProgress"];
+            /** @description The first 1,000 row errors */
+            errors: components["schemas"]["JobRowError"][];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            startedAt: string | null;
+            /** Format: date-time */
+            finishedAt: string | null;
         };
         ServiceInfoResponse: {
             /** @example lms-api */
@@ -3840,7 +4034,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3947,7 +4141,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4107,7 +4301,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4177,7 +4371,10 @@ export interface operations {
     Users_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response (status and body) is kept 24 h per caller and key and sent again, with `Idempotent-Replayed: true`, to a retry with the same key and body. 422 IDEMPOTENCY_KEY_REUSED for another body, 409 IDEMPOTENCY_KEY_IN_USE while the first request still runs. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4242,7 +4439,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE, IDEMPOTENCY_KEY_IN_USE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4262,7 +4459,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4415,7 +4612,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4560,7 +4757,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4717,7 +4914,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4787,7 +4984,10 @@ export interface operations {
     Auth_register: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response (status and body) is kept 24 h per caller and key and sent again, with `Idempotent-Replayed: true`, to a retry with the same key and body. 422 IDEMPOTENCY_KEY_REUSED for another body, 409 IDEMPOTENCY_KEY_IN_USE while the first request still runs. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4812,7 +5012,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE, IDEMPOTENCY_KEY_IN_USE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4832,7 +5032,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4947,7 +5147,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5082,7 +5282,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5217,7 +5417,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5324,7 +5524,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5439,7 +5639,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE, IDEMPOTENCY_KEY_IN_USE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5459,7 +5659,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5614,7 +5814,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE, IDEMPOTENCY_KEY_IN_USE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5634,7 +5834,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5789,7 +5989,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5904,7 +6104,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6019,7 +6219,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6220,7 +6420,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6343,7 +6543,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6413,7 +6613,10 @@ export interface operations {
     Courses_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response (status and body) is kept 24 h per caller and key and sent again, with `Idempotent-Replayed: true`, to a retry with the same key and body. 422 IDEMPOTENCY_KEY_REUSED for another body, 409 IDEMPOTENCY_KEY_IN_USE while the first request still runs. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6478,7 +6681,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE, IDEMPOTENCY_KEY_IN_USE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6498,7 +6701,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6739,7 +6942,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6884,7 +7087,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7041,7 +7244,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE, IDEMPOTENCY_KEY_IN_USE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7061,7 +7264,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7214,7 +7417,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7367,7 +7570,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7500,7 +7703,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7570,7 +7773,10 @@ export interface operations {
     Courses_createLesson: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response (status and body) is kept 24 h per caller and key and sent again, with `Idempotent-Replayed: true`, to a retry with the same key and body. 422 IDEMPOTENCY_KEY_REUSED for another body, 409 IDEMPOTENCY_KEY_IN_USE while the first request still runs. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -7657,7 +7863,27 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE, IDEMPOTENCY_KEY_IN_USE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "This slug is already used by another course",
+                     *       "error": {
+                     *         "code": "SLUG_TAKEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7812,7 +8038,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7965,7 +8191,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8110,7 +8336,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8267,7 +8493,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8400,7 +8626,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8470,7 +8696,10 @@ export interface operations {
     LearningModules_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response (status and body) is kept 24 h per caller and key and sent again, with `Idempotent-Replayed: true`, to a retry with the same key and body. 422 IDEMPOTENCY_KEY_REUSED for another body, 409 IDEMPOTENCY_KEY_IN_USE while the first request still runs. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -8557,7 +8786,27 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE, IDEMPOTENCY_KEY_IN_USE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "This slug is already used by another course",
+                     *       "error": {
+                     *         "code": "SLUG_TAKEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8712,7 +8961,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8857,7 +9106,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE, IDEMPOTENCY_KEY_IN_USE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8877,7 +9126,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9034,7 +9283,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9104,7 +9353,10 @@ export interface operations {
     Enrollments_enroll: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response (status and body) is kept 24 h per caller and key and sent again, with `Idempotent-Replayed: true`, to a retry with the same key and body. 422 IDEMPOTENCY_KEY_REUSED for another body, 409 IDEMPOTENCY_KEY_IN_USE while the first request still runs. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -9204,7 +9456,27 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE, IDEMPOTENCY_KEY_IN_USE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "This slug is already used by another course",
+                     *       "error": {
+                     *         "code": "SLUG_TAKEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9276,7 +9548,7 @@ export interface operations {
             query?: {
                 page?: number;
                 pageSize?: number;
-                status?: "active" | "completed";
+                status?: "active" | "completed" | "dropped";
             };
             header?: never;
             path?: never;
@@ -9320,7 +9592,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9473,7 +9745,152 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Validation failed",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    Enrollments_drop: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Authentication required",
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "You are not allowed to do this",
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Course not found",
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9627,7 +10044,165 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Validation failed",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    Enrollments_recordTime: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                lessonId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LessonTimeDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        /** @example OK */
+                        message: string;
+                        data: components["schemas"]["EnrollmentDetailResponse"];
+                    };
+                };
+            };
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Authentication required",
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "You are not allowed to do this",
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Course not found",
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9699,7 +10274,7 @@ export interface operations {
             query?: {
                 page?: number;
                 pageSize?: number;
-                status?: "active" | "completed";
+                status?: "active" | "completed" | "dropped";
             };
             header?: never;
             path: {
@@ -9785,7 +10360,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9918,7 +10493,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9988,7 +10563,10 @@ export interface operations {
     Quizzes_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response (status and body) is kept 24 h per caller and key and sent again, with `Idempotent-Replayed: true`, to a retry with the same key and body. 422 IDEMPOTENCY_KEY_REUSED for another body, 409 IDEMPOTENCY_KEY_IN_USE while the first request still runs. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -10075,7 +10653,27 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE, IDEMPOTENCY_KEY_IN_USE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "This slug is already used by another course",
+                     *       "error": {
+                     *         "code": "SLUG_TAKEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10208,7 +10806,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10353,7 +10951,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10510,7 +11108,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10663,7 +11261,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10816,7 +11414,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10886,7 +11484,10 @@ export interface operations {
     Quizzes_addQuestion: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response (status and body) is kept 24 h per caller and key and sent again, with `Idempotent-Replayed: true`, to a retry with the same key and body. 422 IDEMPOTENCY_KEY_REUSED for another body, 409 IDEMPOTENCY_KEY_IN_USE while the first request still runs. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -10973,7 +11574,27 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE, IDEMPOTENCY_KEY_IN_USE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "This slug is already used by another course",
+                     *       "error": {
+                     *         "code": "SLUG_TAKEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11118,7 +11739,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11275,7 +11896,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11433,7 +12054,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11503,7 +12124,10 @@ export interface operations {
     Attempts_start: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response (status and body) is kept 24 h per caller and key and sent again, with `Idempotent-Replayed: true`, to a retry with the same key and body. 422 IDEMPOTENCY_KEY_REUSED for another body, 409 IDEMPOTENCY_KEY_IN_USE while the first request still runs. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -11586,7 +12210,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE, IDEMPOTENCY_KEY_IN_USE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11606,7 +12230,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11759,7 +12383,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11936,7 +12560,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE, IDEMPOTENCY_KEY_IN_USE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11956,7 +12580,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12133,7 +12757,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE, IDEMPOTENCY_KEY_IN_USE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12153,7 +12777,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12286,7 +12910,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12356,7 +12980,10 @@ export interface operations {
     Assignments_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response (status and body) is kept 24 h per caller and key and sent again, with `Idempotent-Replayed: true`, to a retry with the same key and body. 422 IDEMPOTENCY_KEY_REUSED for another body, 409 IDEMPOTENCY_KEY_IN_USE while the first request still runs. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -12443,7 +13070,27 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE, IDEMPOTENCY_KEY_IN_USE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "This slug is already used by another course",
+                     *       "error": {
+                     *         "code": "SLUG_TAKEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12576,7 +13223,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12721,7 +13368,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12878,7 +13525,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -13031,7 +13678,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -13191,7 +13838,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -13261,7 +13908,10 @@ export interface operations {
     Submissions_submit: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response (status and body) is kept 24 h per caller and key and sent again, with `Idempotent-Replayed: true`, to a retry with the same key and body. 422 IDEMPOTENCY_KEY_REUSED for another body, 409 IDEMPOTENCY_KEY_IN_USE while the first request still runs. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -13348,7 +13998,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE, IDEMPOTENCY_KEY_IN_USE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13368,7 +14018,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -13521,7 +14171,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -13676,7 +14326,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -13833,7 +14483,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -13990,7 +14640,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -14137,7 +14787,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -14290,7 +14940,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -14360,7 +15010,10 @@ export interface operations {
     Files_upload: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response (status and body) is kept 24 h per caller and key and sent again, with `Idempotent-Replayed: true`, to a retry with the same key and body. 422 IDEMPOTENCY_KEY_REUSED for another body, 409 IDEMPOTENCY_KEY_IN_USE while the first request still runs. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -14428,6 +15081,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE, IDEMPOTENCY_KEY_IN_USE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "This slug is already used by another course",
+                     *       "error": {
+                     *         "code": "SLUG_TAKEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
             /** @description PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
@@ -14468,7 +15141,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -14605,7 +15278,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -14738,7 +15411,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -14863,7 +15536,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE, IDEMPOTENCY_KEY_IN_USE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14883,7 +15556,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -15017,7 +15690,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -15190,7 +15863,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -15305,7 +15978,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -15375,7 +16048,10 @@ export interface operations {
     Certificates_generate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response (status and body) is kept 24 h per caller and key and sent again, with `Idempotent-Replayed: true`, to a retry with the same key and body. 422 IDEMPOTENCY_KEY_REUSED for another body, 409 IDEMPOTENCY_KEY_IN_USE while the first request still runs. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -15475,7 +16151,27 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE, IDEMPOTENCY_KEY_IN_USE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "This slug is already used by another course",
+                     *       "error": {
+                     *         "code": "SLUG_TAKEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -15696,7 +16392,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -15823,7 +16519,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -15956,7 +16652,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -16109,7 +16805,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -16244,7 +16940,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -16314,7 +17010,10 @@ export interface operations {
     Webhooks_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response (status and body) is kept 24 h per caller and key and sent again, with `Idempotent-Replayed: true`, to a retry with the same key and body. 422 IDEMPOTENCY_KEY_REUSED for another body, 409 IDEMPOTENCY_KEY_IN_USE while the first request still runs. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -16379,7 +17078,27 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE, IDEMPOTENCY_KEY_IN_USE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "This slug is already used by another course",
+                     *       "error": {
+                     *         "code": "SLUG_TAKEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -16532,7 +17251,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -16677,7 +17396,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -16834,7 +17553,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -16991,7 +17710,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -17144,7 +17863,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -17364,7 +18083,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -17517,7 +18236,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -17758,7 +18477,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -17828,7 +18547,10 @@ export interface operations {
     LtiTools_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response (status and body) is kept 24 h per caller and key and sent again, with `Idempotent-Replayed: true`, to a retry with the same key and body. 422 IDEMPOTENCY_KEY_REUSED for another body, 409 IDEMPOTENCY_KEY_IN_USE while the first request still runs. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -17893,7 +18615,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE, IDEMPOTENCY_KEY_IN_USE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -17913,7 +18635,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -18066,7 +18788,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -18211,7 +18933,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE, IDEMPOTENCY_KEY_IN_USE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18231,7 +18953,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -18388,7 +19110,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE */
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE, IDEMPOTENCY_KEY_IN_USE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18408,7 +19130,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -18890,7 +19612,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -19043,7 +19765,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -19195,7 +19917,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -19342,7 +20064,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -19492,7 +20214,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -19609,7 +20331,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -19875,7 +20597,760 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeSchema"];
                 };
             };
-            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Validation failed",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    Reviews_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        /** @example OK */
+                        message: string;
+                        data: components["schemas"]["ReviewResponse"][];
+                        meta: components["schemas"]["PageMetaSchema"];
+                    };
+                };
+            };
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Authentication required",
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Course not found",
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Validation failed",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    Reviews_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutReviewDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        /** @example OK */
+                        message: string;
+                        data: components["schemas"]["ReviewResponse"];
+                    };
+                };
+            };
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Authentication required",
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "You are not allowed to do this",
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Course not found",
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Validation failed",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    Reviews_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Authentication required",
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Course not found",
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Validation failed",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    BulkEnrollments_start: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response (status and body) is kept 24 h per caller and key and sent again, with `Idempotent-Replayed: true`, to a retry with the same key and body. 422 IDEMPOTENCY_KEY_REUSED for another body, 409 IDEMPOTENCY_KEY_IN_USE while the first request still runs. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkEnrollmentBody"];
+                "multipart/form-data": components["schemas"]["BulkEnrollmentBody"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        /** @example OK */
+                        message: string;
+                        data: components["schemas"]["JobCreatedResponse"];
+                    };
+                };
+            };
+            /** @description BAD_REQUEST, or a more specific code: MFA_NOT_SET_UP, MFA_NOT_ENABLED, NOT_AN_LTI_LESSON, LTI_INVALID_LAUNCH, LTI_INVALID_REQUEST, LTI_INVALID_SCOPE */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Bad request",
+                     *       "error": {
+                     *         "code": "BAD_REQUEST",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Authentication required",
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description FORBIDDEN, or a more specific code: LESSON_LOCKED, MAX_ATTEMPTS_REACHED, LTI_INSUFFICIENT_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "You are not allowed to do this",
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Course not found",
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description CONFLICT, or a more specific code: MFA_ALREADY_ENABLED, EMAIL_TAKEN, SLUG_TAKEN, MODULE_NOT_EMPTY, COMPLETION_BY_ASSESSMENT, ATTEMPT_IN_PROGRESS, ATTEMPT_ALREADY_SUBMITTED, ATTEMPT_EXPIRED, ATTEMPT_NOT_PENDING_GRADING, ASSIGNMENT_CLOSED, ALREADY_SUBMITTED, LTI_CLIENT_ID_TAKEN, LTI_TOOL_IN_USE, IDEMPOTENCY_KEY_IN_USE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "This slug is already used by another course",
+                     *       "error": {
+                     *         "code": "SLUG_TAKEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Validation failed",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    BulkEnrollments_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        /** @example OK */
+                        message: string;
+                        data: components["schemas"]["JobResponse"];
+                    };
+                };
+            };
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Authentication required",
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Course not found",
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -9,6 +9,7 @@ import { DatabaseModule } from './database/database.module';
 import { AttemptsModule } from './infra/attempts/attempts.module';
 import { CryptoModule } from './infra/crypto/crypto.module';
 import { JwksModule } from './infra/jwks/jwks.module';
+import { IdempotencyModule } from './infra/idempotency/idempotency.module';
 import { KeyValueModule } from './infra/kv/key-value.module';
 import { MailModule } from './infra/mail/mail.module';
 import { OutboxRelayModule } from './infra/outbox/outbox-relay.module';
@@ -31,7 +32,9 @@ import { FilesModule } from './modules/files/files.module';
 import { GradebookModule } from './modules/gradebook/gradebook.module';
 import { LtiModule } from './modules/lti/lti.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
+import { ImportsModule } from './modules/imports/imports.module';
 import { QuizzesModule } from './modules/quizzes/quizzes.module';
+import { ReviewsModule } from './modules/reviews/reviews.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { XapiModule } from './modules/xapi/xapi.module';
 import { JwtAuthGuard } from './modules/auth/guards/jwt-auth.guard';
@@ -61,6 +64,7 @@ export function coreImports() {
     OutboxModule,
     MailModule,
     StorageModule,
+    IdempotencyModule,
     HealthModule,
     ...domainModules(),
   ];
@@ -86,6 +90,8 @@ export function domainModules() {
     AnalyticsModule,
     LtiModule,
     NotificationsModule,
+    ReviewsModule,
+    ImportsModule,
   ];
 }
 

@@ -6,6 +6,7 @@ import {
   type ErrorStatusMap,
 } from './common/errors/error-codes';
 import { errorCatalog } from './common/openapi/error-catalog';
+import { IDEMPOTENCY_ERROR_CODES } from './infra/idempotency/idempotency.errors';
 import { ASSIGNMENTS_ERROR_CODES } from './modules/assignments/assignments.errors';
 import { AUTH_ERROR_CODES } from './modules/auth/auth.errors';
 import { CERTIFICATES_ERROR_CODES } from './modules/certificates/certificates.errors';
@@ -34,6 +35,7 @@ export const ALL_ERROR_CODES = [
   ...CERTIFICATES_ERROR_CODES,
   ...ASSIGNMENTS_ERROR_CODES,
   ...LTI_ERROR_CODES,
+  ...IDEMPOTENCY_ERROR_CODES,
 ] as const satisfies readonly ErrorCode[];
 
 /** Compiles only when every code a module registered is in ALL_ERROR_CODES (the OpenAPI enum). */
@@ -82,6 +84,7 @@ export const errorStatus: ErrorStatusMap = (code: ErrorCode): HttpStatus => {
     case 'ALREADY_SUBMITTED':
     case 'LTI_CLIENT_ID_TAKEN':
     case 'LTI_TOOL_IN_USE':
+    case 'IDEMPOTENCY_KEY_IN_USE':
       return HttpStatus.CONFLICT;
     case 'PAYLOAD_TOO_LARGE':
       return HttpStatus.PAYLOAD_TOO_LARGE;
@@ -90,6 +93,7 @@ export const errorStatus: ErrorStatusMap = (code: ErrorCode): HttpStatus => {
     case 'VALIDATION_ERROR':
     case 'ENROLLMENT_NOT_COMPLETED':
     case 'POOL_TOO_SMALL':
+    case 'IDEMPOTENCY_KEY_REUSED':
       return HttpStatus.UNPROCESSABLE_ENTITY;
     case 'ACCOUNT_LOCKED':
       return HttpStatus.LOCKED;

@@ -9,6 +9,7 @@ export const DOMAIN_EVENTS = [
   'enrollment.created',
   'lesson.completed',
   'enrollment.completed',
+  'enrollment.dropped',
   'quiz.attempt.submitted',
   'quiz.attempt.graded',
   'certificate.issued',

@@ -76,7 +76,7 @@ export class SubmissionsService {
     this.access.assert(caller, 'assignment.submit', {
       course,
       assignment,
-      enrolled: enrollment !== null,
+      enrollment,
     });
     if (assignment.lessonId) {
       await this.enrollments.assertLessonAvailable(enrollment!, assignment.lessonId);

@@ -47,6 +47,6 @@ import { TokenService } from './token.service';
     PurgeTokensProcessor,
     AccountMailProcessor,
   ],
-  exports: [JwtAuthGuard],
+  exports: [JwtAuthGuard, AuthService],
 })
 export class AuthModule {}

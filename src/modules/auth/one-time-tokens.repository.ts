@@ -8,6 +8,21 @@ export class OneTimeTokensRepository {
   constructor(@InjectRepository(OneTimeToken) private readonly tokens: Repository<OneTimeToken>) {}
 
   /** A token row without a token yet (minted when its mail is sent); returns its id. */
+  /** Unminted tokens for several users at once; returns their ids. */
+  async insertUnmintedMany(
+    userIds: string[],
+    purpose: OneTimeTokenPurpose,
+    expiresAt: Date,
+    manager: EntityManager,
+  ): Promise<string[]> {
+    const rows = await manager.query<Array<{ id: string }>>(
+      `INSERT INTO one_time_tokens (user_id, purpose, expires_at, token_hash)
+       SELECT u, $2, $3, NULL FROM unnest($1::uuid[]) AS u RETURNING id`,
+      [userIds, purpose, expiresAt],
+    );
+    return rows.map((row) => row.id);
+  }
+
   async insertUnminted(
     data: { userId: string; purpose: OneTimeTokenPurpose; expiresAt: Date },
     manager: EntityManager,

@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { AuthenticatedUser } from '../../common/auth/roles';
 import { UnauthorizedError } from '../../common/errors/app-error';
@@ -195,6 +195,24 @@ export class CoursesService implements OnModuleInit {
       this.instructorOf(instructors, course.instructorId),
       lessonCount,
     );
+  }
+
+  /**
+   * For reviews: moves the course's rating totals inside the review's transaction (one UPDATE by
+   * delta, on the transaction's connection).
+   */
+  addRating(
+    manager: EntityManager,
+    courseId: string,
+    sumDelta: number,
+    countDelta: number,
+  ): Promise<void> {
+    return this.courses.addRating(manager, courseId, sumDelta, countDelta);
+  }
+
+  /** After a committed rating change: cached catalogue pages and courses show the new figures. */
+  ratingsChanged(): Promise<void> {
+    return this.cache.invalidate();
   }
 
   /** For other modules: lesson counts of several courses in one query (absent = 0). */

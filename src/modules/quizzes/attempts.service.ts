@@ -66,7 +66,7 @@ export class AttemptsService {
   async start(quizId: string, caller: AuthenticatedUser): Promise<StartedAttemptResponse> {
     const { quiz, course } = await this.quizzesService.findAllowed(quizId, caller, 'quiz.view');
     const enrollment = await this.enrollments.findForStudent(caller.id, quiz.courseId);
-    this.access.assert(caller, 'quiz.take', { course, quiz, enrolled: enrollment !== null });
+    this.access.assert(caller, 'quiz.take', { course, quiz, enrollment });
     if (quiz.lessonId) await this.enrollments.assertLessonAvailable(enrollment!, quiz.lessonId);
     const ordered = drawQuestions(quiz, await this.quizzes.questionsOf(quiz.id));
     const optionOrders = optionOrdersFor(quiz, ordered);
@@ -115,7 +115,8 @@ export class AttemptsService {
   ): Promise<AttemptResponse> {
     const attempt = await this.attempts.findById(attemptId);
     if (!attempt) throw new AttemptNotFoundError();
-    this.access.assert(caller, 'attempt.submit', { attempt });
+    const enrollment = await this.enrollments.findById(attempt.enrollmentId);
+    this.access.assert(caller, 'attempt.submit', { attempt, enrollment });
     const quiz = (await this.quizzes.findById(attempt.quizId))!;
     if (attempt.status === 'expired') throw new AttemptExpiredError();
     if (attempt.status === 'submitted') throw new AttemptAlreadySubmittedError();

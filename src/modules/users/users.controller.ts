@@ -15,6 +15,7 @@ import { ListUsersQuery } from './dto/list-users.query';
 import { UpdateProfileDto } from './dto/update-profile.dto';
 import { toUserResponse, UserResponse } from './dto/user.response';
 import { UsersService } from './users.service';
+import { Idempotent } from '../../common/decorators/idempotent.decorator';
 
 @ApiTags('users')
 @Controller('users')
@@ -73,6 +74,7 @@ export class UsersController {
   }
 
   @Post()
+  @Idempotent()
   @Auth('admin')
   @ApiOperation({ summary: 'Create a user with any role (admin)' })
   @ApiEnvelope(UserResponse, { status: 201, errors: [409, 422] })

@@ -35,6 +35,32 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 export class UsersRepository {
   constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
 
+  /** Accounts by (lower-case) email, in one statement: what a bulk import decides on. */
+  findAccountsByEmails(
+    emails: string[],
+    manager: EntityManager,
+  ): Promise<Array<{ id: string; email: string; fullName: string; role: Role; active: boolean }>> {
+    return manager.query(
+      `SELECT id, email, full_name AS "fullName", role, (is_active AND deleted_at IS NULL) AS active
+         FROM users WHERE email = ANY($1::text[])`,
+      [emails],
+    );
+  }
+
+  /** Inserts students that do not exist yet (set-based); returns the ones it created. */
+  insertStudents(
+    rows: Array<{ email: string; fullName: string }>,
+    passwordHash: string,
+    manager: EntityManager,
+  ): Promise<Array<{ id: string; email: string }>> {
+    return manager.query(
+      `INSERT INTO users (email, full_name, role, password_hash)
+       SELECT e, n, 'student', $3 FROM unnest($1::text[], $2::text[]) AS v(e, n)
+       ON CONFLICT (email) DO NOTHING RETURNING id, email`,
+      [rows.map((r) => r.email), rows.map((r) => r.fullName), passwordHash],
+    );
+  }
+
   findById(id: string): Promise<User | null> {
     return this.users.findOne({ where: { id } });
   }

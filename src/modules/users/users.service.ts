@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -86,6 +87,25 @@ export class UsersService {
       },
       manager,
     );
+  }
+
+  /** For bulk imports: accounts by lower-case email (one statement, on the caller's connection). */
+  findAccountsByEmails(emails: string[], manager: EntityManager) {
+    return this.users.findAccountsByEmails(emails, manager);
+  }
+
+  /**
+   * For bulk imports: creates the students that do not exist yet, in one statement. They get the
+   * hash of a random secret nobody knows (one argon2 hash per call, not per user): they log in
+   * after setting a password through the mailed link.
+   */
+  async createStudents(
+    rows: Array<{ email: string; fullName: string }>,
+    manager: EntityManager,
+  ): Promise<Array<{ id: string; email: string }>> {
+    if (rows.length === 0) return [];
+    const unusable = await this.hasher.hash(randomBytes(32).toString('base64url'));
+    return this.users.insertStudents(rows, unusable, manager);
   }
 
   async getById(id: string): Promise<User> {
