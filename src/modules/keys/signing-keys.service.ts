@@ -42,6 +42,7 @@ export class SigningKeysService implements JwksContributor, OnModuleInit {
   private readonly imported = new Map<string, Promise<KeyLike>>();
   private readonly fromEnvironment: Partial<Record<KeyPurpose, Promise<ActiveKey>>> = {};
   private readonly alwaysPublished = new Map<KeyPurpose, KeyAlgorithm>();
+  private readonly creating = new Map<KeyPurpose, Promise<void>>();
 
   constructor(
     private readonly keys: SigningKeysRepository,
@@ -63,7 +64,7 @@ export class SigningKeysService implements JwksContributor, OnModuleInit {
     if (configured) return (this.fromEnvironment[purpose] ??= this.adoptPem(purpose, configured));
     let row = await this.keys.findActive(purpose);
     if (!row) {
-      await this.keys.insertActiveIfNone(await this.generate(purpose, algorithm));
+      await this.createFirst(purpose, algorithm);
       row = await this.keys.findActive(purpose);
     }
     return this.toActive(row!);
@@ -129,6 +130,21 @@ export class SigningKeysService implements JwksContributor, OnModuleInit {
       rows = await this.keys.listPublic();
     }
     return rows.map((row) => ({ ...row.publicJwk, kid: row.kid, alg: row.algorithm, use: 'sig' }));
+  }
+
+  /**
+   * Creates the first key of a purpose: callers of one process share one key pair generation
+   * (an RSA one is costly), and the database keeps one key whatever other processes do.
+   */
+  private createFirst(purpose: KeyPurpose, algorithm: KeyAlgorithm): Promise<void> {
+    let pending = this.creating.get(purpose);
+    if (!pending) {
+      pending = this.generate(purpose, algorithm)
+        .then((key) => this.keys.insertActiveIfNone(key))
+        .finally(() => this.creating.delete(purpose));
+      this.creating.set(purpose, pending);
+    }
+    return pending;
   }
 
   private configuredPem(purpose: KeyPurpose): string | undefined {
