@@ -17,6 +17,7 @@ import { createRateLimitModule } from './infra/rate-limit/rate-limit.module';
 import { RedisModule } from './infra/redis/redis.module';
 import { StorageModule } from './infra/storage/storage.module';
 import { AccessModule } from './modules/access/access.module';
+import { AuditModule } from './modules/audit/audit.module';
 import { AssignmentsModule } from './modules/assignments/assignments.module';
 import { AnalyticsModule } from './modules/analytics/analytics.module';
 import { AuthModule } from './modules/auth/auth.module';
@@ -25,6 +26,7 @@ import { EnrollmentsModule } from './modules/enrollments/enrollments.module';
 import { CertificatesModule } from './modules/certificates/certificates.module';
 import { FilesModule } from './modules/files/files.module';
 import { GradebookModule } from './modules/gradebook/gradebook.module';
+import { PrivacyModule } from './modules/privacy/privacy.module';
 import { QuizzesModule } from './modules/quizzes/quizzes.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { JwtAuthGuard } from './modules/auth/guards/jwt-auth.guard';
@@ -61,6 +63,7 @@ export function coreImports() {
 export function domainModules() {
   return [
     AccessModule,
+    AuditModule,
     UsersModule,
     AuthModule,
     CoursesModule,
@@ -72,6 +75,7 @@ export function domainModules() {
     CertificatesModule,
     WebhooksModule,
     AnalyticsModule,
+    PrivacyModule,
   ];
 }
 

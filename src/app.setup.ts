@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { appConfig } from './config/configuration';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { requestIdMiddleware } from './common/http/request-context';
+import { RequestScopeInterceptor } from './common/interceptors/request-scope.interceptor';
 import { ResponseEnvelopeInterceptor } from './common/interceptors/response-envelope.interceptor';
 import { securityHeadersMiddleware } from './common/middleware/security-headers.middleware';
 import { trustedHostsMiddleware } from './common/middleware/trusted-hosts.middleware';
@@ -60,6 +61,7 @@ export function configureApp(nest: INestApplication): INestApplication {
   app.useGlobalPipes(new RejectNulPipe(), createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter(errorStatus));
   app.useGlobalInterceptors(
+    new RequestScopeInterceptor(),
     new ResponseEnvelopeInterceptor(app.get(Reflector), cfg.responseEnvelope),
   );
 

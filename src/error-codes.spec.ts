@@ -40,6 +40,7 @@ const WIRE: Record<number, string[]> = {
     'ATTEMPT_NOT_PENDING_GRADING',
     'ASSIGNMENT_CLOSED',
     'ALREADY_SUBMITTED',
+    'LAST_ACTIVE_ADMIN',
   ],
   413: ['PAYLOAD_TOO_LARGE'],
   415: ['UNSUPPORTED_MEDIA_TYPE'],

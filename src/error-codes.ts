@@ -11,6 +11,7 @@ import { AUTH_ERROR_CODES } from './modules/auth/auth.errors';
 import { CERTIFICATES_ERROR_CODES } from './modules/certificates/certificates.errors';
 import { COURSES_ERROR_CODES } from './modules/courses/courses.errors';
 import { ENROLLMENTS_ERROR_CODES } from './modules/enrollments/enrollments.errors';
+import { PRIVACY_ERROR_CODES } from './modules/privacy/privacy.errors';
 import { QUIZZES_ERROR_CODES } from './modules/quizzes/quizzes.errors';
 import { USERS_ERROR_CODES } from './modules/users/users.errors';
 
@@ -32,6 +33,7 @@ export const ALL_ERROR_CODES = [
   ...QUIZZES_ERROR_CODES,
   ...CERTIFICATES_ERROR_CODES,
   ...ASSIGNMENTS_ERROR_CODES,
+  ...PRIVACY_ERROR_CODES,
 ] as const satisfies readonly ErrorCode[];
 
 /** Compiles only when every code a module registered is in ALL_ERROR_CODES (the OpenAPI enum). */
@@ -71,6 +73,7 @@ export const errorStatus: ErrorStatusMap = (code: ErrorCode): HttpStatus => {
     case 'ATTEMPT_NOT_PENDING_GRADING':
     case 'ASSIGNMENT_CLOSED':
     case 'ALREADY_SUBMITTED':
+    case 'LAST_ACTIVE_ADMIN':
       return HttpStatus.CONFLICT;
     case 'PAYLOAD_TOO_LARGE':
       return HttpStatus.PAYLOAD_TOO_LARGE;

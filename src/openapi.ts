@@ -31,7 +31,10 @@ const TAGS: Array<[name: string, description: string]> = [
     'auth',
     'Register, log in (with MFA), refresh and revoke tokens, reset passwords, verify emails',
   ],
-  ['users', 'Your profile and password; user administration (admin)'],
+  [
+    'users',
+    'Your profile and password, your personal data (export, erasure); user administration (admin)',
+  ],
   ['courses', 'The catalogue, course authoring and publishing, lesson outlines'],
   ['lessons', 'Lesson content, editing and ordering'],
   ['modules', 'Course modules: order, release schedule, prerequisites and per-student lock states'],
@@ -44,6 +47,7 @@ const TAGS: Array<[name: string, description: string]> = [
   ['certificates', 'Certificates of completion, PDF downloads and public verification'],
   ['webhooks', 'Event subscriptions with signed deliveries (admin)'],
   ['analytics', 'Aggregates for students, instructors and admins'],
+  ['audit', 'The audit log of security-relevant changes (admin)'],
   ['service', 'Name, version and documentation links'],
   ['health', 'Liveness and readiness probes'],
 ];

@@ -84,13 +84,29 @@ export class CertificatesRepository {
   }
 
   /** Revokes once: true when this call did it, false when it already was revoked. */
-  async revoke(id: string): Promise<boolean> {
-    const result = await this.certificates
+  async revoke(manager: EntityManager, id: string): Promise<boolean> {
+    const result = await manager
       .createQueryBuilder()
-      .update()
+      .update(Certificate)
       .set({ revokedAt: () => 'now()' })
       .where('id = :id AND revoked_at IS NULL', { id })
       .execute();
     return (result.affected ?? 0) > 0;
+  }
+
+  /** Erasure: the student's certificates keep their number but no longer name them. */
+  async clearStudentName(manager: EntityManager, studentId: string): Promise<Certificate[]> {
+    await manager.query(
+      'UPDATE certificates SET student_name = NULL WHERE student_id = $1 AND student_name IS NOT NULL',
+      [studentId],
+    );
+    return manager.getRepository(Certificate).find({
+      where: { studentId },
+      order: { issuedAt: 'ASC', id: 'ASC' },
+    });
+  }
+
+  findAllByStudent(studentId: string): Promise<Certificate[]> {
+    return this.certificates.find({ where: { studentId }, order: { issuedAt: 'ASC', id: 'ASC' } });
   }
 }

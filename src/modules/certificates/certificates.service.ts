@@ -12,6 +12,7 @@ import { domainEventJob } from '../../infra/outbox/domain-event';
 import { OutboxService } from '../../infra/outbox/outbox.service';
 import { StorageBackend } from '../../infra/storage/storage.backend';
 import { AccessService } from '../access/access.service';
+import { AuditLog } from '../audit/audit-log.service';
 import { CoursesService } from '../courses/courses.service';
 import { EnrollmentsService } from '../enrollments/enrollments.service';
 import { EnrollmentNotFoundError } from '../enrollments/enrollments.errors';
@@ -47,6 +48,7 @@ export class CertificatesService {
     private readonly outbox: OutboxService,
     @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
     private readonly access: AccessService,
+    private readonly audit: AuditLog,
   ) {}
 
   /** POST /certificates/generate: the enrollment's student or an admin. */
@@ -158,8 +160,29 @@ export class CertificatesService {
 
   async revoke(id: string): Promise<CertificateResponse> {
     if (!(await this.certificates.findById(id))) throw new CertificateNotFoundError();
-    await this.certificates.revoke(id);
+    await this.dataSource.transaction(async (manager) => {
+      if (!(await this.certificates.revoke(manager, id))) return;
+      await this.audit.record(manager, { action: 'certificate.revoked', resourceId: id });
+    });
     return toCertificateResponse((await this.certificates.findById(id))!);
+  }
+
+  /**
+   * Stores each certificate's PDF again from its row (after an erasure: without the name), under
+   * the same key, so that downloads show what verification shows.
+   */
+  async rerender(certificates: Certificate[]): Promise<void> {
+    for (const certificate of certificates) {
+      const pdf = await renderCertificatePdf({
+        ...certificate,
+        verificationUrl: this.verificationUrl(certificate.certificateNumber),
+      });
+      await this.storage.put(
+        certificate.storageKey,
+        Readable.from([Buffer.from(pdf)]),
+        'application/pdf',
+      );
+    }
   }
 
   private async findOwned(id: string, caller: AuthenticatedUser): Promise<Certificate> {

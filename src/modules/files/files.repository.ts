@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
 import { StoredFile } from './entities/stored-file.entity';
 
 @Injectable()
@@ -45,5 +45,22 @@ export class FilesRepository {
     );
     if (rows.length > 0) return 'deleted';
     return (await this.files.existsBy({ id })) ? 'attached' : 'missing';
+  }
+
+  /** Everything this user uploaded, oldest first. */
+  findAllByUploader(uploadedById: string): Promise<StoredFile[]> {
+    return this.files.find({ where: { uploadedById }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  /**
+   * Erasure: the user's file rows go, attached to a submission or not (a submission then lists
+   * them no more), in the caller's transaction; returns the storage keys to delete afterwards.
+   */
+  async deleteAllOf(manager: EntityManager, uploadedById: string): Promise<string[]> {
+    const [rows] = await manager.query<[Array<{ storage_key: string }>, number]>(
+      'DELETE FROM files WHERE uploaded_by_id = $1 RETURNING storage_key',
+      [uploadedById],
+    );
+    return rows.map((row) => row.storage_key);
   }
 }
