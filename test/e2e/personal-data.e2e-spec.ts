@@ -1,10 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
 import { generateSync } from 'otplib';
 import { bearer, createUser, TestUser } from '../factories/users.factory';
 import { createCourse } from '../factories/courses.factory';
 import { completeLessons, enroll } from '../factories/enrollments.factory';
 import { createQuiz } from '../factories/quizzes.factory';
+import { Azurite, startAzurite } from '../utils/azurite';
 import { binaryParser } from '../utils/binary-parser';
 import { API, Schemas } from '../utils/contract';
 import { expectError, expectValidationError } from '../utils/expectations';
@@ -310,6 +313,11 @@ describe('Personal data (e2e)', () => {
         .post(`${API}/auth/login`)
         .send({ email: rich.user.email, password: rich.user.password });
       expect(login.status).toBe(401);
+      // The anonymised address is not even a valid login (`.invalid` is refused).
+      const asErased = await t.http
+        .post(`${API}/auth/login`)
+        .send({ email: `erased-${rich.user.id}@invalid`, password: rich.user.password });
+      expectValidationError(asErased, 'email');
       const { count } = await one<{ count: number }>(
         'SELECT count(*)::int AS count FROM refresh_tokens WHERE user_id = $1',
         [rich.user.id],
@@ -332,6 +340,18 @@ describe('Personal data (e2e)', () => {
         [rich.submissionId],
       );
       expect(submission).toEqual({ text: null, score: 90, version: 1 });
+      // The course's instructor still reads the graded submission, without the text or the file.
+      const shown = await t.http
+        .get(`${API}/submissions/${rich.submissionId}`)
+        .set(...bearer(teacher));
+      expect(shown.status).toBe(200);
+      expectMatchesOpenApi(shown, 'get', '/api/v1/submissions/{id}');
+      expect(shown.body.data).toMatchObject({
+        text: null,
+        files: [],
+        grade: { finalScore: 90 },
+        student: { id: rich.user.id, fullName: 'Erased user' },
+      });
       const attempt = await one<Record<string, unknown>>(
         'SELECT score, passed FROM quiz_attempts WHERE id = $1',
         [rich.attemptId],
@@ -569,5 +589,61 @@ describe('Personal data: the last active admin (e2e)', () => {
     expect(results.map((r) => r.status).filter((s) => s === 204)).toHaveLength(1);
     expect(results.every((r) => r.status < 500)).toBe(true);
     expect(await activeAdmins()).toBe(1);
+  });
+});
+
+/** The erasure deletes stored files whatever the backend: here Azure Blob Storage (Azurite). */
+describe('Personal data: erasure on Azure Blob Storage (e2e, Azurite)', () => {
+  let azurite: Azurite;
+  let t: TestApp;
+  let container: ContainerClient;
+  const containerName = `lms-erase-${randomUUID().slice(0, 8)}`;
+
+  beforeAll(async () => {
+    azurite = await startAzurite();
+    container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(
+      containerName,
+    );
+    t = await createTestApp({
+      JOBS_INLINE: 'false',
+      STORAGE_PROVIDER: 'azure',
+      AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
+      AZURE_STORAGE_CONTAINER: containerName,
+    });
+  });
+  afterAll(async () => {
+    try {
+      await container?.deleteIfExists();
+      await t?.close();
+    } finally {
+      await azurite?.stop();
+      if (t?.env.DATA_DIR) await rm(t.env.DATA_DIR, { recursive: true, force: true });
+    }
+  });
+
+  it('deletes the user’s blobs and keeps everyone else’s', async () => {
+    const admin = await createUser(t, 'admin');
+    const [erased, kept] = [await createUser(t, 'student'), await createUser(t, 'student')];
+    const keys: Record<string, string> = {};
+    for (const user of [erased, kept]) {
+      const upload = await t.http
+        .post(`${API}/files/upload`)
+        .set(...bearer(user))
+        .attach('file', PNG, { filename: 'me.png' });
+      expect(upload.status).toBe(201);
+      const [{ storage_key }] = await t.dataSource.query<Array<{ storage_key: string }>>(
+        'SELECT storage_key FROM files WHERE id = $1',
+        [upload.body.data.id],
+      );
+      keys[user.id] = storage_key;
+    }
+    expect(await container.getBlobClient(keys[erased.id]).exists()).toBe(true);
+    const res = await t.http
+      .post(`${API}/users/${erased.id}/erase`)
+      .set(...bearer(admin))
+      .send({});
+    expect(res.status).toBe(204);
+    expect(await container.getBlobClient(keys[erased.id]).exists()).toBe(false);
+    expect(await container.getBlobClient(keys[kept.id]).exists()).toBe(true);
   });
 });
