@@ -439,6 +439,28 @@ describe('Personal data (e2e)', () => {
     });
   });
 
+  it('a certificate issued after the erasure (a queued issue) names no one', async () => {
+    const student = await createUser(t, 'student', { fullName: 'Late Certificate' });
+    const course = await createCourse(t, teacher, { lessons: 1, publish: true });
+    const enrollment = await enroll(t, student, course.id);
+    await completeLessons(t, student, enrollment.id, course.lessonIds);
+    expect((await post(admin, `/users/${student.id}/erase`)).status).toBe(204);
+    const issued = await post(admin, '/certificates/generate', { enrollmentId: enrollment.id });
+    expect(issued.status).toBe(201);
+    expectMatchesOpenApi(issued, 'post', '/api/v1/certificates/generate');
+    const certificate = issued.body.data as Schemas['CertificateResponse'];
+    expect(certificate.studentName).toBeNull();
+    const pdf = await t.http
+      .get(`${API}/certificates/${certificate.id}/download`)
+      .set(...bearer(admin))
+      .buffer(true)
+      .parse(binaryParser)
+      .expect(200);
+    const text = await pdfText(pdf.body as Buffer);
+    expect(text).toContain(certificate.certificateNumber);
+    expect(text).not.toMatch(/Late Certificate|Erased user/);
+  });
+
   describe('access', () => {
     it('is for admins: students and instructors get 403 and change nothing', async () => {
       const target = await createUser(t, 'student');

@@ -23,7 +23,10 @@ export class CertificatesRepository {
       const rows = await manager.query<Array<{ id: string }>>(
         `INSERT INTO certificates (id, certificate_number, enrollment_id, student_id, course_id,
             student_name, course_title, instructor_name, completed_at, storage_provider, storage_key)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         VALUES ($1, $2, $3, $4, $5,
+                 -- an erasure committed since the name was read wins
+                 CASE WHEN (SELECT erased_at FROM users WHERE id = $4) IS NULL THEN $6 END,
+                 $7, $8, $9, $10, $11)
          ON CONFLICT (enrollment_id) DO NOTHING RETURNING id`,
         [
           data.id,

@@ -88,7 +88,8 @@ export class CertificatesService {
         enrollmentId,
         studentId: student.id,
         courseId: course.id,
-        studentName: student.fullName,
+        // An erased student (a queued issue that ran after the erasure) is named by no one.
+        studentName: student.erasedAt ? null : student.fullName,
         courseTitle: course.title,
         instructorName: instructors.get(course.instructorId)?.fullName ?? '',
         completedAt: enrollment.completedAt,
@@ -111,7 +112,13 @@ export class CertificatesService {
           }
           return row;
         });
-        if (created) return { created: true, certificate: created };
+        if (created) {
+          // The student was erased between the read above and the insert: no name in the PDF.
+          if (created.studentName === null && facts.studentName !== null) {
+            await this.rerender([created]);
+          }
+          return { created: true, certificate: created };
+        }
       } catch (error) {
         if (!(error instanceof NumberClashError) || attempt >= NUMBER_ATTEMPTS) {
           await this.storage.delete(storageKey).catch(() => undefined);
