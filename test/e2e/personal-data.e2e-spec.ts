@@ -3,6 +3,8 @@ import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
 import { generateSync } from 'otplib';
+import type { DomainEvent } from '../../src/infra/outbox/domain-event';
+import { WebhookDeliveryService } from '../../src/modules/webhooks/webhook-delivery.service';
 import { bearer, createUser, TestUser } from '../factories/users.factory';
 import { createCourse } from '../factories/courses.factory';
 import { completeLessons, enroll } from '../factories/enrollments.factory';
@@ -42,7 +44,7 @@ describe('Personal data (e2e)', () => {
   let teacher: TestUser;
 
   beforeAll(async () => {
-    t = await createTestApp({ JOBS_INLINE: 'false' });
+    t = await createTestApp({ JOBS_INLINE: 'false', WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' });
     admin = await createUser(t, 'admin');
     teacher = await createUser(t, 'instructor', { fullName: 'Grace Teacher' });
   });
@@ -270,6 +272,18 @@ describe('Personal data (e2e)', () => {
     beforeAll(async () => {
       rich = await richStudent('Ada Erasable');
       expect(await exists(storedPath(rich.storageKey))).toBe(true);
+      // A delivery of the certificate.issued event (with the name), as the dispatcher makes it.
+      const hook = await post(admin, '/webhooks', {
+        url: 'http://127.0.0.1:9/hook',
+        events: ['certificate.issued'],
+      });
+      expect(hook.status).toBe(201);
+      const event = await one<{ payload: DomainEvent }>(
+        `SELECT payload FROM outbox_messages
+          WHERE payload->>'type' = 'certificate.issued' AND payload->'data'->>'studentId' = $1`,
+        [rich.user.id],
+      );
+      await t.app.get(WebhookDeliveryService).fanOut(event.payload);
       const res = await post(admin, `/users/${rich.user.id}/erase`);
       expect(res.status).toBe(204);
     });
@@ -400,6 +414,17 @@ describe('Personal data (e2e)', () => {
         [rich.user.id],
       );
       expect(outbox).toEqual([{ data: { id: rich.user.id } }]);
+    });
+
+    it('reduces the logged webhook deliveries about the user to the resource id', async () => {
+      const rows = await t.dataSource.query<Array<{ payload: { data: unknown } }>>(
+        `SELECT payload FROM webhook_deliveries WHERE event_type = 'certificate.issued'
+            AND payload->'data'->>'id' = $1`,
+        [rich.certificate.id],
+      );
+      expect(rows.map((row) => row.payload.data)).toEqual([
+        { id: rich.certificate.id, erased: true },
+      ]);
     });
 
     it('keeps the audit trail but without the user’s IPs or the email recorded about them', async () => {

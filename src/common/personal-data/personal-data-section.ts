@@ -18,9 +18,10 @@ export interface PersonalDataSection {
   readonly kind: 'object' | 'list';
   /**
    * The user's data as JSON values, yielded one at a time so that the export streams (no
-   * secrets, hashes or tokens: what a response of the API could show).
+   * secrets, hashes or tokens: what a response of the API could show). Absent for a section
+   * that only erases (copies held for others, such as the webhook delivery log).
    */
-  export(userId: string): AsyncIterable<unknown>;
+  export?(userId: string): AsyncIterable<unknown>;
   /**
    * Erases or anonymises the user's data in this section, in the erasure's transaction (the
    * user's row is locked). Grades and aggregates stay. Returns work to run after the commit.

@@ -42,15 +42,17 @@ export class PrivacyService {
     const exportedAt = this.clock.now().toISOString();
     yield `{"exportedAt":${JSON.stringify(exportedAt)},"userId":${JSON.stringify(userId)}`;
     for (const section of this.sections.all()) {
+      if (!section.export) continue;
+      const items = section.export(userId);
       yield `,${JSON.stringify(section.key)}:`;
       if (section.kind === 'object') {
         let value: unknown = null;
-        for await (const item of section.export(userId)) value = item;
+        for await (const item of items) value = item;
         yield JSON.stringify(value);
         continue;
       }
       let first = true;
-      for await (const item of section.export(userId)) {
+      for await (const item of items) {
         yield (first ? '[' : ',') + JSON.stringify(item);
         first = false;
       }

@@ -10,6 +10,7 @@ import {
   WebhookDeliveryService,
 } from './webhook-delivery.service';
 import { WebhooksController } from './webhooks.controller';
+import { WebhooksPersonalData } from './webhooks.personal-data';
 import { WebhooksRepository } from './webhooks.repository';
 import { WebhooksService } from './webhooks.service';
 
@@ -20,6 +21,7 @@ import { WebhooksService } from './webhooks.service';
     WebhooksService,
     WebhookDeliveryService,
     WebhooksRepository,
+    WebhooksPersonalData,
     makeCounterProvider({
       name: DELIVERIES_METRIC,
       help: 'Webhook delivery attempts by outcome (succeeded, retrying, failed)',

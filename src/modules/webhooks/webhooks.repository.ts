@@ -118,4 +118,23 @@ export class WebhooksRepository {
       .limit(limit)
       .getMany();
   }
+
+  /**
+   * Erasure: deliveries whose event is about the user (the user, or a resource of theirs as
+   * student or instructor) keep only the resource id in `data`, marked `erased`; deliveries
+   * still pending then send that.
+   */
+  async reduceEventsAbout(manager: EntityManager, userId: string): Promise<void> {
+    await manager.query(
+      `UPDATE webhook_deliveries
+          SET payload = jsonb_set(payload, '{data}',
+                jsonb_build_object('id', payload->'data'->'id', 'erased', true)),
+              updated_at = now()
+        WHERE payload->'data'->>'id' = $1
+           OR payload->'data'->>'studentId' = $1
+           OR payload->'data'->'student'->>'id' = $1
+           OR payload->'data'->'instructor'->>'id' = $1`,
+      [userId],
+    );
+  }
 }
