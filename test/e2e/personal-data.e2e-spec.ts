@@ -535,6 +535,26 @@ describe('Personal data (e2e)', () => {
       expectValidationError(await post(user, '/users/me/erase', {}), 'password');
     });
 
+    it('counts wrong passwords like logins: after 5, even the right one is 423 and nothing is erased', async () => {
+      const user = await createUser(t, 'student');
+      const wrong = await Promise.all(
+        Array.from({ length: 5 }, () => post(user, '/users/me/erase', { password: 'wrong-one' })),
+      );
+      expect(wrong.map((r) => r.status)).toEqual([401, 401, 401, 401, 401]);
+      const locked = await post(user, '/users/me/erase', { password: user.password });
+      expectError(locked, 423, 'ACCOUNT_LOCKED');
+      expect(locked.headers['retry-after']).toMatch(/^\d+$/);
+      const login = await t.http
+        .post(`${API}/auth/login`)
+        .send({ email: user.email, password: user.password });
+      expect(login.status).toBe(423);
+      const { erased_at } = await one<{ erased_at: Date | null }>(
+        'SELECT erased_at FROM users WHERE id = $1',
+        [user.id],
+      );
+      expect(erased_at).toBeNull();
+    });
+
     it('erases the caller with the right password; the token is dead right after', async () => {
       const rich = await richStudent('Self Eraser');
       const res = await post(rich.user, '/users/me/erase', { password: rich.user.password });
