@@ -20,7 +20,7 @@ export default {
     'src/modules/enrollments/progress.ts',
     'src/modules/auth/token.service.ts',
     'src/modules/webhooks/webhook-signature.ts',
-    'src/modules/webhooks/target-guard.ts',
+    'src/common/http/target-guard.ts',
     'src/modules/courses/slug.ts',
     'src/modules/files/content-check.ts',
     'src/infra/crypto/secret-box.ts',

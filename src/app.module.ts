@@ -8,6 +8,7 @@ import { RolesGuard } from './common/guards/roles.guard';
 import { DatabaseModule } from './database/database.module';
 import { AttemptsModule } from './infra/attempts/attempts.module';
 import { CryptoModule } from './infra/crypto/crypto.module';
+import { JwksModule } from './infra/jwks/jwks.module';
 import { KeyValueModule } from './infra/kv/key-value.module';
 import { MailModule } from './infra/mail/mail.module';
 import { OutboxRelayModule } from './infra/outbox/outbox-relay.module';
@@ -24,11 +25,15 @@ import { AuthModule } from './modules/auth/auth.module';
 import { CoursesModule } from './modules/courses/courses.module';
 import { EnrollmentsModule } from './modules/enrollments/enrollments.module';
 import { CertificatesModule } from './modules/certificates/certificates.module';
+import { CredentialsModule } from './modules/credentials/credentials.module';
+import { KeysModule } from './modules/keys/keys.module';
 import { FilesModule } from './modules/files/files.module';
 import { GradebookModule } from './modules/gradebook/gradebook.module';
 import { PrivacyModule } from './modules/privacy/privacy.module';
+import { LtiModule } from './modules/lti/lti.module';
 import { QuizzesModule } from './modules/quizzes/quizzes.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
+import { XapiModule } from './modules/xapi/xapi.module';
 import { JwtAuthGuard } from './modules/auth/guards/jwt-auth.guard';
 import { UsersModule } from './modules/users/users.module';
 import { HealthModule } from './observability/health/health.module';
@@ -50,6 +55,7 @@ export function coreImports() {
     KeyValueModule,
     AttemptsModule,
     CryptoModule,
+    JwksModule,
     QueueModule.forRoot(),
     OutboxModule,
     MailModule,
@@ -72,10 +78,14 @@ export function domainModules() {
     AssignmentsModule,
     GradebookModule,
     FilesModule,
+    KeysModule,
+    CredentialsModule,
     CertificatesModule,
     WebhooksModule,
+    XapiModule,
     AnalyticsModule,
     PrivacyModule,
+    LtiModule,
   ];
 }
 

@@ -14,6 +14,7 @@ import { trustedHostsMiddleware } from './common/middleware/trusted-hosts.middle
 import { verifyJsonDepth } from './common/http/json-depth';
 import { RejectNulPipe } from './common/pipes/reject-nul.pipe';
 import { createValidationPipe } from './common/pipes/validation.pipe';
+import { JWKS_PATH } from './infra/jwks/jwks.controller';
 import { SERVICE_INFO_PATHS } from './observability/info/service-info.controller';
 import { StartupQuietLogger } from './observability/logging/startup-quiet.logger';
 import { errorStatus } from './error-codes';
@@ -49,7 +50,12 @@ export function configureApp(nest: INestApplication): INestApplication {
   app.use(trustedHostsMiddleware(cfg.trustedHosts));
   app.use(securityHeadersMiddleware(cfg.isProduction));
   app.use(compression({ threshold: 1024 }));
-  app.useBodyParser('json', { limit: JSON_BODY_LIMIT, verify: verifyJsonDepth });
+  // application/*+json too: LTI Assignment and Grade Services send their own JSON media types.
+  app.useBodyParser('json', {
+    limit: JSON_BODY_LIMIT,
+    verify: verifyJsonDepth,
+    type: ['application/json', 'application/*+json'],
+  });
   app.useBodyParser('urlencoded', { limit: JSON_BODY_LIMIT, extended: false });
   app.enableCors({
     origin: cfg.corsOrigins.length > 0 ? cfg.corsOrigins : false,
@@ -70,13 +76,14 @@ export function configureApp(nest: INestApplication): INestApplication {
 }
 
 /**
- * `/api/v1` for every route but /metrics, the service info at `/` and `/api/v1` (declared with
- * their full paths), and /docs, which Swagger mounts outside it.
+ * `/api/v1` for every route but /metrics, /.well-known/jwks.json, the service info at `/` and
+ * `/api/v1` (declared with their full paths), and /docs, which Swagger mounts outside it.
  */
 export function applyGlobalPrefix(app: INestApplication): void {
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'metrics', method: RequestMethod.GET },
+      { path: JWKS_PATH, method: RequestMethod.GET },
       ...SERVICE_INFO_PATHS.map((path) => ({ path, method: RequestMethod.GET })),
     ],
   });

@@ -9,6 +9,7 @@ import { coreImports } from './app.module';
 import { prepareEnvironment } from './config/prepare-environment';
 import { openStandaloneDatabase, StandaloneDatabase } from './database/standalone-database';
 import { CreateUserDto } from './modules/users/dto/create-user.dto';
+import { KeyFromEnvironmentError, SigningKeysService } from './modules/keys/signing-keys.service';
 import { UsersService } from './modules/users/users.service';
 
 const USAGE = `Usage: npm run cli -- <command> [options]     (production: node dist/cli <command>)
@@ -17,6 +18,9 @@ Commands:
   create-admin --email <email> --password <password> [--name <full name>]
                       create an admin account (the API's rules: a valid email, 8-128
                       characters with a letter and a digit)
+  credentials:rotate-key
+                      a new Ed25519 key signs credentials from now on; the old public keys
+                      stay in /.well-known/jwks.json (refused when CREDENTIAL_SIGNING_KEY is set)
   migration:run       apply pending migrations
   migration:revert    undo the last migration
   migration:show      list the migrations, applied [X] or pending [ ]
@@ -135,10 +139,32 @@ async function withDatabaseUpToDate(): Promise<string | undefined> {
   return problem;
 }
 
+async function rotateCredentialsKey(): Promise<void> {
+  const schema = await withDatabaseUpToDate();
+  if (schema) throw new CommandError(schema);
+  process.env.DB_MIGRATE_ON_START = 'false';
+  const app = await NestFactory.createApplicationContext(CliModule.forRoot(), {
+    logger: ['error'],
+  });
+  try {
+    const { kid, retired } = await app
+      .get(SigningKeysService)
+      .rotate('credentials', 'EdDSA')
+      .catch((error: Error) => {
+        throw error instanceof KeyFromEnvironmentError ? new CommandError(error.message) : error;
+      });
+    console.log(`credentials key ${kid} is active`);
+    for (const old of retired) console.log(`retired ${old} (still listed in the JWKS)`);
+  } finally {
+    await app.close();
+  }
+}
+
 const optionOf = (property: string) => (property === 'fullName' ? 'name' : property);
 
 const COMMANDS: Record<string, (args: Args) => Promise<void>> = {
   'create-admin': createAdmin,
+  'credentials:rotate-key': rotateCredentialsKey,
   'migration:run': migrationRun,
   'migration:revert': migrationRevert,
   'migration:show': migrationShow,

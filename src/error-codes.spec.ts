@@ -7,6 +7,7 @@ import * as certificates from './modules/certificates/certificates.errors';
 import * as courses from './modules/courses/courses.errors';
 import * as enrollments from './modules/enrollments/enrollments.errors';
 import * as files from './modules/files/files.errors';
+import * as lti from './modules/lti/lti.errors';
 import * as quizzes from './modules/quizzes/quizzes.errors';
 import * as users from './modules/users/users.errors';
 import * as webhooks from './modules/webhooks/webhooks.errors';
@@ -16,15 +17,25 @@ import * as webhooks from './modules/webhooks/webhooks.errors';
  * change here is a breaking change of the API, not a refactoring.
  */
 const WIRE: Record<number, string[]> = {
-  400: ['BAD_REQUEST', 'MFA_NOT_SET_UP', 'MFA_NOT_ENABLED'],
+  400: [
+    'BAD_REQUEST',
+    'MFA_NOT_SET_UP',
+    'MFA_NOT_ENABLED',
+    'NOT_AN_LTI_LESSON',
+    'LTI_INVALID_LAUNCH',
+    'LTI_INVALID_REQUEST',
+    'LTI_INVALID_SCOPE',
+  ],
   401: [
     'UNAUTHORIZED',
     'INVALID_CREDENTIALS',
     'INVALID_TOKEN',
     'INVALID_MFA_CODE',
     'WRONG_PASSWORD',
+    'LTI_INVALID_CLIENT',
+    'LTI_INVALID_TOKEN',
   ],
-  403: ['FORBIDDEN', 'MAX_ATTEMPTS_REACHED', 'LESSON_LOCKED'],
+  403: ['FORBIDDEN', 'MAX_ATTEMPTS_REACHED', 'LESSON_LOCKED', 'LTI_INSUFFICIENT_SCOPE'],
   404: ['NOT_FOUND'],
   405: ['METHOD_NOT_ALLOWED'],
   409: [
@@ -41,6 +52,8 @@ const WIRE: Record<number, string[]> = {
     'ASSIGNMENT_CLOSED',
     'ALREADY_SUBMITTED',
     'LAST_ACTIVE_ADMIN',
+    'LTI_CLIENT_ID_TAKEN',
+    'LTI_TOOL_IN_USE',
   ],
   413: ['PAYLOAD_TOO_LARGE'],
   415: ['UNSUPPORTED_MEDIA_TYPE'],
@@ -53,7 +66,7 @@ const WIRE: Record<number, string[]> = {
 
 /** Every exported error class of the modules, built once: a constructor may pick its own code. */
 function moduleErrors(): AppError[] {
-  const exports = [auth, certificates, courses, enrollments, files, quizzes, users, webhooks];
+  const exports = [auth, certificates, courses, enrollments, files, lti, quizzes, users, webhooks];
   const made = exports.flatMap((module) =>
     Object.values(module)
       .filter((value): value is new (...args: never[]) => AppError => {

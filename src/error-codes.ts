@@ -12,6 +12,7 @@ import { CERTIFICATES_ERROR_CODES } from './modules/certificates/certificates.er
 import { COURSES_ERROR_CODES } from './modules/courses/courses.errors';
 import { ENROLLMENTS_ERROR_CODES } from './modules/enrollments/enrollments.errors';
 import { PRIVACY_ERROR_CODES } from './modules/privacy/privacy.errors';
+import { LTI_ERROR_CODES } from './modules/lti/lti.errors';
 import { QUIZZES_ERROR_CODES } from './modules/quizzes/quizzes.errors';
 import { USERS_ERROR_CODES } from './modules/users/users.errors';
 
@@ -34,6 +35,7 @@ export const ALL_ERROR_CODES = [
   ...CERTIFICATES_ERROR_CODES,
   ...ASSIGNMENTS_ERROR_CODES,
   ...PRIVACY_ERROR_CODES,
+  ...LTI_ERROR_CODES,
 ] as const satisfies readonly ErrorCode[];
 
 /** Compiles only when every code a module registered is in ALL_ERROR_CODES (the OpenAPI enum). */
@@ -46,16 +48,23 @@ export const errorStatus: ErrorStatusMap = (code: ErrorCode): HttpStatus => {
     case 'BAD_REQUEST':
     case 'MFA_NOT_SET_UP':
     case 'MFA_NOT_ENABLED':
+    case 'NOT_AN_LTI_LESSON':
+    case 'LTI_INVALID_LAUNCH':
+    case 'LTI_INVALID_REQUEST':
+    case 'LTI_INVALID_SCOPE':
       return HttpStatus.BAD_REQUEST;
     case 'UNAUTHORIZED':
     case 'INVALID_CREDENTIALS':
     case 'INVALID_TOKEN':
     case 'INVALID_MFA_CODE':
     case 'WRONG_PASSWORD':
+    case 'LTI_INVALID_CLIENT':
+    case 'LTI_INVALID_TOKEN':
       return HttpStatus.UNAUTHORIZED;
     case 'FORBIDDEN':
     case 'MAX_ATTEMPTS_REACHED':
     case 'LESSON_LOCKED':
+    case 'LTI_INSUFFICIENT_SCOPE':
       return HttpStatus.FORBIDDEN;
     case 'NOT_FOUND':
       return HttpStatus.NOT_FOUND;
@@ -74,6 +83,8 @@ export const errorStatus: ErrorStatusMap = (code: ErrorCode): HttpStatus => {
     case 'ASSIGNMENT_CLOSED':
     case 'ALREADY_SUBMITTED':
     case 'LAST_ACTIVE_ADMIN':
+    case 'LTI_CLIENT_ID_TAKEN':
+    case 'LTI_TOOL_IN_USE':
       return HttpStatus.CONFLICT;
     case 'PAYLOAD_TOO_LARGE':
       return HttpStatus.PAYLOAD_TOO_LARGE;

@@ -45,9 +45,16 @@ const TAGS: Array<[name: string, description: string]> = [
   ['gradebook', "Course gradebook (JSON pages and streamed CSV) and a student's own grades"],
   ['files', 'Uploads and downloads'],
   ['certificates', 'Certificates of completion, PDF downloads and public verification'],
+  ['credentials', 'Open Badges 3.0 issuer profile, public keys (JWKS) and revocation status lists'],
   ['webhooks', 'Event subscriptions with signed deliveries (admin)'],
   ['analytics', 'Aggregates for students, instructors and admins'],
   ['audit', 'The audit log of security-relevant changes (admin)'],
+  [
+    'lti',
+    'LTI 1.3 platform: tool registry (admin), lesson launches, OIDC login, tool tokens and ' +
+      'Assignment and Grade Services',
+  ],
+  ['keys', 'Public signing keys (JWKS)'],
   ['service', 'Name, version and documentation links'],
   ['health', 'Liveness and readiness probes'],
 ];

@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { registerAs } from '@nestjs/config';
+import { signingKeyPem } from './signing-key';
 import { DEV_JWT_SECRET, EnvironmentVariables, NodeEnv, validateEnvironment } from './environment';
 
 /**
@@ -125,6 +126,33 @@ export const webhooksConfig = registerAs('webhooks', () => {
   };
 });
 
+export const credentialsConfig = registerAs('credentials', () => {
+  const e = env();
+  return {
+    /** PKCS#8 PEM of the Ed25519 issuer key; unset = a key generated and kept sealed in the database. */
+    signingKeyPem: e.CREDENTIAL_SIGNING_KEY ? signingKeyPem(e.CREDENTIAL_SIGNING_KEY) : undefined,
+    issuerName: e.CREDENTIAL_ISSUER_NAME ?? 'LMS',
+  };
+});
+
+export const xapiConfig = registerAs('xapi', () => {
+  const e = env();
+  return {
+    /** The LRS base URL (statements go to `{endpoint}/statements`); unset = nothing is sent. */
+    endpoint: e.XAPI_LRS_ENDPOINT?.replace(/\/+$/, ''),
+    username: e.XAPI_LRS_USERNAME,
+    password: e.XAPI_LRS_PASSWORD,
+  };
+});
+
+export const ltiConfig = registerAs('lti', () => {
+  const e = env();
+  return {
+    /** Fetch tool key sets (JWKS URLs) on private/loopback addresses too (tests, intranets). */
+    allowPrivateTargets: e.LTI_ALLOW_PRIVATE_TARGETS ?? false,
+  };
+});
+
 export const observabilityConfig = registerAs('observability', () => {
   const e = env();
   return {
@@ -145,5 +173,8 @@ export const ALL_CONFIG = [
   storageConfig,
   rateLimitConfig,
   webhooksConfig,
+  credentialsConfig,
+  xapiConfig,
+  ltiConfig,
   observabilityConfig,
 ];

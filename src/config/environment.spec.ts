@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { ConfigValidationError, DEV_JWT_SECRET, validateEnvironment } from './environment';
 
 const STRONG_SECRET = 'Qm7vT2xL9pR4sW8zK1nB6cY3hJ5dF0gA-e_u';
@@ -50,10 +51,28 @@ describe('validateEnvironment', () => {
     ['ALLOWED_UPLOAD_EXTENSIONS', 'pdf,,exe/'],
     ['APP_PUBLIC_URL', 'not a url'],
     ['LOG_LEVEL', 'loud'],
+    ['CREDENTIAL_SIGNING_KEY', 'not a pem'],
+    [
+      'CREDENTIAL_SIGNING_KEY',
+      generateKeyPairSync('rsa', { modulusLength: 1024 })
+        .privateKey.export({ type: 'pkcs8', format: 'pem' })
+        .toString(),
+    ],
+    ['CREDENTIAL_SIGNING_KEY', '-----BEGIN PRIVATE KEY-----\\nAAAA\\n-----END PRIVATE KEY-----'],
+    ['XAPI_LRS_ENDPOINT', 'lrs.example.com'],
+    ['XAPI_LRS_PASSWORD', 'only-the-password'],
   ])('names %s when it is invalid (%s)', (name, value) => {
     const problems = problemsOf({ [name]: value });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(new RegExp(`^${name}: `));
+  });
+
+  it('accepts an Ed25519 PKCS#8 PEM as CREDENTIAL_SIGNING_KEY, with newlines or \\n', () => {
+    const pem = generateKeyPairSync('ed25519')
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
+    expect(problemsOf({ CREDENTIAL_SIGNING_KEY: pem })).toEqual([]);
+    expect(problemsOf({ CREDENTIAL_SIGNING_KEY: pem.replace(/\n/g, '\\n') })).toEqual([]);
   });
 
   it('lists every invalid variable at once', () => {

@@ -16,6 +16,7 @@ import {
   ValidationError,
 } from 'class-validator';
 import { azureConnectionStringProblem } from './azure-connection-string';
+import { signingKeyProblem } from './signing-key';
 
 export const NODE_ENVS = ['development', 'test', 'staging', 'production'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
@@ -111,8 +112,16 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) LOGIN_LOCK_SECONDS?: number;
 
   @IsOptional() @Transform(toBool) @IsBoolean() WEBHOOK_ALLOW_PRIVATE_TARGETS?: boolean;
+  @IsOptional() @Transform(toBool) @IsBoolean() LTI_ALLOW_PRIVATE_TARGETS?: boolean;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(50) WEBHOOK_MAX_ATTEMPTS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) WEBHOOK_BACKOFF_BASE_MS?: number;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsString() CREDENTIAL_SIGNING_KEY?: string;
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(200) CREDENTIAL_ISSUER_NAME?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsUrl(URL_OPTIONS) XAPI_LRS_ENDPOINT?: string;
+  @IsOptional() @IsString() XAPI_LRS_USERNAME?: string;
+  @IsOptional() @IsString() XAPI_LRS_PASSWORD?: string;
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) MAX_UPLOAD_BYTES?: number;
   @IsOptional()
@@ -231,6 +240,13 @@ function consistencyProblems(env: EnvironmentVariables): string[] {
   }
   if (Boolean(env.BOOTSTRAP_ADMIN_EMAIL) !== Boolean(env.BOOTSTRAP_ADMIN_PASSWORD)) {
     problems.push('BOOTSTRAP_ADMIN_PASSWORD: set both BOOTSTRAP_ADMIN_EMAIL and the password');
+  }
+  if (env.CREDENTIAL_SIGNING_KEY) {
+    const problem = signingKeyProblem(env.CREDENTIAL_SIGNING_KEY);
+    if (problem) problems.push(`CREDENTIAL_SIGNING_KEY: ${problem}`);
+  }
+  if (Boolean(env.XAPI_LRS_USERNAME) !== Boolean(env.XAPI_LRS_PASSWORD)) {
+    problems.push('XAPI_LRS_PASSWORD: set both XAPI_LRS_USERNAME and the password, or neither');
   }
   if (env.JWT_SECRET !== undefined && env.JWT_SECRET.length < 32) {
     problems.push('JWT_SECRET: must be at least 32 characters');

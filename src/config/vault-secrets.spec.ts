@@ -99,6 +99,8 @@ describe('VAULT_SECRET_KEYS', () => {
         'SENTRY_DSN',
         'METRICS_TOKEN',
         'BOOTSTRAP_ADMIN_PASSWORD',
+        'CREDENTIAL_SIGNING_KEY',
+        'XAPI_LRS_PASSWORD',
       ].sort(),
     );
   });

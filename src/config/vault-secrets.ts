@@ -14,6 +14,8 @@ export const VAULT_SECRET_KEYS: readonly string[] = Object.freeze([
   'SENTRY_DSN',
   'METRICS_TOKEN',
   'BOOTSTRAP_ADMIN_PASSWORD',
+  'CREDENTIAL_SIGNING_KEY',
+  'XAPI_LRS_PASSWORD',
 ]);
 
 const DEFAULT_SECRET_PATH = 'secret/lms';

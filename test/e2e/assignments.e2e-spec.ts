@@ -417,6 +417,30 @@ describe('Assignments, submissions and grading (e2e)', () => {
       expect(results.map((r) => data<SubmissionBody>(r).version).sort()).toEqual([1, 2, 3, 4]);
     });
 
+    it('a file deleted while it is being submitted ends either attached or deleted, never both', async () => {
+      const fileOnly = await createAssignment({ submissionTypes: ['file'] });
+      const s = await student();
+      for (let round = 0; round < 8; round++) {
+        const upload = await t.http
+          .post(`${API}/files/upload`)
+          .set(...bearer(s.user))
+          .attach('file', Buffer.from(`round ${round}`), { filename: 'answer.txt' })
+          .expect(201);
+        const fileId = data<{ id: string }>(upload).id;
+        const [submission, removal] = await Promise.all([
+          submit(s.user, fileOnly.id, { fileIds: [fileId] }),
+          t.http.delete(`${API}/files/${fileId}`).set(...bearer(s.user)),
+        ]);
+        const outcome = `${submission.status}/${removal.status}`;
+        expect(['201/409', '404/204']).toContain(outcome);
+        const [row] = await t.dataSource.query<Array<{ count: number }>>(
+          'SELECT count(*)::int AS count FROM files WHERE id = $1',
+          [fileId],
+        );
+        expect(row.count).toBe(outcome === '201/409' ? 1 : 0);
+      }
+    });
+
     it('refuses a submission to an assignment of a locked lesson (LESSON_LOCKED)', async () => {
       const locked = await createCourse(t, teacher, {});
       const createModule = async (body: Record<string, unknown>) =>

@@ -237,6 +237,32 @@ describe('Audit log (e2e)', () => {
       });
     });
 
+    it('lti.tool.created and lti.tool.deleted; a clientId clash writes none', async () => {
+      const body = {
+        name: 'Audited tool',
+        clientId: `client-${randomUUID()}`,
+        loginInitiationUrl: 'https://tool.example.com/login',
+        redirectUrls: ['https://tool.example.com/launch'],
+        jwksUrl: 'https://tool.example.com/keys',
+      };
+      const created = await post(admin, '/lti/tools', body);
+      expect(created.status).toBe(201);
+      const id = created.body.data.id as string;
+      await expectOneEvent(created, 'lti.tool.created', 'lti_tool', id, admin, {
+        name: 'Audited tool',
+        clientId: body.clientId,
+      });
+      const clash = await post(admin, '/lti/tools', { ...body, name: 'Clash' });
+      expectError(clash, 409, 'LTI_CLIENT_ID_TAKEN');
+      const created2 = await listEvents({ action: 'lti.tool.created', actorId: admin.id });
+      expect((created2.body.data as AuditEventBody[]).map((e) => e.changes)).not.toContainEqual(
+        expect.objectContaining({ name: 'Clash' }),
+      );
+      const deleted = await t.http.delete(`${API}/lti/tools/${id}`).set(...bearer(admin));
+      expect(deleted.status).toBe(204);
+      await expectOneEvent(deleted, 'lti.tool.deleted', 'lti_tool', id, admin);
+    });
+
     it('auth.mfa.enabled and auth.mfa.disabled, never with the secret', async () => {
       const user = await createUser(t, 'student');
       const setup = await post(user, '/auth/mfa/setup', { password: user.password });

@@ -21,6 +21,9 @@ export const JOBS = {
   /** Deliver one webhook (one endpoint, one event). */
   DELIVER_WEBHOOK: 'deliver-webhook',
   SCAN_WEBHOOK_DELIVERIES: 'scan-webhook-deliveries',
+  /** Send one xAPI statement to the LRS (same retry machinery as webhooks). */
+  DELIVER_XAPI_STATEMENT: 'deliver-xapi-statement',
+  SCAN_XAPI_STATEMENTS: 'scan-xapi-statements',
   /** Close timed quiz attempts abandoned past their deadline. */
   EXPIRE_ATTEMPTS: 'expire-attempts',
   /** Issue the certificate of a completed enrollment. */

@@ -98,6 +98,7 @@ export class SubmissionsService {
       try {
         const saved = await this.dataSource.transaction(async (manager) => {
           await this.submissions.holdStudentSlot(manager, assignment.id, caller.id);
+          await this.files.holdOwned(manager, fileIds, caller.id);
           const latest = await this.submissions.latestVersion(manager, assignment.id, caller.id);
           if (latest > 0 && !assignment.allowResubmission) throw new AlreadySubmittedError();
           const submission = await this.submissions.insert(manager, {

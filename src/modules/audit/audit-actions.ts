@@ -16,6 +16,8 @@ export const AUDIT_ACTIONS = {
   'webhook.created': 'webhook',
   'webhook.updated': 'webhook',
   'webhook.deleted': 'webhook',
+  'lti.tool.created': 'lti_tool',
+  'lti.tool.deleted': 'lti_tool',
   'auth.mfa.enabled': 'user',
   'auth.mfa.disabled': 'user',
   'auth.password.changed': 'user',

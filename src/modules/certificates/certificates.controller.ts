@@ -10,6 +10,10 @@ import { PaginationQueryDto } from '../../common/dto/pagination-query.dto';
 import { sendAttachment } from '../../common/http/content-disposition';
 import { ApiEnvelope, ApiErrors } from '../../common/openapi/api-envelope.decorator';
 import { uuidParam } from '../../common/pipes/parse-uuid.pipe';
+import {
+  CertificateCredentialResponse,
+  toCertificateCredentialResponse,
+} from '../credentials/dto/credential.response';
 import { CertificatesService } from './certificates.service';
 import {
   CertificateResponse,
@@ -96,6 +100,23 @@ export class CertificatesController {
       contentType: 'application/pdf',
       filename: `certificate-${certificate.certificateNumber}.pdf`,
     });
+  }
+
+  @Get(':id/credential')
+  @Auth()
+  @ApiOperation({
+    summary: 'The certificate as an Open Badges 3.0 credential (its student, admins)',
+    description:
+      '`credential` is the OpenBadgeCredential JSON, `jwt` the same as a VC-JWT signed with ' +
+      'Ed25519 (verify it with the key of `/.well-known/jwks.json` named by its `kid`). Issued on ' +
+      'the first call; every later call returns the same credential.',
+  })
+  @ApiEnvelope(CertificateCredentialResponse, { errors: [404, 422] })
+  credential(
+    @Param('id', uuidParam()) id: string,
+    @CurrentUser() caller: AuthenticatedUser,
+  ): Promise<CertificateCredentialResponse> {
+    return this.certificates.credential(id, caller).then(toCertificateCredentialResponse);
   }
 
   @Post(':id/revoke')

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
 import { CoursesModule } from '../courses/courses.module';
+import { CredentialsModule } from '../credentials/credentials.module';
 import { CertificateLookup } from '../enrollments/certificate.lookup';
 import { UsersModule } from '../users/users.module';
 import { CertificateLookupProvider } from './certificate-lookup.provider';
@@ -15,7 +16,13 @@ import { IssueCertificateProcessor } from './jobs/issue-certificate.processor';
 /** Global only to hand the enrollments module its CertificateLookup (see that class). */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([Certificate]), CoursesModule, UsersModule, AuditModule],
+  imports: [
+    TypeOrmModule.forFeature([Certificate]),
+    CoursesModule,
+    UsersModule,
+    CredentialsModule,
+    AuditModule,
+  ],
   controllers: [CertificatesController],
   providers: [
     CertificatesService,

@@ -52,8 +52,8 @@ export class CertificatesRepository {
     }
   }
 
-  findById(id: string): Promise<Certificate | null> {
-    return this.certificates.findOneBy({ id });
+  findById(id: string, manager?: EntityManager): Promise<Certificate | null> {
+    return (manager?.getRepository(Certificate) ?? this.certificates).findOneBy({ id });
   }
 
   findByNumber(certificateNumber: string): Promise<Certificate | null> {
@@ -87,8 +87,8 @@ export class CertificatesRepository {
   }
 
   /** Revokes once: true when this call did it, false when it already was revoked. */
-  async revoke(manager: EntityManager, id: string): Promise<boolean> {
-    const result = await manager
+  async revoke(id: string, manager?: EntityManager): Promise<boolean> {
+    const result = await (manager?.getRepository(Certificate) ?? this.certificates)
       .createQueryBuilder()
       .update(Certificate)
       .set({ revokedAt: () => 'now()' })

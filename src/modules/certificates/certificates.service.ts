@@ -13,6 +13,7 @@ import { OutboxService } from '../../infra/outbox/outbox.service';
 import { StorageBackend } from '../../infra/storage/storage.backend';
 import { AccessService } from '../access/access.service';
 import { AuditLog } from '../audit/audit-log.service';
+import { CredentialsService, IssuedCredential } from '../credentials/credentials.service';
 import { CoursesService } from '../courses/courses.service';
 import { EnrollmentsService } from '../enrollments/enrollments.service';
 import { EnrollmentNotFoundError } from '../enrollments/enrollments.errors';
@@ -49,6 +50,7 @@ export class CertificatesService {
     @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
     private readonly access: AccessService,
     private readonly audit: AuditLog,
+    private readonly credentials: CredentialsService,
   ) {}
 
   /** POST /certificates/generate: the enrollment's student or an admin. */
@@ -165,11 +167,15 @@ export class CertificatesService {
     return toVerificationResponse(certificate);
   }
 
+  /** Sets `revokedAt` and the credential's status bit in one transaction. */
   async revoke(id: string): Promise<CertificateResponse> {
     if (!(await this.certificates.findById(id))) throw new CertificateNotFoundError();
     await this.dataSource.transaction(async (manager) => {
-      if (!(await this.certificates.revoke(manager, id))) return;
-      await this.audit.record(manager, { action: 'certificate.revoked', resourceId: id });
+      await this.credentials.lock(manager, id);
+      if (await this.certificates.revoke(id, manager)) {
+        await this.credentials.markRevoked(manager, id);
+        await this.audit.record(manager, { action: 'certificate.revoked', resourceId: id });
+      }
     });
     return toCertificateResponse((await this.certificates.findById(id))!);
   }
@@ -190,6 +196,40 @@ export class CertificatesService {
         'application/pdf',
       );
     }
+  }
+
+  /**
+   * GET /certificates/:id/credential: issued on the first call, the same on every later one.
+   * What needs a connection of its own (the student, the course, the signing key) is read before
+   * the transaction; the certificate is read again under the credential lock, so a revocation
+   * running at the same time is either seen here or sees the new status entry.
+   */
+  async credential(id: string, caller: AuthenticatedUser): Promise<IssuedCredential> {
+    const certificate = await this.findOwned(id, caller);
+    const issued = await this.credentials.find(id);
+    if (issued) return issued;
+    const [student, course, key] = await Promise.all([
+      this.users.getById(certificate.studentId),
+      certificate.courseId ? this.courses.findById(certificate.courseId) : null,
+      this.credentials.signingKey(),
+    ]);
+    return this.dataSource.transaction(async (manager) => {
+      await this.credentials.lock(manager, id);
+      const current = await this.certificates.findById(id, manager);
+      if (!current) throw new CertificateNotFoundError();
+      return this.credentials.issue(manager, key, {
+        id,
+        certificateNumber: current.certificateNumber,
+        issuedAt: current.issuedAt,
+        revoked: current.revokedAt !== null,
+        email: student.email,
+        course: {
+          id: current.courseId,
+          title: current.courseTitle,
+          description: course?.description ?? null,
+        },
+      });
+    });
   }
 
   private async findOwned(id: string, caller: AuthenticatedUser): Promise<Certificate> {

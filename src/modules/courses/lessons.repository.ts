@@ -1,10 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager, QueryFailedError, Repository } from 'typeorm';
+import { ValidationFailedError } from '../../common/errors/app-error';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { coursePositions } from './course-positions';
 import type { StructureLesson } from './course-structure';
 import { Lesson } from './entities/lesson.entity';
+
+/** A lesson naming an LTI tool that is not registered (the foreign key decides): 422. */
+function unknownToolAs422(error: unknown): never {
+  const driver =
+    error instanceof QueryFailedError
+      ? (error.driverError as { code?: string; constraint?: string })
+      : {};
+  if (driver.code === '23503' && driver.constraint === 'fk_lessons_lti_tool') {
+    throw new ValidationFailedError([
+      { field: 'ltiToolId', message: 'ltiToolId must be a registered LTI tool' },
+    ]);
+  }
+  throw error;
+}
 
 /**
  * Positions are 1-based and contiguous per course (see course-positions.ts): every method that
@@ -33,7 +48,7 @@ export class LessonsRepository {
     data: QueryDeepPartialEntity<Lesson> & { courseId: string; position: number },
   ): Promise<Lesson> {
     await coursePositions.openGap(manager, 'lessons', data.courseId, data.position);
-    const result = await manager.getRepository(Lesson).insert(data);
+    const result = await manager.getRepository(Lesson).insert(data).catch(unknownToolAs422);
     return manager
       .getRepository(Lesson)
       .findOneByOrFail({ id: (result.identifiers[0] as { id: string }).id });
@@ -44,7 +59,7 @@ export class LessonsRepository {
     id: string,
     changes: QueryDeepPartialEntity<Lesson>,
   ): Promise<void> {
-    await manager.getRepository(Lesson).update({ id }, changes);
+    await manager.getRepository(Lesson).update({ id }, changes).catch(unknownToolAs422);
   }
 
   /** Moves a lesson to `to`, shifting the ones in between. */
@@ -63,11 +78,15 @@ export class LessonsRepository {
     return coursePositions.setOrder(manager, 'lessons', courseId, ids);
   }
 
-  /** Whether a published quiz or assignment (completed by passing it) is tied to the lesson. */
+  /**
+   * Whether the lesson completes only by passing something: a published quiz or assignment tied
+   * to it, or its LTI tool's score (lti lessons).
+   */
   async completedByAssessment(lessonId: string): Promise<boolean> {
     const [row] = await this.lessons.query<Array<{ tied: boolean }>>(
       `SELECT EXISTS (SELECT 1 FROM quizzes WHERE lesson_id = $1 AND is_published)
-           OR EXISTS (SELECT 1 FROM assignments WHERE lesson_id = $1 AND is_published) AS tied`,
+           OR EXISTS (SELECT 1 FROM assignments WHERE lesson_id = $1 AND is_published)
+           OR EXISTS (SELECT 1 FROM lessons WHERE id = $1 AND content_type = 'lti') AS tied`,
       [lessonId],
     );
     return row.tied;

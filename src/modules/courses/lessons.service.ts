@@ -30,6 +30,27 @@ function assertVideoUrlFits(contentType: string, videoUrl: string | null | undef
   }
 }
 
+/** An `lti` lesson names its tool; `ltiToolId` and `ltiCustom` belong to lti lessons only. */
+function assertLtiFits(
+  contentType: string,
+  ltiToolId: string | null | undefined,
+  ltiCustom: Record<string, string> | null | undefined,
+): void {
+  if (contentType === 'lti' && !ltiToolId) {
+    throw new ValidationFailedError([
+      { field: 'ltiToolId', message: 'ltiToolId is required on lti lessons' },
+    ]);
+  }
+  if (contentType !== 'lti' && (ltiToolId || ltiCustom)) {
+    throw new ValidationFailedError([
+      {
+        field: ltiToolId ? 'ltiToolId' : 'ltiCustom',
+        message: 'ltiToolId and ltiCustom are only allowed on lti lessons',
+      },
+    ]);
+  }
+}
+
 function assertPosition(position: number, max: number): void {
   if (position > max) {
     throw new ValidationFailedError([
@@ -73,6 +94,7 @@ export class LessonsService {
     dto: CreateLessonDto,
   ): Promise<LessonResponse> {
     assertVideoUrlFits(dto.contentType, dto.videoUrl);
+    assertLtiFits(dto.contentType, dto.ltiToolId, dto.ltiCustom);
     const lesson = await this.writes.run(courseId, caller, async (manager, course) => {
       await this.assertModuleOfCourse(manager, dto.moduleId, courseId);
       const count = await this.lessons.count(manager, courseId);
@@ -103,6 +125,17 @@ export class LessonsService {
         dto.contentType ?? current.contentType,
         dto.videoUrl !== undefined ? dto.videoUrl : current.videoUrl,
       );
+      const contentType = dto.contentType ?? current.contentType;
+      // Leaving the lti type drops the tool link unless the request sets it (then 422 below).
+      const keepsLti = contentType === 'lti';
+      assertLtiFits(
+        contentType,
+        dto.ltiToolId !== undefined ? dto.ltiToolId : keepsLti ? current.ltiToolId : null,
+        dto.ltiCustom !== undefined ? dto.ltiCustom : keepsLti ? current.ltiCustom : null,
+      );
+      if (!keepsLti && current.contentType === 'lti') {
+        Object.assign(dto, { ltiToolId: null, ltiCustom: null });
+      }
       await this.assertModuleOfCourse(manager, dto.moduleId, current.courseId);
       const { position, ...fields } = dto;
       if (position !== undefined) {

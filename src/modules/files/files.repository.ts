@@ -33,18 +33,38 @@ export class FilesRepository {
   }
 
   /**
-   * Deletes the file unless a submission holds it, in one statement: 'deleted', 'attached' (kept),
-   * or 'missing' (already gone).
+   * Deletes the file unless a submission holds it: 'deleted', 'attached' (kept), or 'missing'
+   * (already gone). The row is locked first and the submissions are read by the next statement,
+   * with a fresh snapshot, so a submission committed while we waited for the lock is seen.
    */
-  async deleteUnattached(id: string): Promise<'deleted' | 'attached' | 'missing'> {
-    const [rows] = await this.files.query<[Array<{ id: string }>, number]>(
-      `DELETE FROM files WHERE id = $1
-          AND NOT EXISTS (SELECT 1 FROM submissions WHERE file_ids @> ARRAY[$1]::uuid[])
-        RETURNING id`,
-      [id],
+  deleteUnattached(id: string): Promise<'deleted' | 'attached' | 'missing'> {
+    return this.files.manager.transaction(async (manager) => {
+      const locked = await manager.query<Array<{ id: string }>>(
+        'SELECT id FROM files WHERE id = $1 FOR UPDATE',
+        [id],
+      );
+      if (locked.length === 0) return 'missing';
+      const [deleted] = await manager.query<[Array<{ id: string }>, number]>(
+        `DELETE FROM files WHERE id = $1
+            AND NOT EXISTS (SELECT 1 FROM submissions WHERE file_ids @> ARRAY[$1]::uuid[])
+          RETURNING id`,
+        [id],
+      );
+      return deleted.length > 0 ? 'deleted' : 'attached';
+    });
+  }
+
+  /**
+   * Share-locks the files of `ids` uploaded by `uploadedById` until the transaction ends (a
+   * delete waits, then sees what the transaction attached); the number of them that exist.
+   */
+  async holdOwned(manager: EntityManager, ids: string[], uploadedById: string): Promise<number> {
+    if (ids.length === 0) return 0;
+    const rows = await manager.query<Array<{ id: string }>>(
+      `SELECT id FROM files WHERE id = ANY($1::uuid[]) AND uploaded_by_id = $2 FOR KEY SHARE`,
+      [ids, uploadedById],
     );
-    if (rows.length > 0) return 'deleted';
-    return (await this.files.existsBy({ id })) ? 'attached' : 'missing';
+    return rows.length;
   }
 
   /** Everything this user uploaded, oldest first. */

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import type { EntityManager } from 'typeorm';
 import type { AuthenticatedUser } from '../../common/auth/roles';
 import { Paginated } from '../../common/dto/paginated';
 import { NotFoundError } from '../../common/errors/app-error';
@@ -76,6 +77,17 @@ export class FilesService {
   async ownedBy(ids: string[], uploadedById: string): Promise<FileResponse[]> {
     const files = await this.files.findByIds(ids);
     return files.filter((file) => file.uploadedById === uploadedById).map(toFileResponse);
+  }
+
+  /**
+   * For a transaction attaching the caller's files of `ids` to something: keeps them from being
+   * deleted until it ends; 404 when one of them is gone or not the caller's.
+   */
+  async holdOwned(manager: EntityManager, ids: string[], uploadedById: string): Promise<void> {
+    const unique = new Set(ids);
+    if ((await this.files.holdOwned(manager, [...unique], uploadedById)) !== unique.size) {
+      throw new NotFoundError('File');
+    }
   }
 
   /** For other modules: the files of `ids` that still exist, by id. */

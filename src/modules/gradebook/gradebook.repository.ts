@@ -5,7 +5,7 @@ import type { QuizAggregate, SubmissionAggregate } from './gradebook-rules';
 
 export interface GradebookItemRow {
   id: string;
-  type: 'quiz' | 'assignment';
+  type: 'quiz' | 'assignment' | 'lti';
   title: string;
   maxPoints: number;
   dueAt: Date | null;
@@ -35,7 +35,7 @@ export class GradebookRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Published quizzes and assignments, oldest first. A quiz's maxPoints is the sum of its
+   * Published quizzes and assignments, and LTI line items, oldest first. A quiz's maxPoints is the sum of its
    * questions' points or, with a draw, of the `count` highest-scoring questions of each drawn
    * pool (what a drawn attempt can reach; equal to count x points when a pool's points agree).
    */
@@ -56,6 +56,9 @@ export class GradebookRepository {
          UNION ALL
          SELECT a.id, 'assignment', a.title, a.due_at, a.created_at, a.max_points
            FROM assignments a WHERE a.course_id = $1 AND a.is_published
+         UNION ALL
+         SELECT li.id, 'lti', li.label, NULL, li.created_at, li.score_maximum::float8
+           FROM lti_line_items li WHERE li.course_id = $1
        ) items ORDER BY created_at, id`,
       [courseId],
     );
@@ -114,7 +117,9 @@ export class GradebookRepository {
 
   /**
    * Two aggregate statements for all (item, student) cells of a page: per quiz and student the
-   * best final score of finished attempts and whether one awaits essay grading; per assignment
+   * best final score of finished attempts and whether one awaits essay grading (and, in the same
+   * statement and shape, per LTI line item the latest FullyGraded score scaled to the line item's
+   * scoreMaximum, pending while the tool grades); per assignment
    * and student the latest version's status and the latest graded version's finalScore and
    * feedback. Both run even when a course has no item of one type, so that the count of
    * statements stays the same for every page.
@@ -123,6 +128,7 @@ export class GradebookRepository {
     quizIds: string[],
     assignmentIds: string[],
     studentIds: string[],
+    ltiIds: string[] = [],
   ): Promise<GradeAggregates> {
     const quizzes = new Map<string, QuizAggregate>();
     const submissions = new Map<string, SubmissionAggregate & { feedback: string | null }>();
@@ -137,8 +143,15 @@ export class GradebookRepository {
                FROM quiz_attempts
               WHERE quiz_id = ANY($1::uuid[]) AND student_id = ANY($2::uuid[])
                 AND status <> 'in_progress'
-              GROUP BY quiz_id, student_id`,
-        [quizIds, studentIds],
+              GROUP BY quiz_id, student_id
+             UNION ALL
+             SELECT s.line_item_id, s.user_id,
+                    CASE WHEN s.grading_progress = 'FullyGraded' AND s.score_given IS NOT NULL
+                      THEN round(s.score_given / s.score_maximum * li.score_maximum, 2) END,
+                    s.grading_progress IN ('Pending', 'PendingManual')
+               FROM lti_scores s JOIN lti_line_items li ON li.id = s.line_item_id
+              WHERE s.line_item_id = ANY($3::uuid[]) AND s.user_id = ANY($2::uuid[])`,
+        [quizIds, studentIds, ltiIds],
       ),
       this.dataSource.query<
         Array<{

@@ -124,13 +124,14 @@ export class GradebookService {
       items.filter((item) => item.type === 'quiz').map((item) => item.id),
       items.filter((item) => item.type === 'assignment').map((item) => item.id),
       students.map((student) => student.studentId),
+      items.filter((item) => item.type === 'lti').map((item) => item.id),
     );
     const now = this.clock.now();
     return students.map((student) => {
       const feedback = new Map<string, string | null>();
       const cells = items.map((item): GradeCell & { maxPoints: number } => {
         const key = cellKey(item.id, student.studentId);
-        if (item.type === 'quiz') {
+        if (item.type === 'quiz' || item.type === 'lti') {
           return { ...quizCell(item.id, aggregates.quizzes.get(key)), maxPoints: item.maxPoints };
         }
         const submission = aggregates.submissions.get(key);

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
@@ -6,33 +6,25 @@ import { Counter, Histogram } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { webhooksConfig } from '../../config/configuration';
 import { SecretBox } from '../../infra/crypto/secret-box';
+import { DeliveryKind, RetryingDeliveries } from '../../infra/delivery/retrying-deliveries';
 import type { DomainEvent } from '../../infra/outbox/domain-event';
 import { OnDomainEvent } from '../../infra/outbox/domain-event-subscriber';
 import { OutboxJob, OutboxService } from '../../infra/outbox/outbox.service';
 import { JobHandler } from '../../infra/queue/job-handler.decorator';
-import { JobQueue } from '../../infra/queue/job-queue';
 import { JOBS, QUEUES } from '../../infra/queue/queue.constants';
 import { WebhookDelivery } from './entities/webhook-delivery.entity';
 import { postWebhook } from './webhook-http.client';
 import { signWebhook } from './webhook-signature';
 import { WebhooksRepository } from './webhooks.repository';
-import { targetProblem } from './target-guard';
+import { targetProblem } from '../../common/http/target-guard';
 
 export const DELIVERIES_METRIC = 'webhook_deliveries_total';
 export const DELIVERY_DURATION_METRIC = 'webhook_delivery_duration_seconds';
 
-/** How long a claimed attempt may take before the retry scan considers its worker dead. */
-const CLAIM_LEASE_MS = 60_000;
 const SCAN_BATCH = 200;
 
 export function deliverJob(deliveryId: string): OutboxJob {
   return { queue: QUEUES.WEBHOOKS, name: JOBS.DELIVER_WEBHOOK, payload: { deliveryId } };
-}
-
-/** Delay before attempt n+1 after n failed ones: base * 2^(n-1), plus up to 20 % jitter. */
-export function retryDelayMs(failedAttempts: number, baseMs: number, random = Math.random): number {
-  const delay = baseMs * 2 ** (failedAttempts - 1);
-  return Math.round(delay + delay * 0.2 * random());
 }
 
 /**
@@ -43,13 +35,11 @@ export function retryDelayMs(failedAttempts: number, baseMs: number, random = Ma
  */
 @Injectable()
 export class WebhookDeliveryService {
-  private readonly logger = new Logger('Webhooks');
-
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly webhooks: WebhooksRepository,
     private readonly outbox: OutboxService,
-    private readonly jobs: JobQueue,
+    private readonly deliveries: RetryingDeliveries,
     private readonly secrets: SecretBox,
     @Inject(webhooksConfig.KEY) private readonly cfg: ConfigType<typeof webhooksConfig>,
     @InjectMetric(DELIVERIES_METRIC) private readonly outcomes: Counter<string>,
@@ -72,9 +62,8 @@ export class WebhookDeliveryService {
   @JobHandler(QUEUES.WEBHOOKS, JOBS.DELIVER_WEBHOOK)
   async deliver({ deliveryId }: { deliveryId: string }): Promise<void> {
     const delivery = await this.webhooks.findDelivery(deliveryId);
-    if (!delivery || delivery.status !== 'pending') return;
-    const attempt = await this.claim(delivery);
-    if (attempt === null) return;
+    const attempt = delivery && (await this.deliveries.claim(this.kind, delivery));
+    if (!delivery || !attempt) return;
 
     const endpoint = await this.webhooks.findEndpointWithSecret(delivery.endpointId);
     if (!endpoint || !endpoint.isActive) {
@@ -93,40 +82,19 @@ export class WebhookDeliveryService {
   /** Every 30 s: re-queues pending deliveries whose attempt is overdue (lost job, dead worker). */
   @JobHandler(QUEUES.WEBHOOKS, JOBS.SCAN_WEBHOOK_DELIVERIES, { everyMs: 30_000 })
   async scan(): Promise<void> {
-    const overdue = await this.webhooks.overdueDeliveries(new Date(Date.now() - 5_000), SCAN_BATCH);
-    for (const { id, attempts } of overdue) {
-      await this.jobs.add(
-        QUEUES.WEBHOOKS,
-        JOBS.DELIVER_WEBHOOK,
-        { deliveryId: id },
-        {
-          // Per attempt and minute: a scan job that failed is not kept from running again (BullMQ
-          // keeps failed job ids), and duplicates are harmless since attempts are claimed.
-          jobId: `${id}-scan-${attempts}-${Math.floor(Date.now() / 60_000)}`,
-          attempts: 1,
-        },
-      );
-    }
-    if (overdue.length > 0)
-      this.logger.log(`re-queued ${overdue.length} overdue webhook deliveries`);
+    await this.deliveries.requeueOverdue(this.kind, SCAN_BATCH);
   }
 
-  /** Counts the attempt and leases it; null when another run got there first. */
-  private async claim(delivery: WebhookDelivery): Promise<number | null> {
-    const result = await this.dataSource
-      .createQueryBuilder()
-      .update(WebhookDelivery)
-      .set({
-        attempts: () => 'attempts + 1',
-        nextAttemptAt: new Date(Date.now() + CLAIM_LEASE_MS),
-      })
-      .where('id = :id AND status = :status AND attempts = :attempts', {
-        id: delivery.id,
-        status: 'pending',
-        attempts: delivery.attempts,
-      })
-      .execute();
-    return (result.affected ?? 0) > 0 ? delivery.attempts + 1 : null;
+  /** Webhook deliveries for the shared retry machinery (read per call: config is fixed). */
+  private get kind(): DeliveryKind {
+    return {
+      table: 'webhook_deliveries',
+      label: 'webhook deliveries',
+      queue: QUEUES.WEBHOOKS,
+      job: JOBS.DELIVER_WEBHOOK,
+      maxAttempts: this.cfg.maxAttempts,
+      backoffBaseMs: this.cfg.backoffBaseMs,
+    };
   }
 
   /**
@@ -167,6 +135,7 @@ export class WebhookDeliveryService {
     );
   }
 
+  /** Any 2xx is a success; anything else is retried, unless `final` (endpoint disabled). */
   private async record(
     id: string,
     attempt: number,
@@ -175,27 +144,8 @@ export class WebhookDeliveryService {
   ): Promise<void> {
     const ok =
       result.statusCode !== undefined && result.statusCode >= 200 && result.statusCode < 300;
-    const error = ok ? null : (result.error ?? `HTTP ${result.statusCode}`).slice(0, 500);
-    const givesUp = !ok && (final || attempt >= this.cfg.maxAttempts);
-    const delay = retryDelayMs(attempt, this.cfg.backoffBaseMs);
-    await this.webhooks.updateDelivery(id, {
-      status: ok ? 'succeeded' : givesUp ? 'failed' : 'pending',
-      lastStatusCode: result.statusCode ?? null,
-      lastError: error,
-      nextAttemptAt: ok || givesUp ? null : new Date(Date.now() + delay),
-    });
-    this.outcomes.inc({ outcome: ok ? 'succeeded' : givesUp ? 'failed' : 'retrying' });
-    if (!ok && !givesUp) {
-      await this.jobs.add(
-        QUEUES.WEBHOOKS,
-        JOBS.DELIVER_WEBHOOK,
-        { deliveryId: id },
-        {
-          jobId: `${id}-retry-${attempt}`,
-          delayMs: delay,
-          attempts: 1,
-        },
-      );
-    }
+    const verdict = ok ? 'succeeded' : final ? 'give-up' : 'retry';
+    const outcome = await this.deliveries.record(this.kind, id, attempt, result, verdict);
+    this.outcomes.inc({ outcome });
   }
 }

@@ -1,8 +1,6 @@
-import { lookup as dnsLookup, LookupAddress } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
-import type { LookupFunction } from 'node:net';
-import { isPrivateAddress } from './target-guard';
+import { guardedLookup } from '../../common/http/target-guard';
 
 export interface WebhookResponse {
   statusCode?: number;
@@ -11,34 +9,6 @@ export interface WebhookResponse {
 
 const TIMEOUT_MS = 10_000;
 const MAX_RESPONSE_BYTES = 64 * 1024;
-
-/**
- * Resolves like dns.lookup but refuses private addresses at connect time, so a name that resolves
- * to a public address when checked and to a private one when connecting (DNS rebinding) is still
- * refused.
- */
-function guardedLookup(allowPrivate: boolean): LookupFunction {
-  return (hostname, options, callback) => {
-    dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
-      if (error) return callback(error, '', 0);
-      const usable = allowPrivate
-        ? addresses
-        : addresses.filter((a) => !isPrivateAddress(a.address));
-      if (usable.length === 0) {
-        return callback(
-          new Error(`refusing to connect to a private address for ${hostname}`),
-          '',
-          0,
-        );
-      }
-      if ((options as { all?: boolean }).all) {
-        (callback as unknown as (err: null, addresses: LookupAddress[]) => void)(null, usable);
-      } else {
-        callback(null, usable[0].address, usable[0].family);
-      }
-    });
-  };
-}
 
 /**
  * POSTs one webhook: 10 s timeout, no redirects followed (a 3xx is a failed attempt), response

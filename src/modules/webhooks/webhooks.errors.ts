@@ -1,5 +1,5 @@
 import { NotFoundError, ValidationFailedError } from '../../common/errors/app-error';
-import type { TargetProblem } from './target-guard';
+import type { TargetProblem } from '../../common/http/target-guard';
 
 export class WebhookNotFoundError extends NotFoundError {
   constructor() {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { RetryingDeliveries } from '../../infra/delivery/retrying-deliveries';
 import { makeCounterProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
 import { AuditModule } from '../audit/audit.module';
 import { WebhookDelivery } from './entities/webhook-delivery.entity';
@@ -22,6 +23,7 @@ import { WebhooksService } from './webhooks.service';
     WebhookDeliveryService,
     WebhooksRepository,
     WebhooksPersonalData,
+    RetryingDeliveries,
     makeCounterProvider({
       name: DELIVERIES_METRIC,
       help: 'Webhook delivery attempts by outcome (succeeded, retrying, failed)',

@@ -105,20 +105,6 @@ export class WebhooksRepository {
     });
   }
 
-  /** Pending deliveries whose attempt is overdue (their job was lost): the retry scan. */
-  async overdueDeliveries(
-    olderThan: Date,
-    limit: number,
-  ): Promise<Array<{ id: string; attempts: number }>> {
-    return this.deliveries
-      .createQueryBuilder('d')
-      .select(['d.id', 'd.attempts'])
-      .where("d.status = 'pending' AND d.next_attempt_at < :olderThan", { olderThan })
-      .orderBy('d.next_attempt_at', 'ASC')
-      .limit(limit)
-      .getMany();
-  }
-
   /**
    * Erasure: deliveries whose event is about the user (the user, or a resource of theirs as
    * student or instructor) keep only the resource id in `data`, marked `erased`; deliveries

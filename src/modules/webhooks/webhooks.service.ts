@@ -21,7 +21,7 @@ import {
   WebhookTestResponse,
 } from './dto/webhook.response';
 import { WebhookEndpoint } from './entities/webhook-endpoint.entity';
-import { targetProblem } from './target-guard';
+import { targetProblem } from '../../common/http/target-guard';
 import { deliverJob } from './webhook-delivery.service';
 import { newWebhookSecret } from './webhook-signature';
 import { WebhooksRepository } from './webhooks.repository';

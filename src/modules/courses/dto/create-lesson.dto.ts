@@ -14,6 +14,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { IsHttpUrl } from '../../../common/validation/is-http-url';
+import { IsStringRecord } from '../../../common/validation/string-record';
 import { MaxJsonSize } from '../../../common/validation/max-json-size';
 import { trimmed } from '../../../common/validation/transforms';
 import { CONTENT_TYPES } from '../entities/lesson.entity';
@@ -83,4 +84,27 @@ export class CreateLessonDto {
   @IsObject()
   @MaxJsonSize(16_384)
   metadata?: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description:
+      'The registered LTI tool this lesson launches: required on lti lessons, only there',
+  })
+  @IsOptional()
+  @IsUUID()
+  ltiToolId?: string | null;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    nullable: true,
+    description:
+      'LTI custom parameters (up to 50, string values): sent as the `custom` claim; ' +
+      '`passingScorePercentage` (0-100) sets the score that completes the lesson (default 60)',
+  })
+  @IsOptional()
+  @IsStringRecord({ maxKeys: 50, maxKeyLength: 100, maxValueLength: 1000 })
+  ltiCustom?: Record<string, string> | null;
 }

@@ -20,6 +20,13 @@ export class LessonOutlineResponse {
 export class LessonResponse extends LessonOutlineResponse {
   @ApiProperty({ type: String, nullable: true }) content: string | null;
   @ApiProperty({ type: String, nullable: true }) videoUrl: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) ltiToolId: string | null;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    nullable: true,
+  })
+  ltiCustom: Record<string, string> | null;
 }
 
 export function toLessonOutline(lesson: Lesson): LessonOutlineResponse {
@@ -39,5 +46,11 @@ export function toLessonOutline(lesson: Lesson): LessonOutlineResponse {
 }
 
 export function toLessonResponse(lesson: Lesson): LessonResponse {
-  return { ...toLessonOutline(lesson), content: lesson.content, videoUrl: lesson.videoUrl };
+  return {
+    ...toLessonOutline(lesson),
+    content: lesson.content,
+    videoUrl: lesson.videoUrl,
+    ltiToolId: lesson.ltiToolId,
+    ltiCustom: lesson.ltiCustom,
+  };
 }

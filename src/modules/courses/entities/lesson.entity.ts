@@ -6,7 +6,7 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 
-export const CONTENT_TYPES = ['video', 'text', 'document'] as const;
+export const CONTENT_TYPES = ['video', 'text', 'document', 'lti'] as const;
 export type ContentType = (typeof CONTENT_TYPES)[number];
 
 @Entity({ name: 'lessons' })
@@ -45,6 +45,14 @@ export class Lesson {
 
   @Column({ type: 'jsonb', default: () => "'{}'" })
   metadata: Record<string, unknown>;
+
+  /** The LTI tool an `lti` lesson launches (null for other types). */
+  @Column({ type: 'uuid', nullable: true })
+  ltiToolId: string | null;
+
+  /** Custom parameters sent to the tool in the launch (`lti` lessons only). */
+  @Column({ type: 'jsonb', nullable: true })
+  ltiCustom: Record<string, string> | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

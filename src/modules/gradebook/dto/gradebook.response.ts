@@ -2,9 +2,13 @@ import { ApiProperty } from '@nestjs/swagger';
 
 export class GradebookItemResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ enum: ['quiz', 'assignment'] }) type: 'quiz' | 'assignment';
+  @ApiProperty({ enum: ['quiz', 'assignment', 'lti'] }) type: 'quiz' | 'assignment' | 'lti';
   @ApiProperty() title: string;
-  @ApiProperty({ description: "A quiz's total points, or its drawn points with a draw" })
+  @ApiProperty({
+    description:
+      "A quiz's total points (its drawn points with a draw), an assignment's maxPoints, an LTI " +
+      "line item's scoreMaximum",
+  })
   maxPoints: number;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) dueAt: string | null;
 }

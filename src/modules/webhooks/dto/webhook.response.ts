@@ -1,7 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { DOMAIN_EVENTS } from '../../../infra/outbox/domain-event';
-import { DELIVERY_STATUSES } from '../entities/webhook-delivery.entity';
-import type { DeliveryStatus, WebhookDelivery } from '../entities/webhook-delivery.entity';
+import {
+  DELIVERY_STATUSES,
+  type DeliveryStatus,
+} from '../../../infra/delivery/delivery-record.entity';
+import type { WebhookDelivery } from '../entities/webhook-delivery.entity';
 import type { WebhookEndpoint } from '../entities/webhook-endpoint.entity';
 
 export class WebhookResponse {

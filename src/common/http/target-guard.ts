@@ -1,7 +1,12 @@
+import { lookup as dnsLookup, LookupAddress } from 'node:dns';
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
+import type { LookupFunction } from 'node:net';
 
 /**
+ * Outbound requests to URLs that users or admins supply (webhooks, LTI tool key sets) are kept
+ * off private networks by these checks unless private targets are allowed.
+ *
  * Addresses a webhook must never reach unless private targets are allowed: loopback, private
  * networks, link-local (cloud metadata at 169.254.169.254), carrier-grade NAT, multicast and the
  * reserved ranges, for IPv4 and IPv6 (IPv4-mapped IPv6 addresses are checked as IPv4: BlockList
@@ -73,4 +78,32 @@ export async function targetProblem(
   } catch {
     return 'unresolvable';
   }
+}
+
+/**
+ * Resolves like dns.lookup but refuses private addresses at connect time, so a name that resolves
+ * to a public address when checked and to a private one when connecting (DNS rebinding) is still
+ * refused.
+ */
+export function guardedLookup(allowPrivate: boolean): LookupFunction {
+  return (hostname, options, callback) => {
+    dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
+      if (error) return callback(error, '', 0);
+      const usable = allowPrivate
+        ? addresses
+        : addresses.filter((a) => !isPrivateAddress(a.address));
+      if (usable.length === 0) {
+        return callback(
+          new Error(`refusing to connect to a private address for ${hostname}`),
+          '',
+          0,
+        );
+      }
+      if ((options as { all?: boolean }).all) {
+        (callback as unknown as (err: null, addresses: LookupAddress[]) => void)(null, usable);
+      } else {
+        callback(null, usable[0].address, usable[0].family);
+      }
+    });
+  };
 }

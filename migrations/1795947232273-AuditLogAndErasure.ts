@@ -11,8 +11,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *   number and verify with `studentName: null`.
  * New table and nullable columns: existing rows are untouched.
  */
-export class AuditLogAndErasure1795944349390 implements MigrationInterface {
-  name = 'AuditLogAndErasure1795944349390';
+export class AuditLogAndErasure1795947232273 implements MigrationInterface {
+  name = 'AuditLogAndErasure1795947232273';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`
