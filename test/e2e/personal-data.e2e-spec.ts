@@ -145,6 +145,10 @@ describe('Personal data (e2e)', () => {
   describe('GET /users/me/export', () => {
     it('streams every section as a JSON attachment, without any secret', async () => {
       const rich = await richStudent();
+      const credential = await t.http
+        .get(`${API}/certificates/${rich.certificate.id}/credential`)
+        .set(...bearer(rich.user));
+      expect(credential.status).toBe(200);
       const res = await t.http
         .get(`${API}/users/me/export`)
         .set(...bearer(rich.user))
@@ -162,6 +166,7 @@ describe('Personal data (e2e)', () => {
         quizAttempts: Array<Record<string, unknown>>;
         submissions: Array<Record<string, unknown>>;
         certificates: Array<Record<string, unknown>>;
+        credentials: Array<Record<string, unknown>>;
         files: Array<Record<string, unknown>>;
         sessions: Array<Record<string, unknown>>;
         auditEvents: Array<Record<string, unknown>>;
@@ -172,6 +177,7 @@ describe('Personal data (e2e)', () => {
         'profile',
         'auditEvents',
         'certificates',
+        'credentials',
         'enrollments',
         'files',
         'quizAttempts',
@@ -218,6 +224,13 @@ describe('Personal data (e2e)', () => {
           certificateNumber: rich.certificate.certificateNumber,
           studentName: 'Katherine Student',
         }),
+      ]);
+      expect(doc.credentials).toEqual([
+        {
+          certificateId: rich.certificate.id,
+          jwt: expect.any(String),
+          issuedAt: expect.any(String),
+        },
       ]);
       expect(doc.files).toEqual([
         expect.objectContaining({ id: rich.fileId, fileSize: PNG.length }),
