@@ -6,7 +6,7 @@
  *     npx ts-node --transpile-only bench/analytics-scale.ts [--runs 30] [--warmup 5] [--http]
  *
  * The queries are the real ones: AnalyticsRepository is constructed on a DataSource built with
- * buildDataSourceOptions, the three course queries run alone and then together (Promise.all, as
+ * buildDataSourceOptions, the four course queries run alone and then together (Promise.all, as
  * AnalyticsService does). The service's 60 s cache is not involved, so every run is a cold
  * computation (PostgreSQL's own buffer cache stays warm). EXPLAIN (ANALYZE, BUFFERS) runs on the
  * exact SQL the repository sent, captured on the way out. With --http the API is also booted
@@ -32,8 +32,8 @@ import { buildDataSourceOptions } from '../src/database/data-source.options';
 import { AnalyticsRepository } from '../src/modules/analytics/analytics.repository';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
-const BIG_TABLES = new Set(['enrollments', 'lesson_progress', 'quiz_attempts']);
-const QUERIES = ['courseTotals', 'courseLessons', 'courseQuizzes'] as const;
+const BIG_TABLES = new Set(['enrollments', 'lesson_progress', 'quiz_attempts', 'submissions']);
+const QUERIES = ['courseTotals', 'courseLessons', 'courseQuizzes', 'courseAssignments'] as const;
 type QueryName = (typeof QUERIES)[number];
 
 interface Options {
@@ -351,7 +351,7 @@ async function describeData(db: DataSource, courseId: string): Promise<string> {
     .join(' ');
 }
 
-/** A digest of the three answers: equal digests before and after a change = same figures. */
+/** A digest of the four answers: equal digests before and after a change = same figures. */
 async function fingerprint(repository: AnalyticsRepository, courseId: string): Promise<string> {
   const results = await Promise.all(QUERIES.map((name) => repository[name](courseId)));
   return createHash('sha256').update(JSON.stringify(results)).digest('hex').slice(0, 16);
@@ -378,7 +378,7 @@ async function main(): Promise<void> {
       () => Promise.all(QUERIES.map((name) => repository[name](courseId))),
       o,
     );
-    console.log(statsRow('all three (Promise.all)', all));
+    console.log(statsRow('all four (Promise.all)', all));
     if (o.http) {
       const http = await httpBench(url, db, courseId, o);
       console.log(statsRow('HTTP, cache entry deleted', http.cold));

@@ -1637,7 +1637,7 @@ export interface paths {
         };
         /**
          * Everything the API holds about the caller, as a JSON download
-         * @description `{exportedAt, userId, profile, auditEvents, certificates, credentials, enrollments, files, quizAttempts, sessions, submissions, ...}` (one member per section, more as features are added), streamed, with `Content-Disposition: attachment`. No password hash, MFA secret or token is ever included.
+         * @description `{exportedAt, userId, profile, auditEvents, certificates, credentials, enrollments, files, notifications, quizAttempts, sessions, submissions, ...}` (one member per section, more as features are added), streamed, with `Content-Disposition: attachment`. No password hash, MFA secret or token is ever included.
          */
         get: operations["Privacy_export"];
         put?: never;
@@ -1882,6 +1882,86 @@ export interface paths {
          * @description Body `application/vnd.ims.lis.v1.score+json` (or JSON). The latest `timestamp` per student wins; a Completed + FullyGraded score of a lesson's line item at or above its passing percentage (60 % unless `ltiCustom.passingScorePercentage`) completes the lesson. 422 for a user not enrolled in the course.
          */
         post: operations["Ags_score"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My notifications, newest first (`unread=true`: unread only)
+         * @description My notifications, newest first (`unread=true`: unread only). Needs a bearer access token.
+         */
+        get: operations["Notifications_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My new notifications, live (Server-Sent Events)
+         * @description Authenticated by the bearer header. Each new notification is an `event: notification` whose `data` is the notification JSON; a comment line (`: keep-alive`) comes every 25 s. Only notifications created while the stream is open are sent: read the rest with GET /notifications.
+         */
+        get: operations["Notifications_stream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark all my notifications read
+         * @description Mark all my notifications read. Needs a bearer access token.
+         */
+        post: operations["Notifications_readAll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark one of my notifications read
+         * @description Idempotent (readAt stays the first time); another user’s notification is 404.
+         */
+        post: operations["Notifications_read"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3289,6 +3369,19 @@ export interface components {
             /** @description Ten buckets, 0-10 ... 90-100 */
             scoreDistribution: components["schemas"]["ScoreBucket"][];
         };
+        AssignmentStats: {
+            /** Format: uuid */
+            assignmentId: string;
+            title: string;
+            /** @description Students with at least one submission (any version) */
+            submissions: number;
+            /** @description Students whose latest submission is graded */
+            graded: number;
+            /** @description Mean finalScore (points, late penalty applied, 2 decimals) of the graded latest submissions; null when none is graded */
+            averageScore: number | null;
+            /** @description Fraction 0..1 (4 decimals) of the submitting students whose latest submission was late; 0 without submissions */
+            lateRate: number;
+        };
         CourseAnalyticsResponse: {
             /** Format: uuid */
             courseId: string;
@@ -3304,6 +3397,8 @@ export interface components {
             averageCompletionDays: number | null;
             lessons: components["schemas"]["LessonCompletionStats"][];
             quizzes: components["schemas"]["QuizStats"][];
+            /** @description Every assignment of the course (published or not), oldest first */
+            assignments: components["schemas"]["AssignmentStats"][];
         };
         UserCounts: {
             total: number;
@@ -3455,6 +3550,22 @@ export interface components {
              * @description When the score was set; the latest wins
              */
             timestamp: string;
+        };
+        NotificationResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            type: "submission.graded" | "attempt.graded" | "certificate.issued" | "assignment.published" | "assignment.submitted" | "assignment.due_soon";
+            title: string;
+            body: string;
+            /** @enum {string} */
+            resourceType: "submission" | "attempt" | "certificate" | "assignment";
+            /** Format: uuid */
+            resourceId: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            readAt: string | null;
         };
         ServiceInfoResponse: {
             /** @example lms-api */
@@ -20004,6 +20115,389 @@ export interface operations {
                      *       "message": "You are not allowed to do this",
                      *       "error": {
                      *         "code": "FORBIDDEN",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Course not found",
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Validation failed",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    Notifications_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                /** @description true: unread only; false: read only */
+                unread?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        /** @example OK */
+                        message: string;
+                        data: components["schemas"]["NotificationResponse"][];
+                        meta: components["schemas"]["PageMetaSchema"];
+                    };
+                };
+            };
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Authentication required",
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description VALIDATION_ERROR, or a more specific code: POOL_TOO_SMALL, ENROLLMENT_NOT_COMPLETED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Validation failed",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    Notifications_stream: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An open event stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /**
+             * @description RATE_LIMITED
+             *
+             *     RATE_LIMITED
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /**
+             * @description INTERNAL_ERROR
+             *
+             *     INTERNAL_ERROR
+             */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    Notifications_readAll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Authentication required",
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Too many requests",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+            /** @description INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Internal server error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "details": []
+                     *       },
+                     *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelopeSchema"];
+                };
+            };
+        };
+    };
+    Notifications_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        /** @example OK */
+                        message: string;
+                        data: components["schemas"]["NotificationResponse"];
+                    };
+                };
+            };
+            /** @description UNAUTHORIZED, or a more specific code: INVALID_CREDENTIALS, INVALID_TOKEN, INVALID_MFA_CODE, WRONG_PASSWORD, LTI_INVALID_CLIENT, LTI_INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "message": "Authentication required",
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
                      *         "details": []
                      *       },
                      *       "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"

@@ -14,6 +14,7 @@ import { MailModule } from './infra/mail/mail.module';
 import { OutboxRelayModule } from './infra/outbox/outbox-relay.module';
 import { OutboxModule } from './infra/outbox/outbox.module';
 import { QueueModule } from './infra/queue/queue.module';
+import { PubSubModule } from './infra/pubsub/pubsub.module';
 import { createRateLimitModule } from './infra/rate-limit/rate-limit.module';
 import { RedisModule } from './infra/redis/redis.module';
 import { StorageModule } from './infra/storage/storage.module';
@@ -31,6 +32,7 @@ import { FilesModule } from './modules/files/files.module';
 import { GradebookModule } from './modules/gradebook/gradebook.module';
 import { PrivacyModule } from './modules/privacy/privacy.module';
 import { LtiModule } from './modules/lti/lti.module';
+import { NotificationsModule } from './modules/notifications/notifications.module';
 import { QuizzesModule } from './modules/quizzes/quizzes.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { XapiModule } from './modules/xapi/xapi.module';
@@ -53,6 +55,7 @@ export function coreImports() {
     DatabaseModule,
     RedisModule,
     KeyValueModule,
+    PubSubModule,
     AttemptsModule,
     CryptoModule,
     JwksModule,
@@ -86,6 +89,7 @@ export function domainModules() {
     AnalyticsModule,
     PrivacyModule,
     LtiModule,
+    NotificationsModule,
   ];
 }
 

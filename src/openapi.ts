@@ -55,6 +55,7 @@ const TAGS: Array<[name: string, description: string]> = [
       'Assignment and Grade Services',
   ],
   ['keys', 'Public signing keys (JWKS)'],
+  ['notifications', 'Your in-app notifications: list, mark read, live stream (Server-Sent Events)'],
   ['service', 'Name, version and documentation links'],
   ['health', 'Liveness and readiness probes'],
 ];

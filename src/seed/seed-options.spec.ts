@@ -16,6 +16,10 @@ describe('parseSeedOptions', () => {
       courses: 20,
       lessons: 10,
       progressPerStudent: 10,
+      gradebookStudents: 10_000,
+    });
+    expect(parseSeedOptions(['--profile', 'scale', '--students', '40'])).toMatchObject({
+      gradebookStudents: 40,
     });
   });
 
@@ -26,9 +30,16 @@ describe('parseSeedOptions', () => {
       '--courses=3',
       '--lessons=4',
       '--progress-per-student=2',
+      '--gradebook-students=300',
       '--password=another-Passw0rd',
     ]);
-    expect(options).toMatchObject({ students: 500, courses: 3, lessons: 4, progressPerStudent: 2 });
+    expect(options).toMatchObject({
+      students: 500,
+      courses: 3,
+      lessons: 4,
+      progressPerStudent: 2,
+      gradebookStudents: 300,
+    });
     expect(options.password).toBe('another-Passw0rd');
   });
 
@@ -40,6 +51,10 @@ describe('parseSeedOptions', () => {
     [['--profile', 'scale', '--students', '1.5'], '--students must be an integer between 1'],
     [['--profile', 'scale', '--students', '9', '--lessons', '201'], '--lessons must be'],
     [['--profile', 'demo', '--students', '9'], '--students belongs to the scale profile'],
+    [
+      ['--profile', 'scale', '--students', '9', '--gradebook-students', '10'],
+      '--gradebook-students cannot exceed --students',
+    ],
     [['--profile', 'demo', '--password', 'short1'], '--password must be 8-128 characters'],
     [['--profile', 'demo', '--password', 'no-digits-here'], '--password must be 8-128'],
     [['--profile', 'demo', '--unknown'], "Unknown option '--unknown'"],

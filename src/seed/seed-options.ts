@@ -14,6 +14,9 @@ Profiles (both refuse a database that already has users):
                                        (default L); the big course has 2P lessons and each
                                        student completes 0..2P of them, so it holds ~N*P
                                        lesson_progress rows
+            --gradebook-students G     students (the first G, default min(N, 10000)) enrolled
+                                       in the gradebook course: 20 quizzes finished 3 times
+                                       each and 10 assignments with one graded submission each
 
 Options:
   --password <password>   the one password of every seeded account (default: printed at the end)
@@ -33,6 +36,7 @@ export interface ScaleOptions {
   courses: number;
   lessons: number;
   progressPerStudent: number;
+  gradebookStudents: number;
 }
 
 export type SeedOptions = DemoOptions | ScaleOptions;
@@ -43,7 +47,13 @@ export class UsageError extends Error {}
 const DEFAULT_PASSWORD = { demo: 'demo-Passw0rd', scale: 'scale-Passw0rd' } as const;
 
 /** Upper bounds keep a typo from generating a database that fills the disk. */
-const LIMITS = { students: 5_000_000, courses: 10_000, lessons: 200, progressPerStudent: 100 };
+const LIMITS = {
+  students: 5_000_000,
+  courses: 10_000,
+  lessons: 200,
+  progressPerStudent: 100,
+  gradebookStudents: 5_000_000,
+};
 
 function integer(name: keyof typeof LIMITS, raw: string | undefined, fallback?: number): number {
   if (raw === undefined) {
@@ -73,6 +83,7 @@ export function parseSeedOptions(argv: string[]): SeedOptions {
         courses: { type: 'string' },
         lessons: { type: 'string' },
         'progress-per-student': { type: 'string' },
+        'gradebook-students': { type: 'string' },
       },
     }));
   } catch (error) {
@@ -92,17 +103,31 @@ export function parseSeedOptions(argv: string[]): SeedOptions {
   if (!strong)
     throw new UsageError('--password must be 8-128 characters with a letter and a digit');
   if (profile === 'demo') {
-    const extra = ['students', 'courses', 'lessons', 'progress-per-student'].find(
-      (name) => values[name] !== undefined,
-    );
+    const extra = [
+      'students',
+      'courses',
+      'lessons',
+      'progress-per-student',
+      'gradebook-students',
+    ].find((name) => values[name] !== undefined);
     if (extra) throw new UsageError(`--${extra} belongs to the scale profile`);
     return { profile, password };
   }
   const lessons = integer('lessons', values.lessons, 10);
+  const students = integer('students', values.students);
+  const gradebookStudents = integer(
+    'gradebookStudents',
+    values['gradebook-students'],
+    Math.min(students, 10_000),
+  );
+  if (gradebookStudents > students) {
+    throw new UsageError('--gradebook-students cannot exceed --students');
+  }
   return {
     profile,
     password,
-    students: integer('students', values.students),
+    students,
+    gradebookStudents,
     courses: integer('courses', values.courses, 20),
     lessons,
     progressPerStudent: integer(

@@ -14,7 +14,15 @@ import { prepareEnvironment } from '../config/prepare-environment';
 import { PasswordHasher } from '../modules/users/password-hasher';
 import { seedDemo } from './demo-profile';
 import { NonEmptyDatabaseError, prepareEmptyDatabase } from './empty-database';
-import { BIG_COURSE_SLUG, SCALE_DOMAIN, seedScale } from './scale-profile';
+import {
+  BIG_COURSE_SLUG,
+  GRADEBOOK_ASSIGNMENTS,
+  GRADEBOOK_ATTEMPTS,
+  GRADEBOOK_COURSE_SLUG,
+  GRADEBOOK_QUIZZES,
+  SCALE_DOMAIN,
+  seedScale,
+} from './scale-profile';
 import { parseSeedOptions, SeedOptions, UsageError, USAGE } from './seed-options';
 import { formatCount } from './step-reporter';
 
@@ -68,6 +76,12 @@ async function runScale(
       `student1@${SCALE_DOMAIN} .. student${options.students}@${SCALE_DOMAIN}`,
   );
   print(`big course id: ${result.bigCourseId}`);
+  print(
+    `gradebook course (${GRADEBOOK_COURSE_SLUG}, instructor1): ` +
+      `${formatCount(options.gradebookStudents)} students x ${GRADEBOOK_QUIZZES} quizzes ` +
+      `(${GRADEBOOK_ATTEMPTS} finished attempts each) and ${GRADEBOOK_ASSIGNMENTS} assignments ` +
+      `(one graded submission each); id ${result.gradebookCourseId}`,
+  );
 }
 
 async function main(): Promise<void> {

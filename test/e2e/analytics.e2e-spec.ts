@@ -1,9 +1,11 @@
 import { rm } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { Clock } from '../../src/common/time/clock';
 import { KeyValueStore } from '../../src/infra/kv/key-value.store';
 import { SUBMIT_GRACE_MS } from '../../src/modules/quizzes/attempts.service';
+import { createAssignment, gradeSubmission, submitText } from '../factories/assignments.factory';
 import { createCourse, TestCourse } from '../factories/courses.factory';
 import { completeLessons, enroll as enrollIn } from '../factories/enrollments.factory';
 import { createQuiz as createQuizFor } from '../factories/quizzes.factory';
@@ -734,6 +736,7 @@ describe('Analytics (e2e)', () => {
             scoreDistribution: buckets([0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
           },
         ],
+        assignments: [],
       };
     };
 
@@ -769,6 +772,7 @@ describe('Analytics (e2e)', () => {
           },
         ],
         quizzes: [],
+        assignments: [],
       });
     });
 
@@ -802,6 +806,7 @@ describe('Analytics (e2e)', () => {
             scoreDistribution: buckets([0, 0, 0, 0, 0, 0, 1, 0, 0, 1]),
           },
         ],
+        assignments: [],
       });
     });
   });
@@ -1064,6 +1069,73 @@ describe('Analytics (e2e)', () => {
           count: 29 - i === 3 ? 2 : 0,
         })),
       );
+    });
+  });
+
+  describe('assignments in GET /analytics/courses/:id', () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await createTestApp();
+    });
+    afterEach(() => jest.restoreAllMocks());
+    afterAll(() => closeApp(t));
+
+    const clockAt = (date: Date) => jest.spyOn(Clock.prototype, 'now').mockReturnValue(date);
+
+    it('counts submitting students, graded latest versions, their mean finalScore and the late share', async () => {
+      const teacher = await createUser(t, 'instructor');
+      const course = await createCourse(t, teacher, { lessons: 1, publish: true });
+      const [s1, s2, s3, s4] = await Promise.all([1, 2, 3, 4].map(() => createUser(t, 'student')));
+      for (const s of [s1, s2, s3, s4]) await enrollIn(t, s, course.id);
+      const dueAt = new Date(Date.now() + DAY_MS);
+      const essay = await createAssignment(t, teacher, course.id, {
+        title: 'Essay',
+        maxPoints: 20,
+        dueAt: dueAt.toISOString(),
+        latePenaltyPercent: 10,
+      });
+      const draft = await createAssignment(
+        t,
+        teacher,
+        course.id,
+        { title: 'Draft' },
+        { publish: false },
+      );
+
+      // s1: on time, graded 16. s2: graded 10 on time, then a late resubmission (ungraded).
+      // s3: late, graded 20 less 10 % = 18. s4: nothing.
+      await gradeSubmission(t, teacher, (await submitText(t, s1, essay.id)).id, { score: 16 });
+      await gradeSubmission(t, teacher, (await submitText(t, s2, essay.id)).id, { score: 10 });
+      clockAt(new Date(dueAt.getTime() + 3_600_000));
+      await submitText(t, s2, essay.id, 'Second thoughts');
+      const late = await submitText(t, s3, essay.id);
+      expect(late.late).toBe(true);
+      jest.restoreAllMocks();
+      await gradeSubmission(t, teacher, late.id, { score: 20 });
+
+      const spy = jest.spyOn(PostgresQueryRunner.prototype, 'query');
+      const body = await analytics(t, 'course', `/courses/${course.id}`, teacher);
+      const statements = spy.mock.calls.filter(([sql]) => /\bsubmissions\b/.test(sql)).length;
+      spy.mockRestore();
+      expect(statements).toBe(1);
+      expect(body.assignments).toEqual([
+        {
+          assignmentId: essay.id,
+          title: 'Essay',
+          submissions: 3,
+          graded: 2,
+          averageScore: 17,
+          lateRate: 0.6667,
+        },
+        {
+          assignmentId: draft.id,
+          title: 'Draft',
+          submissions: 0,
+          graded: 0,
+          averageScore: null,
+          lateRate: 0,
+        },
+      ]);
     });
   });
 });

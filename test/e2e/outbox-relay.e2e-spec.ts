@@ -52,6 +52,7 @@ describe('outbox relay', () => {
         [JOBS.PURGE_AUTH_TOKENS]: 3600_000,
         [JOBS.PURGE_OUTBOX]: 3600_000,
         [JOBS.EXPIRE_ATTEMPTS]: 60_000,
+        [JOBS.NOTIFY_DUE_SOON]: 600_000,
       });
     } finally {
       await worker.close();

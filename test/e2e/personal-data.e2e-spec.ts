@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
 import { generateSync } from 'otplib';
 import type { DomainEvent } from '../../src/infra/outbox/domain-event';
-import { WebhookDeliveryService } from '../../src/modules/webhooks/webhook-delivery.service';
+import { DomainEventDispatcher } from '../../src/infra/outbox/domain-event.dispatcher';
 import { bearer, createUser, TestUser } from '../factories/users.factory';
 import { createCourse } from '../factories/courses.factory';
 import { completeLessons, enroll } from '../factories/enrollments.factory';
@@ -135,6 +135,19 @@ describe('Personal data (e2e)', () => {
     };
   }
 
+  /** Runs every consumer (webhooks, notifications...) of the student's events waiting in the outbox. */
+  async function dispatchEventsOf(studentId: string, types: string[]): Promise<void> {
+    const rows = await t.dataSource.query<Array<{ payload: DomainEvent }>>(
+      `SELECT payload FROM outbox_messages
+        WHERE name = 'domain-event' AND payload->>'type' = ANY($2::text[])
+          AND (payload->'data'->>'studentId' = $1 OR payload->'data'->'student'->>'id' = $1)
+        ORDER BY created_at`,
+      [studentId, types],
+    );
+    expect(rows.length).toBeGreaterThanOrEqual(types.length);
+    for (const row of rows) await t.app.get(DomainEventDispatcher).dispatch(row.payload);
+  }
+
   const storedPath = (key: string) => join(t.env.DATA_DIR!, 'uploads', key);
   const exists = (path: string) =>
     stat(path).then(
@@ -149,6 +162,7 @@ describe('Personal data (e2e)', () => {
         .get(`${API}/certificates/${rich.certificate.id}/credential`)
         .set(...bearer(rich.user));
       expect(credential.status).toBe(200);
+      await dispatchEventsOf(rich.user.id, ['submission.graded']);
       const res = await t.http
         .get(`${API}/users/me/export`)
         .set(...bearer(rich.user))
@@ -168,6 +182,7 @@ describe('Personal data (e2e)', () => {
         certificates: Array<Record<string, unknown>>;
         credentials: Array<Record<string, unknown>>;
         files: Array<Record<string, unknown>>;
+        notifications: Array<Record<string, unknown>>;
         sessions: Array<Record<string, unknown>>;
         auditEvents: Array<Record<string, unknown>>;
       };
@@ -180,6 +195,7 @@ describe('Personal data (e2e)', () => {
         'credentials',
         'enrollments',
         'files',
+        'notifications',
         'quizAttempts',
         'sessions',
         'submissions',
@@ -231,6 +247,9 @@ describe('Personal data (e2e)', () => {
           jwt: expect.any(String),
           issuedAt: expect.any(String),
         },
+      ]);
+      expect(doc.notifications).toEqual([
+        expect.objectContaining({ type: 'submission.graded', resourceId: rich.submissionId }),
       ]);
       expect(doc.files).toEqual([
         expect.objectContaining({ id: rich.fileId, fileSize: PNG.length }),
@@ -291,12 +310,12 @@ describe('Personal data (e2e)', () => {
         events: ['certificate.issued'],
       });
       expect(hook.status).toBe(201);
-      const event = await one<{ payload: DomainEvent }>(
-        `SELECT payload FROM outbox_messages
-          WHERE payload->>'type' = 'certificate.issued' AND payload->'data'->>'studentId' = $1`,
+      await dispatchEventsOf(rich.user.id, ['certificate.issued', 'submission.graded']);
+      const { count } = await one<{ count: number }>(
+        'SELECT count(*)::int AS count FROM notifications WHERE user_id = $1',
         [rich.user.id],
       );
-      await t.app.get(WebhookDeliveryService).fanOut(event.payload);
+      expect(count).toBeGreaterThan(0);
       const res = await post(admin, `/users/${rich.user.id}/erase`);
       expect(res.status).toBe(204);
     });
@@ -347,6 +366,14 @@ describe('Personal data (e2e)', () => {
       expectValidationError(asErased, 'email');
       const { count } = await one<{ count: number }>(
         'SELECT count(*)::int AS count FROM refresh_tokens WHERE user_id = $1',
+        [rich.user.id],
+      );
+      expect(count).toBe(0);
+    });
+
+    it('deletes the user’s notifications', async () => {
+      const { count } = await one<{ count: number }>(
+        'SELECT count(*)::int AS count FROM notifications WHERE user_id = $1',
         [rich.user.id],
       );
       expect(count).toBe(0);

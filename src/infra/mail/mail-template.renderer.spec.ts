@@ -57,6 +57,37 @@ describe('MailTemplateRenderer', () => {
     expect(mail.text).toContain(link);
   });
 
+  it('renders the graded-submission mail, with the feedback only when there is some', () => {
+    const context = {
+      fullName: 'Ada',
+      assignmentTitle: 'Lab <1>',
+      version: 2,
+      finalScore: 17.5,
+      maxPoints: 20,
+      submissionUrl: `${PUBLIC_URL}/submissions/s1`,
+    };
+    const withFeedback = renderer().render({
+      to: 'ada@example.com',
+      template: 'submission-graded',
+      context: { ...context, feedback: 'Clear & short' },
+    });
+    expect(withFeedback.subject).toBe('Your submission to Lab <1> was graded');
+    expect(withFeedback.html).toContain('<h1>Lab &lt;1&gt;: 17.5 / 20</h1>');
+    expect(withFeedback.html).toContain('<p>Feedback: Clear &amp; short</p>');
+    expect(withFeedback.text).toContain(
+      'Version 2 of your submission to Lab <1> was graded: 17.5 of 20 points.',
+    );
+    expect(withFeedback.text).toContain('Feedback: Clear & short');
+    expect(withFeedback.text).toContain(`${PUBLIC_URL}/submissions/s1`);
+    const without = renderer().render({
+      to: 'ada@example.com',
+      template: 'submission-graded',
+      context: { ...context, feedback: null },
+    });
+    expect(without.html).not.toContain('Feedback');
+    expect(without.text).not.toContain('Feedback');
+  });
+
   it('HTML-escapes user-provided values in the HTML part', () => {
     const fullName = '<script>alert("x")</script> & <b>Bob</b>';
     const mail = renderer().render({

@@ -28,6 +28,10 @@ export const JOBS = {
   EXPIRE_ATTEMPTS: 'expire-attempts',
   /** Issue the certificate of a completed enrollment. */
   ISSUE_CERTIFICATE: 'issue-certificate',
+  /** Notify a course's enrolled students of a newly published assignment (webhooks queue). */
+  NOTIFY_ASSIGNMENT_PUBLISHED: 'notify-assignment-published',
+  /** Periodic: notify students of assignments due within 24 h they have not submitted to. */
+  NOTIFY_DUE_SOON: 'notify-due-soon',
 } as const;
 
 /** Retries for every job unless the producer says otherwise. */

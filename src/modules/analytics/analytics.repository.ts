@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type {
+  AssignmentStats,
   DailyCount,
   InstructorCourseStats,
   LessonCompletionStats,
@@ -181,6 +182,34 @@ export class AnalyticsRepository {
          ) a
         WHERE q.course_id = $1
         ORDER BY q.created_at, q.id`,
+      [courseId],
+    );
+  }
+
+  /**
+   * Per assignment of the course (oldest first), over each student's latest submission: one
+   * backward range of ux_submissions_version per assignment (DISTINCT ON keeps the first row of
+   * each student), whatever the number of assignments: one statement.
+   */
+  courseAssignments(courseId: string): Promise<AssignmentStats[]> {
+    return this.db.query(
+      `SELECT a.id AS "assignmentId", a.title,
+              s.submissions::int AS submissions, s.graded::int AS graded,
+              round(s.average, 2)::float8 AS "averageScore",
+              CASE WHEN s.submissions = 0 THEN 0
+                   ELSE round(s.late::numeric / s.submissions, 4) END::float8 AS "lateRate"
+         FROM assignments a
+         CROSS JOIN LATERAL (
+           SELECT count(*) AS submissions,
+                  count(*) FILTER (WHERE status = 'graded') AS graded,
+                  avg(final_score) FILTER (WHERE status = 'graded') AS average,
+                  count(*) FILTER (WHERE late) AS late
+             FROM (SELECT DISTINCT ON (student_id) status, final_score, late
+                     FROM submissions WHERE assignment_id = a.id
+                    ORDER BY student_id, version DESC) latest
+         ) s
+        WHERE a.course_id = $1
+        ORDER BY a.created_at, a.id`,
       [courseId],
     );
   }

@@ -82,10 +82,11 @@ export class AnalyticsService {
   async course(courseId: string, caller: AuthenticatedUser): Promise<CourseAnalyticsResponse> {
     await this.courses.findManageable(courseId, caller);
     return this.cached(`course:${courseId}`, async () => {
-      const [totals, lessons, quizzes] = await Promise.all([
+      const [totals, lessons, quizzes, assignments] = await Promise.all([
         this.analytics.courseTotals(courseId),
         this.analytics.courseLessons(courseId),
         this.analytics.courseQuizzes(courseId),
+        this.analytics.courseAssignments(courseId),
       ]);
       return {
         courseId,
@@ -100,6 +101,7 @@ export class AnalyticsService {
           ...quiz,
           scoreDistribution: BUCKETS.map((bucket, i) => ({ bucket, count: buckets[i] ?? 0 })),
         })),
+        assignments,
       };
     });
   }

@@ -34,8 +34,8 @@ export class AssignmentsRepository {
   }
 
   /** One conditional statement: true when this call published it, false when it already was. */
-  async publish(id: string): Promise<boolean> {
-    const [rows] = await this.assignments.query<[Array<{ id: string }>, number]>(
+  async publish(manager: EntityManager, id: string): Promise<boolean> {
+    const [rows] = await manager.query<[Array<{ id: string }>, number]>(
       `UPDATE assignments SET is_published = true, updated_at = now()
         WHERE id = $1 AND NOT is_published RETURNING id`,
       [id],

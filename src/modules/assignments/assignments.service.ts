@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { AuthenticatedUser } from '../../common/auth/roles';
 import { ValidationFailedError } from '../../common/errors/app-error';
+import { OutboxService } from '../../infra/outbox/outbox.service';
 import type { CourseFacts } from '../access/access.policy';
 import { AccessService } from '../access/access.service';
 import { CoursesService } from '../courses/courses.service';
 import { LessonsService } from '../courses/lessons.service';
+import { assignmentPublishedJob } from './assignment-published.job';
 import { AssignmentsRepository } from './assignments.repository';
 import { AssignmentResponse, toAssignmentResponse } from './dto/assignment.response';
 import { CreateAssignmentDto, RubricCriterionDto } from './dto/create-assignment.dto';
@@ -24,6 +28,8 @@ export class AssignmentsService {
     private readonly courses: CoursesService,
     private readonly lessons: LessonsService,
     private readonly access: AccessService,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: OutboxService,
   ) {}
 
   async listForCourse(courseId: string, caller?: AuthenticatedUser): Promise<AssignmentResponse[]> {
@@ -74,11 +80,19 @@ export class AssignmentsService {
     await this.assignments.delete(id);
   }
 
-  /** Idempotent: publishing a published assignment returns it unchanged. */
+  /**
+   * Idempotent: publishing a published assignment returns it unchanged. The call that publishes
+   * it also writes the job that notifies the enrolled students, in the same transaction.
+   */
   async publish(id: string, caller: AuthenticatedUser): Promise<AssignmentResponse> {
     await this.findAllowed(id, caller, 'assignment.manage');
-    await this.assignments.publish(id);
-    return toAssignmentResponse((await this.assignments.findById(id))!);
+    const published = await this.dataSource.transaction(async (manager) => {
+      if (!(await this.assignments.publish(manager, id))) return null;
+      const assignment = (await this.assignments.findById(id, manager))!;
+      await this.outbox.add(manager, assignmentPublishedJob(assignment));
+      return assignment;
+    });
+    return toAssignmentResponse(published ?? (await this.assignments.findById(id))!);
   }
 
   /** For submissions: the assignment and its course if the policy lets this caller `permission`. */

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '../../common/auth/roles';
@@ -10,6 +11,8 @@ import {
 import type { ErrorDetail } from '../../common/errors/app-error';
 import { Paginated } from '../../common/dto/paginated';
 import { Clock } from '../../common/time/clock';
+import { appConfig } from '../../config/configuration';
+import { mailJob } from '../../infra/mail/mail.service';
 import { domainEventJob } from '../../infra/outbox/domain-event';
 import { OutboxService } from '../../infra/outbox/outbox.service';
 import { AccessService } from '../access/access.service';
@@ -58,6 +61,7 @@ export class SubmissionsService {
     private readonly clock: Clock,
     private readonly access: AccessService,
     private readonly audit: AuditLog,
+    @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
   ) {}
 
   async submit(
@@ -184,8 +188,9 @@ export class SubmissionsService {
   /**
    * Grades (or regrades) a submission: `score` or `rubricScores`, less the late penalty. A passing
    * grade of a lesson-tied assignment completes the lesson in the same transaction, and
-   * `submission.graded` is written to the outbox; a grade identical to the current one changes
-   * nothing and writes no event.
+   * `submission.graded` and the student's mail are written to the outbox: every grade that
+   * changes something (a regrade included) mails the student once; a grade identical to the
+   * current one changes nothing and writes no event and no mail.
    */
   async grade(
     id: string,
@@ -204,7 +209,11 @@ export class SubmissionsService {
       assignment!.lessonId && passes(finalScore, assignment!)
         ? await this.enrollments.prepareCompletion(found.enrollmentId)
         : null;
-    const lookups = await this.lookupsFor([found], [caller.id]);
+    const [lookups, contacts] = await Promise.all([
+      this.lookupsFor([found], [caller.id]),
+      this.users.contacts([found.studentId]),
+    ]);
+    const student = contacts.get(found.studentId);
 
     const graded = await this.dataSource.transaction(async (manager) => {
       const current = (await this.submissions.lockById(manager, id))!;
@@ -234,10 +243,31 @@ export class SubmissionsService {
       await this.outbox.add(
         manager,
         domainEventJob('submission.graded', toSubmissionResponse(saved, lookups)),
+        ...(student ? [this.gradedMail(student, assignment!, saved)] : []),
       );
       return saved;
     });
     return toSubmissionResponse(graded, lookups);
+  }
+
+  private gradedMail(
+    student: { email: string; fullName: string },
+    assignment: Assignment,
+    submission: Submission,
+  ) {
+    return mailJob({
+      to: student.email,
+      template: 'submission-graded',
+      context: {
+        fullName: student.fullName,
+        assignmentTitle: assignment.title,
+        version: submission.version,
+        finalScore: Number(submission.finalScore),
+        maxPoints: assignment.maxPoints,
+        feedback: submission.feedback,
+        submissionUrl: `${this.app.webUrl}/submissions/${submission.id}`,
+      },
+    });
   }
 
   /** Names (students, graders) and file metadata of several submissions, in two queries. */

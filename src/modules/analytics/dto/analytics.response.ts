@@ -73,6 +73,29 @@ export class QuizStats {
   scoreDistribution: ScoreBucket[];
 }
 
+export class AssignmentStats {
+  @ApiProperty({ format: 'uuid' }) assignmentId: string;
+  @ApiProperty() title: string;
+  @ApiProperty({ description: 'Students with at least one submission (any version)' })
+  submissions: number;
+  @ApiProperty({ description: 'Students whose latest submission is graded' })
+  graded: number;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description:
+      'Mean finalScore (points, late penalty applied, 2 decimals) of the graded latest ' +
+      'submissions; null when none is graded',
+  })
+  averageScore: number | null;
+  @ApiProperty({
+    description:
+      'Fraction 0..1 (4 decimals) of the submitting students whose latest submission was late; ' +
+      '0 without submissions',
+  })
+  lateRate: number;
+}
+
 export class CourseAnalyticsResponse {
   @ApiProperty({ format: 'uuid' }) courseId: string;
   @ApiProperty() enrollments: number;
@@ -88,6 +111,11 @@ export class CourseAnalyticsResponse {
   averageCompletionDays: number | null;
   @ApiProperty({ type: [LessonCompletionStats] }) lessons: LessonCompletionStats[];
   @ApiProperty({ type: [QuizStats] }) quizzes: QuizStats[];
+  @ApiProperty({
+    type: [AssignmentStats],
+    description: 'Every assignment of the course (published or not), oldest first',
+  })
+  assignments: AssignmentStats[];
 }
 
 export class UserCounts {
