@@ -310,7 +310,16 @@ describe('Personal data (e2e)', () => {
         events: ['certificate.issued'],
       });
       expect(hook.status).toBe(201);
-      await dispatchEventsOf(rich.user.id, ['certificate.issued', 'submission.graded']);
+      await dispatchEventsOf(rich.user.id, [
+        'certificate.issued',
+        'submission.graded',
+        'assignment.submitted',
+      ]);
+      const told = await one<{ body: string }>(
+        `SELECT body FROM notifications WHERE user_id = $1 AND resource_id = $2`,
+        [teacher.id, rich.submissionId],
+      );
+      expect(told.body).toBe('Ada Erasable submitted version 1.');
       const { count } = await one<{ count: number }>(
         'SELECT count(*)::int AS count FROM notifications WHERE user_id = $1',
         [rich.user.id],
@@ -371,12 +380,17 @@ describe('Personal data (e2e)', () => {
       expect(count).toBe(0);
     });
 
-    it('deletes the user’s notifications', async () => {
+    it('deletes the user’s notifications and unnames them in the instructor’s', async () => {
       const { count } = await one<{ count: number }>(
         'SELECT count(*)::int AS count FROM notifications WHERE user_id = $1',
         [rich.user.id],
       );
       expect(count).toBe(0);
+      const told = await one<{ body: string }>(
+        `SELECT body FROM notifications WHERE user_id = $1 AND resource_id = $2`,
+        [teacher.id, rich.submissionId],
+      );
+      expect(told.body).toBe('A student submitted version 1.');
     });
 
     it('deletes the stored file and its row', async () => {

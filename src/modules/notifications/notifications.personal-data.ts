@@ -7,7 +7,10 @@ import {
 import { toNotificationResponse } from './dto/notification.response';
 import { NotificationsRepository } from './notifications.repository';
 
-/** The user's notifications, as GET /notifications shows them; erasure deletes them. */
+/**
+ * The user's notifications, as GET /notifications shows them. Erasure deletes them, and takes the
+ * user's name out of the notifications others got about them.
+ */
 @Injectable()
 @PersonalDataSectionProvider()
 export class NotificationsPersonalData implements PersonalDataSection {
@@ -21,6 +24,6 @@ export class NotificationsPersonalData implements PersonalDataSection {
   }
 
   async erase(manager: EntityManager, userId: string): Promise<void> {
-    await this.notifications.deleteAllOf(manager, userId);
+    await this.notifications.eraseUser(manager, userId);
   }
 }

@@ -155,8 +155,19 @@ export class NotificationsRepository {
     );
   }
 
-  /** Erasure: the user's inbox goes. */
-  async deleteAllOf(manager: EntityManager, userId: string): Promise<void> {
+  /**
+   * Erasure: the user's inbox goes, and the instructors' notifications of their submissions no
+   * longer name them ("A student submitted version 2.").
+   */
+  async eraseUser(manager: EntityManager, userId: string): Promise<void> {
     await manager.query('DELETE FROM notifications WHERE user_id = $1', [userId]);
+    await manager.query(
+      `UPDATE notifications n
+          SET body = 'A student' || substring(n.body from position(' submitted version ' in n.body))
+        WHERE n.type = 'assignment.submitted' AND n.resource_type = 'submission'
+          AND position(' submitted version ' in n.body) > 0
+          AND n.resource_id IN (SELECT s.id FROM submissions s WHERE s.student_id = $1)`,
+      [userId],
+    );
   }
 }
