@@ -20,6 +20,7 @@ import { createRateLimitModule } from './infra/rate-limit/rate-limit.module';
 import { RedisModule } from './infra/redis/redis.module';
 import { StorageModule } from './infra/storage/storage.module';
 import { AccessModule } from './modules/access/access.module';
+import { AuditModule } from './modules/audit/audit.module';
 import { AssignmentsModule } from './modules/assignments/assignments.module';
 import { AnalyticsModule } from './modules/analytics/analytics.module';
 import { AuthModule } from './modules/auth/auth.module';
@@ -30,6 +31,7 @@ import { CredentialsModule } from './modules/credentials/credentials.module';
 import { KeysModule } from './modules/keys/keys.module';
 import { FilesModule } from './modules/files/files.module';
 import { GradebookModule } from './modules/gradebook/gradebook.module';
+import { PrivacyModule } from './modules/privacy/privacy.module';
 import { LtiModule } from './modules/lti/lti.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
 import { ImportsModule } from './modules/imports/imports.module';
@@ -74,6 +76,7 @@ export function coreImports() {
 export function domainModules() {
   return [
     AccessModule,
+    AuditModule,
     UsersModule,
     AuthModule,
     CoursesModule,
@@ -88,6 +91,7 @@ export function domainModules() {
     WebhooksModule,
     XapiModule,
     AnalyticsModule,
+    PrivacyModule,
     LtiModule,
     NotificationsModule,
     ReviewsModule,

@@ -8,6 +8,7 @@ import { Logger } from 'nestjs-pino';
 import { appConfig } from './config/configuration';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { requestIdMiddleware } from './common/http/request-context';
+import { RequestScopeInterceptor } from './common/interceptors/request-scope.interceptor';
 import { ResponseEnvelopeInterceptor } from './common/interceptors/response-envelope.interceptor';
 import { securityHeadersMiddleware } from './common/middleware/security-headers.middleware';
 import { trustedHostsMiddleware } from './common/middleware/trusted-hosts.middleware';
@@ -79,6 +80,7 @@ export function configureApp(nest: INestApplication): INestApplication {
   // Idempotency first (outermost): it keeps and replays the enveloped body.
   app.useGlobalInterceptors(
     app.get(IdempotencyInterceptor),
+    new RequestScopeInterceptor(),
     new ResponseEnvelopeInterceptor(app.get(Reflector), cfg.responseEnvelope),
   );
 

@@ -12,6 +12,7 @@ import { AUTH_ERROR_CODES } from './modules/auth/auth.errors';
 import { CERTIFICATES_ERROR_CODES } from './modules/certificates/certificates.errors';
 import { COURSES_ERROR_CODES } from './modules/courses/courses.errors';
 import { ENROLLMENTS_ERROR_CODES } from './modules/enrollments/enrollments.errors';
+import { PRIVACY_ERROR_CODES } from './modules/privacy/privacy.errors';
 import { LTI_ERROR_CODES } from './modules/lti/lti.errors';
 import { QUIZZES_ERROR_CODES } from './modules/quizzes/quizzes.errors';
 import { USERS_ERROR_CODES } from './modules/users/users.errors';
@@ -34,6 +35,7 @@ export const ALL_ERROR_CODES = [
   ...QUIZZES_ERROR_CODES,
   ...CERTIFICATES_ERROR_CODES,
   ...ASSIGNMENTS_ERROR_CODES,
+  ...PRIVACY_ERROR_CODES,
   ...LTI_ERROR_CODES,
   ...IDEMPOTENCY_ERROR_CODES,
 ] as const satisfies readonly ErrorCode[];
@@ -82,6 +84,7 @@ export const errorStatus: ErrorStatusMap = (code: ErrorCode): HttpStatus => {
     case 'ATTEMPT_NOT_PENDING_GRADING':
     case 'ASSIGNMENT_CLOSED':
     case 'ALREADY_SUBMITTED':
+    case 'LAST_ACTIVE_ADMIN':
     case 'LTI_CLIENT_ID_TAKEN':
     case 'LTI_TOOL_IN_USE':
     case 'IDEMPOTENCY_KEY_IN_USE':

@@ -32,7 +32,10 @@ const TAGS: Array<[name: string, description: string]> = [
     'auth',
     'Register, log in (with MFA), refresh and revoke tokens, reset passwords, verify emails',
   ],
-  ['users', 'Your profile and password; user administration (admin)'],
+  [
+    'users',
+    'Your profile and password, your personal data (export, erasure); user administration (admin)',
+  ],
   ['courses', 'The catalogue, course authoring and publishing, lesson outlines'],
   ['lessons', 'Lesson content, editing and ordering'],
   ['modules', 'Course modules: order, release schedule, prerequisites and per-student lock states'],
@@ -48,6 +51,7 @@ const TAGS: Array<[name: string, description: string]> = [
   ['credentials', 'Open Badges 3.0 issuer profile, public keys (JWKS) and revocation status lists'],
   ['webhooks', 'Event subscriptions with signed deliveries (admin)'],
   ['analytics', 'Aggregates for students, instructors and admins'],
+  ['audit', 'The audit log of security-relevant changes (admin)'],
   [
     'lti',
     'LTI 1.3 platform: tool registry (admin), lesson launches, OIDC login, tool tokens and ' +

@@ -125,8 +125,9 @@ describe('hostile input, driven by openapi.json', () => {
     return path.replace(/\{(\w+)\}/g, (_, name: string, offset: number) => {
       if (value !== undefined) return value;
       const resource = /\/(\w+)\/$/.exec(path.slice(0, offset))?.[1] ?? name;
-      // Deleting the fixtures would turn every later request into a plain 404.
-      const real = method === 'delete' ? undefined : (fixtures[name] ?? fixtures[resource]);
+      // Deleting (or erasing) the fixtures would turn every later request into a plain 404.
+      const destroys = method === 'delete' || path.endsWith('/erase');
+      const real = destroys ? undefined : (fixtures[name] ?? fixtures[resource]);
       return real ?? randomUUID();
     });
   }

@@ -15,6 +15,7 @@ export const DOMAIN_EVENTS = [
   'certificate.issued',
   'assignment.submitted',
   'submission.graded',
+  'user.erased',
   'webhook.test',
 ] as const;
 export type DomainEventType = (typeof DOMAIN_EVENTS)[number];

@@ -102,6 +102,7 @@ export class AuthService implements OnModuleInit {
         }),
         domainEventJob('user.registered', toUserResponse(created)),
       );
+      await this.users.auditCreated(manager, created, true);
       return created;
     });
     return this.startSession(user, client);
@@ -205,7 +206,7 @@ export class AuthService implements OnModuleInit {
     if (!(await this.mfa.check(userId, this.secrets.open(user.mfaSecret), code)).ok) {
       throw new InvalidMfaCodeError();
     }
-    return toUserResponse(await this.users.setMfa(userId, true, user.mfaSecret));
+    return toUserResponse(await this.users.switchMfa(userId, true, user.mfaSecret));
   }
 
   async disableMfa(
@@ -222,7 +223,7 @@ export class AuthService implements OnModuleInit {
     if (!(await this.mfa.check(userId, this.secrets.open(user.mfaSecret), code)).ok) {
       throw new InvalidMfaCodeError();
     }
-    return toUserResponse(await this.users.setMfa(userId, false, null));
+    return toUserResponse(await this.users.switchMfa(userId, false, null));
   }
 
   /**

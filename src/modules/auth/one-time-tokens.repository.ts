@@ -82,6 +82,11 @@ export class OneTimeTokensRepository {
     );
   }
 
+  /** Erasure: the user's reset and verification tokens, used or not. */
+  async deleteAllOf(manager: EntityManager, userId: string): Promise<void> {
+    await manager.query('DELETE FROM one_time_tokens WHERE user_id = $1', [userId]);
+  }
+
   async deleteExpiredBefore(cutoff: Date): Promise<number> {
     return (await this.tokens.delete({ expiresAt: LessThan(cutoff) })).affected ?? 0;
   }

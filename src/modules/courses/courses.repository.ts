@@ -167,8 +167,8 @@ export class CoursesRepository {
   }
 
   /** Takes a published course back to draft; false when it already was one. */
-  async unpublishIfPublished(id: string): Promise<boolean> {
-    const result = await this.courses
+  async unpublishIfPublished(manager: EntityManager, id: string): Promise<boolean> {
+    const result = await manager
       .createQueryBuilder()
       .update(Course)
       .set({ isPublished: false })
@@ -203,8 +203,10 @@ export class CoursesRepository {
     );
   }
 
-  async delete(id: string): Promise<void> {
-    await this.courses.delete({ id });
+  /** True when this call deleted the course (a concurrent delete gives false). */
+  async delete(manager: EntityManager, id: string): Promise<boolean> {
+    const result = await manager.getRepository(Course).delete({ id });
+    return (result.affected ?? 0) > 0;
   }
 
   async lessonCount(courseId: string): Promise<number> {

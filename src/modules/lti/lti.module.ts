@@ -18,10 +18,17 @@ import { LtiToolsService } from './lti-tools.service';
 import { LtiUrls } from './lti-urls';
 import { ReplayGuardRepository } from './replay-guard.repository';
 import { ToolJwksClient } from './tool-jwks.client';
+import { AuditModule } from '../audit/audit.module';
 
 /** The API as an LTI 1.3 platform with Assignment and Grade Services (contract 1.1 "LTI 1.3"). */
 @Module({
-  imports: [TypeOrmModule.forFeature([LtiTool]), CoursesModule, EnrollmentsModule, KeysModule],
+  imports: [
+    TypeOrmModule.forFeature([LtiTool]),
+    CoursesModule,
+    EnrollmentsModule,
+    KeysModule,
+    AuditModule,
+  ],
   controllers: [LtiToolsController, LtiPlatformController, LtiLaunchController, AgsController],
   providers: [
     LtiToolsService,

@@ -12,6 +12,7 @@ import { Clock } from '../../common/time/clock';
 import { domainEventJob } from '../../infra/outbox/domain-event';
 import { OutboxService } from '../../infra/outbox/outbox.service';
 import { AccessService } from '../access/access.service';
+import { AuditLog } from '../audit/audit-log.service';
 import { CompletionLookups, EnrollmentsService } from '../enrollments/enrollments.service';
 import { AttemptClashError, AttemptsRepository } from './attempts.repository';
 import {
@@ -61,6 +62,7 @@ export class AttemptsService {
     private readonly outbox: OutboxService,
     private readonly clock: Clock,
     private readonly access: AccessService,
+    private readonly audit: AuditLog,
   ) {}
 
   async start(quizId: string, caller: AuthenticatedUser): Promise<StartedAttemptResponse> {
@@ -213,6 +215,11 @@ export class AttemptsService {
         percentage: String(percentage),
         passed,
         gradingStatus: status,
+      });
+      await this.audit.record(manager, {
+        action: 'attempt.graded',
+        resourceId: attempt.id,
+        changes: { score: outcome.score, percentage, passed, gradingStatus: status },
       });
       if (!outcome.complete) return (await this.attempts.findById(attempt.id, manager))!;
       return this.finalize(

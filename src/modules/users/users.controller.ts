@@ -79,7 +79,7 @@ export class UsersController {
   @ApiOperation({ summary: 'Create a user with any role (admin)' })
   @ApiEnvelope(UserResponse, { status: 201, errors: [409, 422] })
   async create(@Body() body: CreateUserDto): Promise<UserResponse> {
-    return toUserResponse(await this.users.create(body));
+    return toUserResponse(await this.users.createByAdmin(body));
   }
 
   @Get(':id')
