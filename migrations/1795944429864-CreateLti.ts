@@ -3,8 +3,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * LTI 1.3 platform (issue 20, contract 1.1 "LTI 1.3"):
  * - `lti_tools`, the registry (admin); `client_id` unique;
- * - `lti_platform_keys`, the platform's RSA key pair, private half sealed (SecretBox); at most one
- *   active key (partial unique index), so concurrent first uses create one;
+ * - (the platform's RS256 key pair is a `signing_keys` row of purpose `lti`, created on first use);
  * - `lti_replay_guard`, single-use values (message hints, nonces, client assertion `jti`s) until
  *   they expire: the primary key decides concurrent uses;
  * - `lti_line_items` per course (cascade), optionally tied to a lesson (resource link), one
@@ -33,18 +32,6 @@ export class CreateLti1795944429864 implements MigrationInterface {
         CONSTRAINT "pk_lti_tools" PRIMARY KEY ("id"),
         CONSTRAINT "uq_lti_tools_client_id" UNIQUE ("client_id")
       )`);
-    await queryRunner.query(`
-      CREATE TABLE "lti_platform_keys" (
-        "kid" character varying(64) NOT NULL,
-        "public_jwk" jsonb NOT NULL,
-        "private_key" text NOT NULL,
-        "active" boolean NOT NULL DEFAULT true,
-        "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
-        CONSTRAINT "pk_lti_platform_keys" PRIMARY KEY ("kid")
-      )`);
-    await queryRunner.query(
-      `CREATE UNIQUE INDEX "ux_lti_platform_keys_active" ON "lti_platform_keys" ("active") WHERE active`,
-    );
     await queryRunner.query(`
       CREATE TABLE "lti_replay_guard" (
         "kind" character varying(20) NOT NULL,
@@ -131,7 +118,6 @@ export class CreateLti1795944429864 implements MigrationInterface {
     await queryRunner.query(`DROP TABLE "lti_scores"`);
     await queryRunner.query(`DROP TABLE "lti_line_items"`);
     await queryRunner.query(`DROP TABLE "lti_replay_guard"`);
-    await queryRunner.query(`DROP TABLE "lti_platform_keys"`);
     await queryRunner.query(`DROP TABLE "lti_tools"`);
   }
 }

@@ -9,6 +9,7 @@ import { DatabaseModule } from './database/database.module';
 import { AttemptsModule } from './infra/attempts/attempts.module';
 import { CryptoModule } from './infra/crypto/crypto.module';
 import { JwksModule } from './infra/jwks/jwks.module';
+import { IdempotencyModule } from './infra/idempotency/idempotency.module';
 import { KeyValueModule } from './infra/kv/key-value.module';
 import { MailModule } from './infra/mail/mail.module';
 import { OutboxRelayModule } from './infra/outbox/outbox-relay.module';
@@ -19,6 +20,7 @@ import { createRateLimitModule } from './infra/rate-limit/rate-limit.module';
 import { RedisModule } from './infra/redis/redis.module';
 import { StorageModule } from './infra/storage/storage.module';
 import { AccessModule } from './modules/access/access.module';
+import { AuditModule } from './modules/audit/audit.module';
 import { AssignmentsModule } from './modules/assignments/assignments.module';
 import { AnalyticsModule } from './modules/analytics/analytics.module';
 import { AuthModule } from './modules/auth/auth.module';
@@ -29,9 +31,12 @@ import { CredentialsModule } from './modules/credentials/credentials.module';
 import { KeysModule } from './modules/keys/keys.module';
 import { FilesModule } from './modules/files/files.module';
 import { GradebookModule } from './modules/gradebook/gradebook.module';
+import { PrivacyModule } from './modules/privacy/privacy.module';
 import { LtiModule } from './modules/lti/lti.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
+import { ImportsModule } from './modules/imports/imports.module';
 import { QuizzesModule } from './modules/quizzes/quizzes.module';
+import { ReviewsModule } from './modules/reviews/reviews.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { XapiModule } from './modules/xapi/xapi.module';
 import { JwtAuthGuard } from './modules/auth/guards/jwt-auth.guard';
@@ -61,6 +66,7 @@ export function coreImports() {
     OutboxModule,
     MailModule,
     StorageModule,
+    IdempotencyModule,
     HealthModule,
     ...domainModules(),
   ];
@@ -70,6 +76,7 @@ export function coreImports() {
 export function domainModules() {
   return [
     AccessModule,
+    AuditModule,
     UsersModule,
     AuthModule,
     CoursesModule,
@@ -84,8 +91,11 @@ export function domainModules() {
     WebhooksModule,
     XapiModule,
     AnalyticsModule,
+    PrivacyModule,
     LtiModule,
     NotificationsModule,
+    ReviewsModule,
+    ImportsModule,
   ];
 }
 

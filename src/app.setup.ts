@@ -3,14 +3,20 @@ import type { ConfigType } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import compression from 'compression';
+import { json } from 'express';
 import { Logger } from 'nestjs-pino';
 import { appConfig } from './config/configuration';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { requestIdMiddleware } from './common/http/request-context';
+import { RequestScopeInterceptor } from './common/interceptors/request-scope.interceptor';
 import { ResponseEnvelopeInterceptor } from './common/interceptors/response-envelope.interceptor';
 import { securityHeadersMiddleware } from './common/middleware/security-headers.middleware';
 import { trustedHostsMiddleware } from './common/middleware/trusted-hosts.middleware';
 import { verifyJsonDepth } from './common/http/json-depth';
+import {
+  IdempotencyInterceptor,
+  REPLAYED_HEADER,
+} from './infra/idempotency/idempotency.interceptor';
 import { RejectNulPipe } from './common/pipes/reject-nul.pipe';
 import { createValidationPipe } from './common/pipes/validation.pipe';
 import { JWKS_PATH } from './infra/jwks/jwks.controller';
@@ -21,6 +27,8 @@ import { setupOpenApi } from './openapi';
 
 export const API_PREFIX = 'api/v1';
 export const JSON_BODY_LIMIT = '1mb';
+export const BULK_JSON_BODY_LIMIT = '4mb';
+const BULK_JSON_PATH = /^\/api\/v1\/courses\/[^/]+\/enrollments\/bulk\/?$/;
 
 /** Options for NestFactory.create / createNestApplication: body parsers are added by configureApp. */
 export const APP_OPTIONS: NestApplicationOptions = { bodyParser: false, bufferLogs: true };
@@ -32,6 +40,7 @@ const EXPOSED_HEADERS = [
   'X-RateLimit-Reset',
   'Retry-After',
   'Content-Disposition',
+  REPLAYED_HEADER,
 ];
 
 /**
@@ -49,6 +58,9 @@ export function configureApp(nest: INestApplication): INestApplication {
   app.use(trustedHostsMiddleware(cfg.trustedHosts));
   app.use(securityHeadersMiddleware(cfg.isProduction));
   app.use(compression({ threshold: 1024 }));
+  // Bulk enrollment takes up to 50,000 emails as JSON: a larger limit on that route only (the
+  // general parser then finds the body already read).
+  app.use(BULK_JSON_PATH, json({ limit: BULK_JSON_BODY_LIMIT, verify: verifyJsonDepth }));
   // application/*+json too: LTI Assignment and Grade Services send their own JSON media types.
   app.useBodyParser('json', {
     limit: JSON_BODY_LIMIT,
@@ -65,7 +77,10 @@ export function configureApp(nest: INestApplication): INestApplication {
   applyGlobalPrefix(app);
   app.useGlobalPipes(new RejectNulPipe(), createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter(errorStatus));
+  // Idempotency first (outermost): it keeps and replays the enveloped body.
   app.useGlobalInterceptors(
+    app.get(IdempotencyInterceptor),
+    new RequestScopeInterceptor(),
     new ResponseEnvelopeInterceptor(app.get(Reflector), cfg.responseEnvelope),
   );
 

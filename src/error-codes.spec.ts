@@ -6,6 +6,7 @@ import * as auth from './modules/auth/auth.errors';
 import * as certificates from './modules/certificates/certificates.errors';
 import * as courses from './modules/courses/courses.errors';
 import * as enrollments from './modules/enrollments/enrollments.errors';
+import * as idempotency from './infra/idempotency/idempotency.errors';
 import * as files from './modules/files/files.errors';
 import * as lti from './modules/lti/lti.errors';
 import * as quizzes from './modules/quizzes/quizzes.errors';
@@ -51,12 +52,14 @@ const WIRE: Record<number, string[]> = {
     'ATTEMPT_NOT_PENDING_GRADING',
     'ASSIGNMENT_CLOSED',
     'ALREADY_SUBMITTED',
+    'LAST_ACTIVE_ADMIN',
     'LTI_CLIENT_ID_TAKEN',
     'LTI_TOOL_IN_USE',
+    'IDEMPOTENCY_KEY_IN_USE',
   ],
   413: ['PAYLOAD_TOO_LARGE'],
   415: ['UNSUPPORTED_MEDIA_TYPE'],
-  422: ['VALIDATION_ERROR', 'ENROLLMENT_NOT_COMPLETED', 'POOL_TOO_SMALL'],
+  422: ['VALIDATION_ERROR', 'ENROLLMENT_NOT_COMPLETED', 'POOL_TOO_SMALL', 'IDEMPOTENCY_KEY_REUSED'],
   423: ['ACCOUNT_LOCKED'],
   429: ['RATE_LIMITED'],
   500: ['INTERNAL_ERROR'],
@@ -65,7 +68,18 @@ const WIRE: Record<number, string[]> = {
 
 /** Every exported error class of the modules, built once: a constructor may pick its own code. */
 function moduleErrors(): AppError[] {
-  const exports = [auth, certificates, courses, enrollments, files, lti, quizzes, users, webhooks];
+  const exports = [
+    auth,
+    certificates,
+    courses,
+    enrollments,
+    files,
+    idempotency,
+    lti,
+    quizzes,
+    users,
+    webhooks,
+  ];
   const made = exports.flatMap((module) =>
     Object.values(module)
       .filter((value): value is new (...args: never[]) => AppError => {

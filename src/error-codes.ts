@@ -6,11 +6,13 @@ import {
   type ErrorStatusMap,
 } from './common/errors/error-codes';
 import { errorCatalog } from './common/openapi/error-catalog';
+import { IDEMPOTENCY_ERROR_CODES } from './infra/idempotency/idempotency.errors';
 import { ASSIGNMENTS_ERROR_CODES } from './modules/assignments/assignments.errors';
 import { AUTH_ERROR_CODES } from './modules/auth/auth.errors';
 import { CERTIFICATES_ERROR_CODES } from './modules/certificates/certificates.errors';
 import { COURSES_ERROR_CODES } from './modules/courses/courses.errors';
 import { ENROLLMENTS_ERROR_CODES } from './modules/enrollments/enrollments.errors';
+import { PRIVACY_ERROR_CODES } from './modules/privacy/privacy.errors';
 import { LTI_ERROR_CODES } from './modules/lti/lti.errors';
 import { QUIZZES_ERROR_CODES } from './modules/quizzes/quizzes.errors';
 import { USERS_ERROR_CODES } from './modules/users/users.errors';
@@ -33,7 +35,9 @@ export const ALL_ERROR_CODES = [
   ...QUIZZES_ERROR_CODES,
   ...CERTIFICATES_ERROR_CODES,
   ...ASSIGNMENTS_ERROR_CODES,
+  ...PRIVACY_ERROR_CODES,
   ...LTI_ERROR_CODES,
+  ...IDEMPOTENCY_ERROR_CODES,
 ] as const satisfies readonly ErrorCode[];
 
 /** Compiles only when every code a module registered is in ALL_ERROR_CODES (the OpenAPI enum). */
@@ -80,8 +84,10 @@ export const errorStatus: ErrorStatusMap = (code: ErrorCode): HttpStatus => {
     case 'ATTEMPT_NOT_PENDING_GRADING':
     case 'ASSIGNMENT_CLOSED':
     case 'ALREADY_SUBMITTED':
+    case 'LAST_ACTIVE_ADMIN':
     case 'LTI_CLIENT_ID_TAKEN':
     case 'LTI_TOOL_IN_USE':
+    case 'IDEMPOTENCY_KEY_IN_USE':
       return HttpStatus.CONFLICT;
     case 'PAYLOAD_TOO_LARGE':
       return HttpStatus.PAYLOAD_TOO_LARGE;
@@ -90,6 +96,7 @@ export const errorStatus: ErrorStatusMap = (code: ErrorCode): HttpStatus => {
     case 'VALIDATION_ERROR':
     case 'ENROLLMENT_NOT_COMPLETED':
     case 'POOL_TOO_SMALL':
+    case 'IDEMPOTENCY_KEY_REUSED':
       return HttpStatus.UNPROCESSABLE_ENTITY;
     case 'ACCOUNT_LOCKED':
       return HttpStatus.LOCKED;

@@ -3,6 +3,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { APP_INFO } from './common/app-info';
 import { applyErrorCatalog } from './common/openapi/error-catalog';
 import { ErrorEnvelopeSchema, PageMetaSchema } from './common/openapi/error-envelope.schema';
+import { IDEMPOTENCY_HEADER } from './common/decorators/idempotent.decorator';
 import { ERROR_CATALOG } from './error-codes';
 
 const DESCRIPTION = `
@@ -31,7 +32,10 @@ const TAGS: Array<[name: string, description: string]> = [
     'auth',
     'Register, log in (with MFA), refresh and revoke tokens, reset passwords, verify emails',
   ],
-  ['users', 'Your profile and password; user administration (admin)'],
+  [
+    'users',
+    'Your profile and password, your personal data (export, erasure); user administration (admin)',
+  ],
   ['courses', 'The catalogue, course authoring and publishing, lesson outlines'],
   ['lessons', 'Lesson content, editing and ordering'],
   ['modules', 'Course modules: order, release schedule, prerequisites and per-student lock states'],
@@ -39,12 +43,15 @@ const TAGS: Array<[name: string, description: string]> = [
   ['quizzes', 'Quizzes and their questions'],
   ['attempts', 'Timed quiz attempts, submission and grading'],
   ['assignments', 'Assignments, versioned submissions and grading (with rubrics)'],
+  ['reviews', 'Course reviews by enrolled students; courses carry the rating average'],
   ['gradebook', "Course gradebook (JSON pages and streamed CSV) and a student's own grades"],
+  ['imports', 'Bulk enrollment jobs (CSV or JSON) and their progress'],
   ['files', 'Uploads and downloads'],
   ['certificates', 'Certificates of completion, PDF downloads and public verification'],
   ['credentials', 'Open Badges 3.0 issuer profile, public keys (JWKS) and revocation status lists'],
   ['webhooks', 'Event subscriptions with signed deliveries (admin)'],
   ['analytics', 'Aggregates for students, instructors and admins'],
+  ['audit', 'The audit log of security-relevant changes (admin)'],
   [
     'lti',
     'LTI 1.3 platform: tool registry (admin), lesson launches, OIDC login, tool tokens and ' +
@@ -74,6 +81,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,
   });
   for (const operation of operations(document)) describeAccess(operation);
+  describeIdempotency(document);
   applyErrorCatalog(document, ERROR_CATALOG);
   return document;
 }
@@ -100,6 +108,26 @@ function describeAccess(operation: OperationObject): void {
         : 'Needs a bearer access token.';
   const summary = operation.summary ? `${operation.summary.replace(/\.$/, '')}. ` : '';
   operation.description ??= `${summary}${access}`;
+}
+
+/** Lists, in the document's description, the operations that take `Idempotency-Key`. */
+function describeIdempotency(document: OpenAPIObject): void {
+  const idempotent = Object.entries(document.paths).flatMap(([path, item]) =>
+    item.post?.parameters?.some(
+      (parameter) => 'name' in parameter && parameter.name === IDEMPOTENCY_HEADER,
+    )
+      ? [`\`POST ${path}\``]
+      : [],
+  );
+  document.info.description +=
+    '\n\n**Idempotency.** These operations take an optional `Idempotency-Key` header (1-255 ' +
+    'characters): the first successful response (status and body) is kept 24 h per caller (user, ' +
+    'or IP when anonymous) and key, in the database shared by every API process, and sent again ' +
+    'with `Idempotent-Replayed: true` to a retry with the same key, method, URL and body (for ' +
+    'multipart uploads: the same Content-Length); the same key with another request is 422 ' +
+    '`IDEMPOTENCY_KEY_REUSED`, a retry while the first still runs is 409 ' +
+    '`IDEMPOTENCY_KEY_IN_USE`. An error response (4xx or 5xx) is not kept: the key can be used ' +
+    `again. ${idempotent.join(', ')}.`;
 }
 
 /** Stable text form of the document, as committed in openapi.json. */

@@ -707,12 +707,48 @@ describe('Analytics (e2e)', () => {
         averageCompletionDays: 1.67,
         // Position order (L6 was moved first). Completions: Ben L1-L3, Cara and Eve all, Dan L2 L5.
         lessons: [
-          { lessonId: l6, title: 'Lesson 6', position: 1, completions: 2 },
-          { lessonId: l1, title: 'Lesson 1', position: 2, completions: 3 },
-          { lessonId: l2, title: 'Lesson 2', position: 3, completions: 4 },
-          { lessonId: l3, title: 'Lesson 3', position: 4, completions: 3 },
-          { lessonId: l4, title: 'Lesson 4', position: 5, completions: 2 },
-          { lessonId: l5, title: 'Lesson 5', position: 6, completions: 3 },
+          {
+            lessonId: l6,
+            title: 'Lesson 6',
+            position: 1,
+            completions: 2,
+            averageTimeSpentSeconds: null,
+          },
+          {
+            lessonId: l1,
+            title: 'Lesson 1',
+            position: 2,
+            completions: 3,
+            averageTimeSpentSeconds: null,
+          },
+          {
+            lessonId: l2,
+            title: 'Lesson 2',
+            position: 3,
+            completions: 4,
+            averageTimeSpentSeconds: null,
+          },
+          {
+            lessonId: l3,
+            title: 'Lesson 3',
+            position: 4,
+            completions: 3,
+            averageTimeSpentSeconds: null,
+          },
+          {
+            lessonId: l4,
+            title: 'Lesson 4',
+            position: 5,
+            completions: 2,
+            averageTimeSpentSeconds: null,
+          },
+          {
+            lessonId: l5,
+            title: 'Lesson 5',
+            position: 6,
+            completions: 3,
+            averageTimeSpentSeconds: null,
+          },
         ],
         quizzes: [
           {
@@ -769,6 +805,7 @@ describe('Analytics (e2e)', () => {
             title: 'Lesson 1',
             position: 1,
             completions: 0,
+            averageTimeSpentSeconds: null,
           },
         ],
         quizzes: [],
@@ -795,6 +832,7 @@ describe('Analytics (e2e)', () => {
           title: `Lesson ${i + 1}`,
           position: i + 1,
           completions: i === 0 ? 2 : 1,
+          averageTimeSpentSeconds: null,
         })),
         quizzes: [
           {

@@ -138,7 +138,8 @@ describe('Verifiable certificates: Open Badges 3.0 (e2e)', () => {
       );
       expect(new Set(active.map((key) => key.kid)).size).toBe(1);
       const rows = await t.dataSource.query<Array<{ kid: string; sealed: boolean }>>(
-        `SELECT kid, private_key LIKE 'v1.%' AS sealed FROM signing_keys WHERE active`,
+        `SELECT kid, private_key LIKE 'v1.%' AS sealed FROM signing_keys
+         WHERE active AND purpose = 'credentials'`,
       );
       expect(rows).toEqual([{ kid: active[0].kid, sealed: true }]);
       expect((await credentialKeys()).map((k) => k.kid)).toEqual([active[0].kid]);
@@ -387,7 +388,7 @@ describe('Verifiable certificates: Open Badges 3.0 (e2e)', () => {
     it('leaves exactly one active key when two rotations run at once', async () => {
       const env = { DATABASE_URL: t.env.DATABASE_URL! };
       const [{ count: before }] = await t.dataSource.query<Array<{ count: number }>>(
-        'SELECT count(*)::int AS count FROM signing_keys',
+        `SELECT count(*)::int AS count FROM signing_keys WHERE purpose = 'credentials'`,
       );
       const results = await Promise.all([
         runCommand('cli', env, ['credentials:rotate-key']),
@@ -395,17 +396,17 @@ describe('Verifiable certificates: Open Badges 3.0 (e2e)', () => {
       ]);
       expect(results.map((r) => r.code)).toEqual([0, 0]);
       const rows = await t.dataSource.query<Array<{ active: boolean }>>(
-        'SELECT active FROM signing_keys',
+        `SELECT active FROM signing_keys WHERE purpose = 'credentials'`,
       );
       expect(rows).toHaveLength(before + 2);
       expect(rows.filter((row) => row.active)).toHaveLength(1);
       const active = await t.app.get(SigningKeysService).active('credentials', 'EdDSA');
-      expect((await jwks()).keys[0].kid).toBe(active.kid);
+      expect((await credentialKeys())[0].kid).toBe(active.kid);
     });
 
     it('exits 1 when the key comes from CREDENTIAL_SIGNING_KEY, and rotates nothing', async () => {
       const [{ count: before }] = await t.dataSource.query<Array<{ count: number }>>(
-        'SELECT count(*)::int AS count FROM signing_keys',
+        `SELECT count(*)::int AS count FROM signing_keys WHERE purpose = 'credentials'`,
       );
       const pem = generateKeyPairSync('ed25519')
         .privateKey.export({ type: 'pkcs8', format: 'pem' })
@@ -421,7 +422,7 @@ describe('Verifiable certificates: Open Badges 3.0 (e2e)', () => {
       );
       expect(result.output).not.toContain('PRIVATE KEY');
       const [{ count: after }] = await t.dataSource.query<Array<{ count: number }>>(
-        'SELECT count(*)::int AS count FROM signing_keys',
+        `SELECT count(*)::int AS count FROM signing_keys WHERE purpose = 'credentials'`,
       );
       expect(after).toBe(before);
     });
@@ -478,7 +479,7 @@ describe('Verifiable certificates with CREDENTIAL_SIGNING_KEY (e2e)', () => {
     const { protectedHeader } = await jwtVerify(jwt, createLocalJWKSet(keys), { typ: 'vc+jwt' });
     expect(protectedHeader.kid).toBe(expectedKid);
     const rows = await t.dataSource.query<Array<{ private_key: string | null }>>(
-      'SELECT private_key FROM signing_keys',
+      `SELECT private_key FROM signing_keys WHERE purpose = 'credentials'`,
     );
     expect(rows).toEqual([{ private_key: null }]);
   });

@@ -412,6 +412,8 @@ describe('Enrollments and progress (e2e)', () => {
           moduleId: null,
           locked: false,
           unlocksAt: null,
+          positionSeconds: null,
+          timeSpentSeconds: 0,
         },
         {
           lessonId: course.lessonIds[1],
@@ -422,6 +424,8 @@ describe('Enrollments and progress (e2e)', () => {
           moduleId: null,
           locked: false,
           unlocksAt: null,
+          positionSeconds: null,
+          timeSpentSeconds: 0,
         },
         {
           lessonId: course.lessonIds[0],
@@ -432,6 +436,8 @@ describe('Enrollments and progress (e2e)', () => {
           moduleId: null,
           locked: false,
           unlocksAt: null,
+          positionSeconds: null,
+          timeSpentSeconds: 0,
         },
       ]);
     });

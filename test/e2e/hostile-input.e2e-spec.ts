@@ -24,6 +24,8 @@ const NUL = 'a\u0000b';
 const DEEP = `${'['.repeat(5000)}${']'.repeat(5000)}`;
 
 /** What a value may be replaced with, whatever the field's declared type. */
+/** `Idempotency-Key` values: empty, too long, non-ASCII (sent as latin1 bytes), SQL-looking. */
+const HOSTILE_KEYS = ['', 'k'.repeat(300), 'clé-ünïcödé', "'; DROP TABLE idempotency_keys; --"];
 const HOSTILE_VALUES: unknown[] = [null, NUL, 1e308, -99999999999, { $gt: '' }, [NUL], true];
 const HOSTILE_QUERY = [NUL, '1e20', '99999999999', '-1', '1e3', 'x'.repeat(3000), '[]', '%'];
 const HOSTILE_PATH = ['not-a-uuid', encodeURIComponent(NUL), '%E0%A4%A', '..%2F..%2Fetc'];
@@ -123,8 +125,9 @@ describe('hostile input, driven by openapi.json', () => {
     return path.replace(/\{(\w+)\}/g, (_, name: string, offset: number) => {
       if (value !== undefined) return value;
       const resource = /\/(\w+)\/$/.exec(path.slice(0, offset))?.[1] ?? name;
-      // Deleting the fixtures would turn every later request into a plain 404.
-      const real = method === 'delete' ? undefined : (fixtures[name] ?? fixtures[resource]);
+      // Deleting (or erasing) the fixtures would turn every later request into a plain 404.
+      const destroys = method === 'delete' || path.endsWith('/erase');
+      const real = destroys ? undefined : (fixtures[name] ?? fixtures[resource]);
       return real ?? randomUUID();
     });
   }
@@ -135,8 +138,9 @@ describe('hostile input, driven by openapi.json', () => {
     url: string,
     body?: unknown,
     raw?: string,
+    headers: Record<string, string> = {},
   ): Promise<Response> {
-    let req = t.http[method as 'get'](url);
+    let req = t.http[method as 'get'](url).set(headers);
     if (role !== 'anonymous') req = req.set(...bearer(users[role]));
     if (raw !== undefined) return req.set('content-type', 'application/json').send(raw);
     return body === undefined ? req : req.send(body as object);
@@ -204,6 +208,13 @@ describe('hostile input, driven by openapi.json', () => {
         for (const [label, body, raw] of wholeBodies) {
           const res = await send(role, method, url, body, raw);
           expectSafe(res, `${role} ${method} ${path} with ${label}`);
+        }
+        if (!(operation.parameters ?? []).some((p) => p.name === 'Idempotency-Key')) continue;
+        for (const key of HOSTILE_KEYS) {
+          for (const [label, body, raw] of wholeBodies.slice(0, 2)) {
+            const res = await send(role, method, url, body, raw, { 'Idempotency-Key': key });
+            expectSafe(res, `${role} ${method} ${path} with key ${key.slice(0, 20)} and ${label}`);
+          }
         }
       }
     });

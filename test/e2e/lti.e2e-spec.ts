@@ -2,8 +2,8 @@ import { createPrivateKey, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
-import { PlatformKeysService } from '../../src/modules/lti/platform-keys.service';
+import { calculateJwkThumbprint, decodeJwt, decodeProtectedHeader, JWK, SignJWT } from 'jose';
+import { SigningKeysService } from '../../src/modules/keys/signing-keys.service';
 import { createCourse, createLesson } from '../factories/courses.factory';
 import { enroll } from '../factories/enrollments.factory';
 import { bearer, createUser, TestUser } from '../factories/users.factory';
@@ -227,27 +227,38 @@ describe('LTI 1.3 platform with a real ltijs tool', () => {
   }
 
   describe('platform configuration', () => {
-    it('two API processes using the key for the first time at once end up with one key', async () => {
+    it('two API processes using the lti key for the first time at once end up with one key', async () => {
+      const ltiKeys = () =>
+        t.dataSource.query<Array<{ kid: string; algorithm: string; active: boolean }>>(
+          `SELECT kid, algorithm, active FROM signing_keys WHERE purpose = 'lti'`,
+        );
+      expect(await ltiKeys()).toEqual([]);
       const other = await createTestApp({ APP_PUBLIC_URL: base }, { share: t.env });
       try {
-        const results = await Promise.all(
-          Array.from({ length: 6 }, (_, i) =>
-            (i % 2 === 0 ? t : other).http.get('/.well-known/jwks.json'),
-          ),
+        // Half read the JWKS (which lists the key from its first fetch on), half sign with it.
+        const kids = await Promise.all(
+          Array.from({ length: 8 }, async (_, i) => {
+            const app = i % 2 === 0 ? t : other;
+            if (i % 4 < 2) {
+              const res = await app.http.get('/.well-known/jwks.json').expect(200);
+              const rsa = (res.body.keys as JWK[]).filter((key) => key.alg === 'RS256');
+              expect(rsa).toHaveLength(1);
+              return rsa[0].kid;
+            }
+            const token = await app.app
+              .get(SigningKeysService)
+              .signJwt('lti', 'RS256', { sub: `race-${i}` }, { expiresInSeconds: 60 });
+            return decodeProtectedHeader(token).kid;
+          }),
         );
-        expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
-        const kids = new Set(
-          results.map((r) => (r.body as { keys: Array<{ kid: string }> }).keys[0].kid),
-        );
-        expect(kids.size).toBe(1);
-        const rows = await t.dataSource.query(`SELECT kid FROM lti_platform_keys`);
-        expect(rows).toEqual([{ kid: [...kids][0] }]);
+        expect(new Set(kids).size).toBe(1);
+        expect(await ltiKeys()).toEqual([{ kid: kids[0], algorithm: 'RS256', active: true }]);
       } finally {
         await other.close();
       }
     });
 
-    it('publishes its endpoints and its RS256 key under /.well-known/jwks.json', async () => {
+    it('publishes its endpoints and its RS256 key (signing_keys, purpose lti) under /.well-known/jwks.json', async () => {
       const platform = (await t.http.get(`${API}/lti/platform`).expect(200)).body.data;
       expect(platform).toEqual({
         issuer: base,
@@ -256,14 +267,22 @@ describe('LTI 1.3 platform with a real ltijs tool', () => {
         jwksUri: `${base}/.well-known/jwks.json`,
       });
       const jwks = await t.http.get('/.well-known/jwks.json').expect(200);
-      expect(jwks.body.keys).toHaveLength(1);
-      expect(jwks.body.keys[0]).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig' });
-      expect(jwks.body.keys[0]).not.toHaveProperty('d');
-      const sealed = await t.dataSource.query<Array<{ private_key: string }>>(
-        `SELECT private_key FROM lti_platform_keys`,
+      const rsa = (jwks.body.keys as JWK[]).filter((key) => key.alg === 'RS256');
+      expect(rsa).toHaveLength(1);
+      expect(rsa[0]).toEqual({
+        kty: 'RSA',
+        n: expect.any(String),
+        e: 'AQAB',
+        alg: 'RS256',
+        use: 'sig',
+        kid: await calculateJwkThumbprint(rsa[0], 'sha256'),
+      });
+      // 2048-bit modulus: 256 bytes, 342 base64url characters.
+      expect(rsa[0].n).toHaveLength(342);
+      const sealed = await t.dataSource.query<Array<{ kid: string; private_key: string }>>(
+        `SELECT kid, private_key FROM signing_keys WHERE purpose = 'lti'`,
       );
-      expect(sealed).toHaveLength(1);
-      expect(sealed[0].private_key).toMatch(/^v1\./);
+      expect(sealed).toEqual([{ kid: rsa[0].kid, private_key: expect.stringMatching(/^v1\./) }]);
       expect(sealed[0].private_key).not.toContain('PRIVATE KEY');
     });
   });
@@ -483,8 +502,12 @@ describe('LTI 1.3 platform with a real ltijs tool', () => {
       expect(fields.state).toBe(authorizeUrl.searchParams.get('state'));
 
       const header = decodeProtectedHeader(fields.id_token);
-      const jwks = (await t.http.get('/.well-known/jwks.json')).body;
-      expect(header).toMatchObject({ alg: 'RS256', kid: jwks.keys[0].kid });
+      const [active] = await t.dataSource.query<Array<{ kid: string }>>(
+        `SELECT kid FROM signing_keys WHERE purpose = 'lti' AND active`,
+      );
+      expect(header).toEqual({ alg: 'RS256', typ: 'JWT', kid: active.kid });
+      const jwks = (await t.http.get('/.well-known/jwks.json')).body as { keys: JWK[] };
+      expect(jwks.keys.map((key) => key.kid)).toContain(active.kid);
       const claims = decodeJwt(fields.id_token);
       expect(claims.exp! - claims.iat!).toBe(300);
       expect(claims).toMatchObject({
@@ -567,6 +590,27 @@ describe('LTI 1.3 platform with a real ltijs tool', () => {
       expect(html).not.toContain('<script>alert(1)');
       expect(parseForm(html).fields.state).toBe('"><script>alert(1)</script>');
     });
+
+    it('a rotated lti key signs the next launch at once; the tool verifies it, the old kid stays listed', async () => {
+      const s = await student();
+      const before = decodeProtectedHeader((await fullLaunch(s.user)).idToken).kid!;
+      const { kid, retired } = await t.app.get(SigningKeysService).rotate('lti', 'RS256');
+      expect(retired).toEqual([before]);
+      const after = decodeProtectedHeader((await fullLaunch(s.user)).idToken);
+      expect(after).toEqual({ alg: 'RS256', typ: 'JWT', kid });
+      const jwks = (await t.http.get('/.well-known/jwks.json').expect(200)).body as { keys: JWK[] };
+      expect(jwks.keys.filter((key) => key.alg === 'RS256').map((key) => key.kid)).toEqual([
+        kid,
+        before,
+      ]);
+      const rows = await t.dataSource.query<Array<{ kid: string; active: boolean }>>(
+        `SELECT kid, active FROM signing_keys WHERE purpose = 'lti' ORDER BY active DESC`,
+      );
+      expect(rows).toEqual([
+        { kid, active: true },
+        { kid: before, active: false },
+      ]);
+    });
   });
 
   describe('refusals', () => {
@@ -577,10 +621,12 @@ describe('LTI 1.3 platform with a real ltijs tool', () => {
       const { action, fields } = parseForm(await answer.text());
       const claims = decodeJwt(fields.id_token);
       const forged = await t.app
-        .get(PlatformKeysService)
-        .sign(
+        .get(SigningKeysService)
+        .signJwt(
+          'lti',
+          'RS256',
           { ...claims, iat: undefined, exp: undefined, aud: 'some-other-client', azp: undefined },
-          300,
+          { expiresInSeconds: 300 },
         );
       const before = tool.launches.length;
       const res = await postToTool(jar, action, { ...fields, id_token: forged });

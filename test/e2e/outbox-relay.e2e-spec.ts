@@ -51,6 +51,7 @@ describe('outbox relay', () => {
       expect(every).toEqual({
         [JOBS.PURGE_AUTH_TOKENS]: 3600_000,
         [JOBS.PURGE_OUTBOX]: 3600_000,
+        [JOBS.PURGE_IDEMPOTENCY_KEYS]: 3600_000,
         [JOBS.EXPIRE_ATTEMPTS]: 60_000,
         [JOBS.NOTIFY_DUE_SOON]: 600_000,
       });

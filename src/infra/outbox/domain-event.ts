@@ -9,11 +9,13 @@ export const DOMAIN_EVENTS = [
   'enrollment.created',
   'lesson.completed',
   'enrollment.completed',
+  'enrollment.dropped',
   'quiz.attempt.submitted',
   'quiz.attempt.graded',
   'certificate.issued',
   'assignment.submitted',
   'submission.graded',
+  'user.erased',
   'webhook.test',
 ] as const;
 export type DomainEventType = (typeof DOMAIN_EVENTS)[number];

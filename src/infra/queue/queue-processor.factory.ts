@@ -9,6 +9,8 @@ const CONCURRENCY: Record<QueueName, number> = {
   certificates: 2,
   webhooks: 10,
   maintenance: 1,
+  // One import at a time per worker: its batches are heavy writes.
+  imports: 1,
 };
 
 /**

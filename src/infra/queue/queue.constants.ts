@@ -4,6 +4,8 @@ export const QUEUES = {
   CERTIFICATES: 'certificates',
   WEBHOOKS: 'webhooks',
   MAINTENANCE: 'maintenance',
+  /** Long imports (bulk enrollment), apart so that they never delay mails or webhooks. */
+  IMPORTS: 'imports',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 export const ALL_QUEUES: readonly QueueName[] = Object.values(QUEUES);
@@ -16,6 +18,7 @@ export const JOBS = {
   SEND_ACCOUNT_TOKEN: 'send-account-token',
   PURGE_OUTBOX: 'purge-outbox',
   PURGE_AUTH_TOKENS: 'purge-auth-tokens',
+  PURGE_IDEMPOTENCY_KEYS: 'purge-idempotency-keys',
   /** A domain event (webhook payload) to fan out to subscribed endpoints. */
   DOMAIN_EVENT: 'domain-event',
   /** Deliver one webhook (one endpoint, one event). */
@@ -32,6 +35,8 @@ export const JOBS = {
   NOTIFY_ASSIGNMENT_PUBLISHED: 'notify-assignment-published',
   /** Periodic: notify students of assignments due within 24 h they have not submitted to. */
   NOTIFY_DUE_SOON: 'notify-due-soon',
+  /** Run one bulk enrollment job, by job id (its rows are in the database, never in Redis). */
+  RUN_BULK_ENROLLMENT: 'run-bulk-enrollment',
 } as const;
 
 /** Retries for every job unless the producer says otherwise. */

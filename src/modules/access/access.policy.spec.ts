@@ -10,6 +10,8 @@ const student = user('student', 'student-1');
 
 const published = { instructorId: 'owner', isPublished: true };
 const draft = { instructorId: 'owner', isPublished: false };
+const ENROLLED = { status: 'active' };
+const DROPPED = { status: 'dropped' };
 
 describe('access policy', () => {
   describe('managesCourse', () => {
@@ -64,7 +66,7 @@ describe('access policy', () => {
     const facts = (course: typeof draft, l: typeof lesson, enrolled: boolean) => ({
       course,
       lesson: l,
-      enrolled,
+      enrollment: enrolled ? ENROLLED : null,
     });
     expect(decide(owner, 'lesson.read', facts(draft, lesson, false)).allowed).toBe(true);
     expect(decide(student, 'lesson.read', facts(published, lesson, true)).allowed).toBe(true);
@@ -77,7 +79,7 @@ describe('access policy', () => {
       resource: 'Lesson',
     });
     expect(
-      decide(student, 'lesson.read', { course: published, lesson: null, enrolled: true }),
+      decide(student, 'lesson.read', { course: published, lesson: null, enrollment: ENROLLED }),
     ).toMatchObject({ status: 404 });
   });
 
@@ -93,18 +95,18 @@ describe('access policy', () => {
       status: 403,
     });
     expect(
-      decide(student, 'quiz.take', { course: published, quiz: open, enrolled: true }).allowed,
+      decide(student, 'quiz.take', { course: published, quiz: open, enrollment: ENROLLED }).allowed,
     ).toBe(true);
     expect(
-      decide(student, 'quiz.take', { course: published, quiz: open, enrolled: false }),
+      decide(student, 'quiz.take', { course: published, quiz: open, enrollment: null }),
     ).toMatchObject({ status: 403, message: 'Enroll in the course to take this quiz' });
     expect(
-      decide(owner, 'quiz.take', { course: published, quiz: open, enrolled: true }),
+      decide(owner, 'quiz.take', { course: published, quiz: open, enrollment: ENROLLED }),
     ).toMatchObject({ status: 403, message: 'Only enrolled students take quizzes' });
   });
 
   it('lets the student and the course’s managers read enrollments and attempts', () => {
-    const mine = { studentId: student.id };
+    const mine = { studentId: student.id, status: 'active' };
     expect(
       decide(student, 'enrollment.read', { course: published, enrollment: mine }).allowed,
     ).toBe(true);
@@ -118,7 +120,9 @@ describe('access policy', () => {
     expect(
       decide(otherInstructor, 'attempt.read', { course: published, attempt: mine }),
     ).toMatchObject({ status: 403 });
-    expect(decide(owner, 'attempt.submit', { attempt: mine })).toMatchObject({ status: 403 });
+    expect(decide(owner, 'attempt.submit', { attempt: mine, enrollment: ENROLLED })).toMatchObject({
+      status: 403,
+    });
     expect(decide(admin, 'enrollment.progress', { enrollment: mine })).toMatchObject({
       status: 403,
     });
@@ -162,7 +166,7 @@ describe('access policy', () => {
     const MANAGERS_ONLY = 'Only the course’s instructor or an admin can do this';
     const STUDENT_OR_MANAGERS = 'Only the student, the course’s instructor and admins can see this';
     const otherStudent = user('student', 'student-2');
-    const mine = { studentId: student.id };
+    const mine = { studentId: student.id, status: 'active' };
     const open = { isPublished: true };
     const unpublished = { isPublished: false };
     const lesson = { isPreview: false };
@@ -197,30 +201,71 @@ describe('access policy', () => {
         ['student, missing', student, { course: null }, hidden('Course')],
         ['student, draft', student, { course: draft }, hidden('Course')],
       ],
+      'course.review': [
+        ['enrolled student', student, { course: published, enrollment: ENROLLED }, ok],
+        [
+          'completed student',
+          student,
+          { course: published, enrollment: { status: 'completed' } },
+          ok,
+        ],
+        [
+          'student not enrolled',
+          student,
+          { course: published, enrollment: null },
+          refused('Enroll in the course to review it'),
+        ],
+        [
+          'student who dropped the course',
+          student,
+          { course: published, enrollment: DROPPED },
+          refused('You dropped this course: enroll again to continue'),
+        ],
+        [
+          'the owner',
+          owner,
+          { course: published, enrollment: null },
+          refused('Only enrolled students review courses'),
+        ],
+        ['student, draft', student, { course: draft, enrollment: ENROLLED }, hidden('Course')],
+        ['student, missing', student, { course: null, enrollment: null }, hidden('Course')],
+      ],
       'lesson.read': [
         [
           'anonymous, preview',
           undefined,
-          { course: published, lesson: preview, enrolled: false },
+          { course: published, lesson: preview, enrollment: null },
           ok,
         ],
         [
           'anonymous, full lesson',
           undefined,
-          { course: published, lesson, enrolled: false },
+          { course: published, lesson, enrollment: null },
           refused('Enroll in the course to read this lesson'),
         ],
         [
           'student not enrolled',
           student,
-          { course: published, lesson, enrolled: false },
+          { course: published, lesson, enrollment: null },
           refused('Enroll in the course to read this lesson'),
         ],
-        ['admin, draft', admin, { course: draft, lesson, enrolled: false }, ok],
+        ['admin, draft', admin, { course: draft, lesson, enrollment: null }, ok],
+        [
+          'student who dropped the course',
+          student,
+          { course: published, lesson, enrollment: DROPPED },
+          refused('You dropped this course: enroll again to continue'),
+        ],
+        [
+          'student who dropped, preview',
+          student,
+          { course: published, lesson: preview, enrollment: DROPPED },
+          ok,
+        ],
         [
           'admin, missing course',
           admin,
-          { course: null, lesson, enrolled: true },
+          { course: null, lesson, enrollment: ENROLLED },
           hidden('Lesson'),
         ],
       ],
@@ -245,21 +290,27 @@ describe('access policy', () => {
       ],
       'quiz.take': [
         [
+          'student who dropped the course',
+          student,
+          { course: published, quiz: open, enrollment: DROPPED },
+          refused('You dropped this course: enroll again to continue'),
+        ],
+        [
           'student, unpublished',
           student,
-          { course: published, quiz: unpublished, enrolled: true },
+          { course: published, quiz: unpublished, enrollment: ENROLLED },
           hidden('Quiz'),
         ],
         [
           'anonymous',
           undefined,
-          { course: published, quiz: open, enrolled: false },
+          { course: published, quiz: open, enrollment: null },
           refused('Only enrolled students take quizzes'),
         ],
         [
           'admin',
           admin,
-          { course: published, quiz: open, enrolled: true },
+          { course: published, quiz: open, enrollment: ENROLLED },
           refused('Only enrolled students take quizzes'),
         ],
       ],
@@ -284,17 +335,28 @@ describe('access policy', () => {
         ['admin, missing', admin, { course: published, assignment: null }, hidden('Assignment')],
       ],
       'assignment.submit': [
-        ['enrolled student', student, { course: published, assignment: open, enrolled: true }, ok],
+        [
+          'student who dropped the course',
+          student,
+          { course: published, assignment: open, enrollment: DROPPED },
+          refused('You dropped this course: enroll again to continue'),
+        ],
+        [
+          'enrolled student',
+          student,
+          { course: published, assignment: open, enrollment: ENROLLED },
+          ok,
+        ],
         [
           'student not enrolled',
           student,
-          { course: published, assignment: open, enrolled: false },
+          { course: published, assignment: open, enrollment: null },
           refused('Enroll in the course to submit this assignment'),
         ],
         [
           'owner',
           owner,
-          { course: published, assignment: open, enrolled: false },
+          { course: published, assignment: open, enrollment: null },
           refused('Only enrolled students submit assignments'),
         ],
       ],
@@ -337,8 +399,32 @@ describe('access policy', () => {
           refused(STUDENT_OR_MANAGERS),
         ],
       ],
+      'enrollment.drop': [
+        ['the student', student, { course: published, enrollment: mine }, ok],
+        ['the owner', owner, { course: published, enrollment: mine }, ok],
+        ['admin', admin, { course: null, enrollment: mine }, ok],
+        ['missing', admin, { course: published, enrollment: null }, hidden('Enrollment')],
+        [
+          'another student',
+          otherStudent,
+          { course: published, enrollment: mine },
+          refused('Only the student, the course’s instructor and admins can drop this'),
+        ],
+        [
+          'the owner demoted to student',
+          demotedOwner,
+          { course: published, enrollment: mine },
+          refused('Only the student, the course’s instructor and admins can drop this'),
+        ],
+      ],
       'enrollment.progress': [
         ['the student', student, { enrollment: mine }, ok],
+        [
+          'the student, dropped',
+          student,
+          { enrollment: { ...mine, status: 'dropped' } },
+          refused('You dropped this course: enroll again to continue'),
+        ],
         ['missing', student, { enrollment: null }, hidden('Enrollment')],
         [
           'another student',
@@ -346,6 +432,12 @@ describe('access policy', () => {
           { enrollment: mine },
           refused('Only the enrolled student can complete lessons'),
         ],
+      ],
+      'job.read': [
+        ['who started it', owner, { job: { createdById: owner.id } }, ok],
+        ['admin', admin, { job: { createdById: owner.id } }, ok],
+        ['another instructor', otherInstructor, { job: { createdById: owner.id } }, hidden('Job')],
+        ['missing', admin, { job: null }, hidden('Job')],
       ],
       'certificate.request': [
         ['the student', student, { enrollment: mine }, ok],
@@ -381,9 +473,20 @@ describe('access policy', () => {
         ],
       ],
       'attempt.submit': [
-        ['the student', student, { attempt: mine }, ok],
-        ['missing', student, { attempt: null }, hidden('Attempt')],
-        ['admin', admin, { attempt: mine }, refused('Only the student can submit this attempt')],
+        ['the student', student, { attempt: mine, enrollment: ENROLLED }, ok],
+        [
+          'the student, dropped since',
+          student,
+          { attempt: mine, enrollment: DROPPED },
+          refused('You dropped this course: enroll again to continue'),
+        ],
+        ['missing', student, { attempt: null, enrollment: null }, hidden('Attempt')],
+        [
+          'admin',
+          admin,
+          { attempt: mine, enrollment: ENROLLED },
+          refused('Only the student can submit this attempt'),
+        ],
       ],
       'certificate.read': [
         ['the student', student, { certificate: mine }, ok],

@@ -7,6 +7,14 @@ export interface CourseFacts {
 }
 
 /**
+ * The caller's own enrollment in the course, as far as access goes (null: not enrolled). A
+ * `dropped` enrollment keeps its progress but opens nothing until the student enrolls again.
+ */
+export interface EnrollmentStanding {
+  status: string;
+}
+
+/**
  * The facts each permission is decided on. A `null` resource is one that does not exist. Services
  * pass what they already loaded; AccessService.require loads them with one narrow query.
  */
@@ -21,8 +29,10 @@ export interface PermissionFacts {
   'lesson.read': {
     course: CourseFacts | null;
     lesson: { isPreview: boolean } | null;
-    enrolled: boolean;
+    enrollment: EnrollmentStanding | null;
   };
+  /** Review a course: students enrolled in it (not dropped). */
+  'course.review': { course: CourseFacts | null; enrollment: EnrollmentStanding | null };
   /** See a quiz: published ones in a visible course, drafts for its managers. */
   'quiz.view': { course: CourseFacts | null; quiz: { isPublished: boolean } | null };
   /** Author a quiz and read its answer key and everyone's attempts. */
@@ -31,7 +41,7 @@ export interface PermissionFacts {
   'quiz.take': {
     course: CourseFacts | null;
     quiz: { isPublished: boolean } | null;
-    enrolled: boolean;
+    enrollment: EnrollmentStanding | null;
   };
   /** See an assignment: published ones in a visible course, drafts for its managers. */
   'assignment.view': { course: CourseFacts | null; assignment: { isPublished: boolean } | null };
@@ -44,7 +54,7 @@ export interface PermissionFacts {
   'assignment.submit': {
     course: CourseFacts | null;
     assignment: { isPublished: boolean } | null;
-    enrolled: boolean;
+    enrollment: EnrollmentStanding | null;
   };
   /** A submission: the student, the course's managers. */
   'submission.read': { course: CourseFacts | null; submission: { studentId: string } | null };
@@ -52,18 +62,29 @@ export interface PermissionFacts {
   'submission.grade': { course: CourseFacts | null; submission: { studentId: string } | null };
   /** An enrollment with its progress: the student, the course's managers. */
   'enrollment.read': { course: CourseFacts | null; enrollment: { studentId: string } | null };
-  /** Complete lessons, take its certificate: the enrolled student (admins for certificates). */
-  'enrollment.progress': { enrollment: { studentId: string } | null };
+  /** Drop an enrollment: the student, the course's managers. */
+  'enrollment.drop': { course: CourseFacts | null; enrollment: { studentId: string } | null };
+  /**
+   * Complete lessons, record time, review the course: the enrolled student, while not dropped
+   * (admins may request certificates).
+   */
+  'enrollment.progress': { enrollment: { studentId: string; status: string } | null };
   'certificate.request': { enrollment: { studentId: string } | null };
   /** An attempt: the student, the course's managers. */
   'attempt.read': { course: CourseFacts | null; attempt: { studentId: string } | null };
-  'attempt.submit': { attempt: { studentId: string } | null };
+  /** Submit: the student, while their enrollment is not dropped. */
+  'attempt.submit': {
+    attempt: { studentId: string } | null;
+    enrollment: EnrollmentStanding | null;
+  };
   /** A certificate or a file: its owner and admins; others get 404. */
   'certificate.read': { certificate: { studentId: string } | null };
   'file.access': { file: { uploadedById: string } | null };
   /** Read another user's files list, or another instructor's analytics. */
   'files.list': { ownerId: string | undefined };
   'analytics.instructor': { instructorId: string | undefined };
+  /** A background job (bulk enrollment): who started it and admins; others get 404. */
+  'job.read': { job: { createdById: string } | null };
 }
 
 export type Permission = keyof PermissionFacts;
@@ -111,6 +132,16 @@ function assignmentDecision(
   return ALLOW;
 }
 
+/** Enrolled and not dropped: what opens lessons, quizzes and assignments to a student. */
+const isEnrolled = (enrollment: EnrollmentStanding | null): boolean =>
+  enrollment !== null && enrollment.status !== 'dropped';
+
+const DROPPED = 'You dropped this course: enroll again to continue';
+
+/** 403 for a student who is not (or no longer) enrolled. */
+const notEnrolled = (enrollment: EnrollmentStanding | null, message: string): Decision =>
+  forbidden(enrollment?.status === 'dropped' ? DROPPED : message);
+
 const ownedBy = (caller: AuthenticatedUser | undefined, ownerId: string): boolean =>
   caller?.id === ownerId;
 
@@ -139,11 +170,18 @@ const RULES: { [P in Permission]: Rule<P> } = {
     if (!course || !seesCourse(caller, course)) return notFound('Course');
     return caller?.role === 'student' ? ALLOW : forbidden('Only students can enroll');
   },
-  'lesson.read': (caller, { course, lesson, enrolled }) => {
+  'lesson.read': (caller, { course, lesson, enrollment }) => {
     if (!course || !lesson || !seesCourse(caller, course)) return notFound('Lesson');
     if (managesCourse(caller, course)) return ALLOW;
-    if (course.isPublished && (lesson.isPreview || enrolled)) return ALLOW;
-    return forbidden('Enroll in the course to read this lesson');
+    if (course.isPublished && (lesson.isPreview || isEnrolled(enrollment))) return ALLOW;
+    return notEnrolled(enrollment, 'Enroll in the course to read this lesson');
+  },
+  'course.review': (caller, { course, enrollment }) => {
+    if (!course || !seesCourse(caller, course)) return notFound('Course');
+    if (caller?.role !== 'student') return forbidden('Only enrolled students review courses');
+    return isEnrolled(enrollment)
+      ? ALLOW
+      : notEnrolled(enrollment, 'Enroll in the course to review it');
   },
   'quiz.view': quizDecision,
   'quiz.manage': (caller, facts) => {
@@ -155,7 +193,9 @@ const RULES: { [P in Permission]: Rule<P> } = {
     const seen = quizDecision(caller, facts);
     if (!seen.allowed) return seen;
     if (caller?.role !== 'student') return forbidden('Only enrolled students take quizzes');
-    return facts.enrolled ? ALLOW : forbidden('Enroll in the course to take this quiz');
+    return isEnrolled(facts.enrollment)
+      ? ALLOW
+      : notEnrolled(facts.enrollment, 'Enroll in the course to take this quiz');
   },
   'assignment.view': assignmentDecision,
   'assignment.manage': (caller, facts) => {
@@ -167,7 +207,9 @@ const RULES: { [P in Permission]: Rule<P> } = {
     const seen = assignmentDecision(caller, facts);
     if (!seen.allowed) return seen;
     if (caller?.role !== 'student') return forbidden('Only enrolled students submit assignments');
-    return facts.enrolled ? ALLOW : forbidden('Enroll in the course to submit this assignment');
+    return isEnrolled(facts.enrollment)
+      ? ALLOW
+      : notEnrolled(facts.enrollment, 'Enroll in the course to submit this assignment');
   },
   'submission.read': (caller, { course, submission }) => {
     if (!submission) return notFound('Submission');
@@ -183,11 +225,19 @@ const RULES: { [P in Permission]: Rule<P> } = {
     if (ownedBy(caller, enrollment.studentId)) return ALLOW;
     return course && managesCourse(caller, course) ? ALLOW : forbidden(STUDENT_OR_MANAGERS);
   },
+  'enrollment.drop': (caller, { course, enrollment }) => {
+    if (!enrollment) return notFound('Enrollment');
+    if (ownedBy(caller, enrollment.studentId) || isAdmin(caller)) return ALLOW;
+    return course && managesCourse(caller, course)
+      ? ALLOW
+      : forbidden('Only the student, the course’s instructor and admins can drop this');
+  },
   'enrollment.progress': (caller, { enrollment }) => {
     if (!enrollment) return notFound('Enrollment');
-    return ownedBy(caller, enrollment.studentId)
-      ? ALLOW
-      : forbidden('Only the enrolled student can complete lessons');
+    if (!ownedBy(caller, enrollment.studentId)) {
+      return forbidden('Only the enrolled student can complete lessons');
+    }
+    return isEnrolled(enrollment) ? ALLOW : forbidden(DROPPED);
   },
   'certificate.request': (caller, { enrollment }) => {
     if (!enrollment) return notFound('Enrollment');
@@ -200,11 +250,12 @@ const RULES: { [P in Permission]: Rule<P> } = {
     if (ownedBy(caller, attempt.studentId)) return ALLOW;
     return course && managesCourse(caller, course) ? ALLOW : forbidden(STUDENT_OR_MANAGERS);
   },
-  'attempt.submit': (caller, { attempt }) => {
+  'attempt.submit': (caller, { attempt, enrollment }) => {
     if (!attempt) return notFound('Attempt');
-    return ownedBy(caller, attempt.studentId)
-      ? ALLOW
-      : forbidden('Only the student can submit this attempt');
+    if (!ownedBy(caller, attempt.studentId)) {
+      return forbidden('Only the student can submit this attempt');
+    }
+    return isEnrolled(enrollment) ? ALLOW : notEnrolled(enrollment, 'Enroll in the course');
   },
   'certificate.read': (caller, { certificate }) =>
     certificate && (ownedBy(caller, certificate.studentId) || isAdmin(caller))
@@ -216,6 +267,8 @@ const RULES: { [P in Permission]: Rule<P> } = {
     !ownerId || ownedBy(caller, ownerId) || isAdmin(caller)
       ? ALLOW
       : forbidden('Only admins can list other users’ files'),
+  'job.read': (caller, { job }) =>
+    job && (ownedBy(caller, job.createdById) || isAdmin(caller)) ? ALLOW : notFound('Job'),
   'analytics.instructor': (caller, { instructorId }) => {
     if (isAdmin(caller)) return ALLOW;
     if (caller?.role !== 'instructor') return forbidden('Instructor analytics are for instructors');

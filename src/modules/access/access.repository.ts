@@ -29,11 +29,11 @@ export class AccessRepository {
 
   async lesson(id: string, callerId: string | undefined): Promise<PermissionFacts['lesson.read']> {
     const [row] = await this.dataSource.query<
-      Array<CourseRow & { is_preview: boolean; enrolled: boolean }>
+      Array<CourseRow & { is_preview: boolean; enrollment_status: string | null }>
     >(
       `SELECT c.instructor_id, c.is_published AS course_published, l.is_preview,
-              EXISTS (SELECT 1 FROM enrollments e
-                       WHERE e.course_id = l.course_id AND e.student_id = $2) AS enrolled
+              (SELECT e.status FROM enrollments e
+                WHERE e.course_id = l.course_id AND e.student_id = $2) AS enrollment_status
          FROM lessons l JOIN courses c ON c.id = l.course_id
         WHERE l.id = $1`,
       [id, callerId ?? null],
@@ -41,7 +41,7 @@ export class AccessRepository {
     return {
       course: courseOf(row),
       lesson: row ? { isPreview: row.is_preview } : null,
-      enrolled: !!row?.enrolled,
+      enrollment: row?.enrollment_status ? { status: row.enrollment_status } : null,
     };
   }
 
@@ -55,23 +55,40 @@ export class AccessRepository {
     return { course: courseOf(row), quiz: row ? { isPublished: row.quiz_published } : null };
   }
 
-  async enrollment(id: string): Promise<PermissionFacts['enrollment.read']> {
-    const [row] = await this.dataSource.query<Array<CourseRow & { student_id: string }>>(
-      `SELECT c.instructor_id, c.is_published AS course_published, e.student_id
+  async enrollment(
+    id: string,
+  ): Promise<PermissionFacts['enrollment.read'] & PermissionFacts['enrollment.progress']> {
+    const [row] = await this.dataSource.query<
+      Array<CourseRow & { student_id: string; status: string }>
+    >(
+      `SELECT c.instructor_id, c.is_published AS course_published, e.student_id, e.status
          FROM enrollments e JOIN courses c ON c.id = e.course_id
         WHERE e.id = $1`,
       [id],
     );
-    return { course: courseOf(row), enrollment: row ? { studentId: row.student_id } : null };
+    return {
+      course: courseOf(row),
+      enrollment: row ? { studentId: row.student_id, status: row.status } : null,
+    };
   }
 
-  async attempt(id: string): Promise<PermissionFacts['attempt.read']> {
-    const [row] = await this.dataSource.query<Array<CourseRow & { student_id: string }>>(
-      `SELECT c.instructor_id, c.is_published AS course_published, a.student_id
+  async attempt(
+    id: string,
+  ): Promise<PermissionFacts['attempt.read'] & PermissionFacts['attempt.submit']> {
+    const [row] = await this.dataSource.query<
+      Array<CourseRow & { student_id: string; enrollment_status: string | null }>
+    >(
+      `SELECT c.instructor_id, c.is_published AS course_published, a.student_id,
+              e.status AS enrollment_status
          FROM quiz_attempts a JOIN quizzes q ON q.id = a.quiz_id JOIN courses c ON c.id = q.course_id
+         LEFT JOIN enrollments e ON e.id = a.enrollment_id
         WHERE a.id = $1`,
       [id],
     );
-    return { course: courseOf(row), attempt: row ? { studentId: row.student_id } : null };
+    return {
+      course: courseOf(row),
+      attempt: row ? { studentId: row.student_id } : null,
+      enrollment: row?.enrollment_status ? { status: row.enrollment_status } : null,
+    };
   }
 }

@@ -14,6 +14,7 @@ const LOADERS = {
   'quiz.view': (repo: AccessRepository, id: string) => repo.quiz(id),
   'quiz.manage': (repo: AccessRepository, id: string) => repo.quiz(id),
   'enrollment.read': (repo: AccessRepository, id: string) => repo.enrollment(id),
+  'enrollment.drop': (repo: AccessRepository, id: string) => repo.enrollment(id),
   'enrollment.progress': (repo: AccessRepository, id: string) => repo.enrollment(id),
   'attempt.read': (repo: AccessRepository, id: string) => repo.attempt(id),
   'attempt.submit': (repo: AccessRepository, id: string) => repo.attempt(id),

@@ -127,16 +127,22 @@ export class AnalyticsRepository {
   /**
    * Completions per lesson: per lesson, a count over its entries of the partial index
    * ix_lesson_progress_lesson_completed (index-only, no heap visit). The LATERAL count is one
-   * index range per lesson, cheaper than a join and regroup of all the course's rows.
+   * index range per lesson, cheaper than a join and regroup of all the course's rows. The average
+   * time is the same over ix_lesson_progress_lesson_time (rows with time only).
    */
   courseLessons(courseId: string): Promise<LessonCompletionStats[]> {
     return this.db.query(
-      `SELECT l.id AS "lessonId", l.title, l.position, p.completions::int AS completions
+      `SELECT l.id AS "lessonId", l.title, l.position, p.completions::int AS completions,
+              round(s.average, 2)::float8 AS "averageTimeSpentSeconds"
          FROM lessons l
          CROSS JOIN LATERAL (
            SELECT count(*) AS completions FROM lesson_progress
             WHERE lesson_id = l.id AND completed
          ) p
+         CROSS JOIN LATERAL (
+           SELECT avg(time_spent_seconds) AS average FROM lesson_progress
+            WHERE lesson_id = l.id AND time_spent_seconds > 0
+         ) s
         WHERE l.course_id = $1
         ORDER BY l.position`,
       [courseId],

@@ -10,6 +10,7 @@ import { AssignmentsService } from './assignments.service';
 import { AssignmentResponse } from './dto/assignment.response';
 import { CreateAssignmentDto } from './dto/create-assignment.dto';
 import { UpdateAssignmentDto } from './dto/update-assignment.dto';
+import { Idempotent } from '../../common/decorators/idempotent.decorator';
 
 @ApiTags('assignments')
 @Controller()
@@ -32,6 +33,7 @@ export class AssignmentsController {
   }
 
   @Post('courses/:id/assignments')
+  @Idempotent()
   @Auth()
   @ApiOperation({
     summary: 'Create an assignment, unpublished (owner, admin)',

@@ -1,3 +1,4 @@
+import { AuditModule } from '../audit/audit.module';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CoursesModule } from '../courses/courses.module';
@@ -12,9 +13,11 @@ import { Submission } from './entities/submission.entity';
 import { SubmissionsController } from './submissions.controller';
 import { SubmissionsRepository } from './submissions.repository';
 import { SubmissionsService } from './submissions.service';
+import { SubmissionsPersonalData } from './submissions.personal-data';
 
 @Module({
   imports: [
+    AuditModule,
     TypeOrmModule.forFeature([Assignment, Submission]),
     CoursesModule,
     EnrollmentsModule,
@@ -22,7 +25,13 @@ import { SubmissionsService } from './submissions.service';
     UsersModule,
   ],
   controllers: [AssignmentsController, SubmissionsController],
-  providers: [AssignmentsService, AssignmentsRepository, SubmissionsService, SubmissionsRepository],
+  providers: [
+    SubmissionsPersonalData,
+    AssignmentsService,
+    AssignmentsRepository,
+    SubmissionsService,
+    SubmissionsRepository,
+  ],
   exports: [AssignmentsService],
 })
 export class AssignmentsModule {}

@@ -13,6 +13,7 @@ import { GradeSubmissionDto } from './dto/grade-submission.dto';
 import { ListSubmissionsQuery } from './dto/list-submissions.query';
 import { SubmissionResponse } from './dto/submission.response';
 import { SubmissionsService } from './submissions.service';
+import { Idempotent } from '../../common/decorators/idempotent.decorator';
 
 @ApiTags('assignments')
 @Controller()
@@ -20,6 +21,7 @@ export class SubmissionsController {
   constructor(private readonly submissions: SubmissionsService) {}
 
   @Post('assignments/:id/submissions')
+  @Idempotent()
   @Auth()
   @ApiOperation({
     summary: 'Submit (enrolled student): a new version',

@@ -137,4 +137,26 @@ export class SubmissionsRepository {
       .take(limit)
       .getManyAndCount();
   }
+
+  /** The personal-data export: every version of the student's submissions, one query. */
+  exportRowsOf(studentId: string): Promise<Array<Record<string, unknown> & { fileIds: string[] }>> {
+    return this.submissions.query(
+      `SELECT s.id, s.assignment_id AS "assignmentId", a.title AS "assignmentTitle", s.version,
+              s.text, s.file_ids AS "fileIds", s.submitted_at AS "submittedAt", s.late, s.status,
+              s.score::float8 AS score, s.final_score::float8 AS "finalScore", s.feedback,
+              s.rubric_scores AS "rubricScores", s.graded_at AS "gradedAt"
+         FROM submissions s LEFT JOIN assignments a ON a.id = s.assignment_id
+        WHERE s.student_id = $1
+        ORDER BY s.assignment_id, s.version`,
+      [studentId],
+    );
+  }
+
+  /** Erasure: the texts of the student's submissions go; grades and versions stay. */
+  async clearTextsOf(manager: EntityManager, studentId: string): Promise<void> {
+    await manager.query(
+      'UPDATE submissions SET text = NULL, updated_at = now() WHERE student_id = $1 AND text IS NOT NULL',
+      [studentId],
+    );
+  }
 }

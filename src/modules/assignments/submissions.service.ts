@@ -16,6 +16,7 @@ import { mailJob } from '../../infra/mail/mail.service';
 import { domainEventJob } from '../../infra/outbox/domain-event';
 import { OutboxService } from '../../infra/outbox/outbox.service';
 import { AccessService } from '../access/access.service';
+import { AuditLog } from '../audit/audit-log.service';
 import { EnrollmentsService } from '../enrollments/enrollments.service';
 import { Download, FilesService } from '../files/files.service';
 import { UsersService } from '../users/users.service';
@@ -59,6 +60,7 @@ export class SubmissionsService {
     private readonly outbox: OutboxService,
     private readonly clock: Clock,
     private readonly access: AccessService,
+    private readonly audit: AuditLog,
     @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
   ) {}
 
@@ -76,7 +78,7 @@ export class SubmissionsService {
     this.access.assert(caller, 'assignment.submit', {
       course,
       assignment,
-      enrolled: enrollment !== null,
+      enrollment,
     });
     if (assignment.lessonId) {
       await this.enrollments.assertLessonAvailable(enrollment!, assignment.lessonId);
@@ -224,6 +226,11 @@ export class SubmissionsService {
       };
       if (sameGrade(current, grade)) return current;
       await this.submissions.recordGrade(manager, id, { ...grade, gradedAt: this.clock.now() });
+      await this.audit.record(manager, {
+        action: 'submission.graded',
+        resourceId: id,
+        changes: { score: { from: current.finalScore, to: grade.finalScore } },
+      });
       if (completion && assignment!.lessonId) {
         await this.enrollments.recordCompletion(
           manager,

@@ -24,6 +24,7 @@ import {
   VerifyEmailDto,
 } from './dto/auth.dto';
 import { MfaChallengeResponse, MfaSetupResponse, SessionResponse } from './dto/auth.response';
+import { Idempotent } from '../../common/decorators/idempotent.decorator';
 
 @ApiTags('auth')
 @RateLimit('auth')
@@ -32,6 +33,7 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Post('register')
+  @Idempotent()
   @Public()
   @ApiOperation({
     summary: 'Create a student account and log in',

@@ -17,6 +17,7 @@ import { OneTimeTokensRepository } from './one-time-tokens.repository';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { RevokedTokensRepository } from './revoked-tokens.repository';
 import { RevokedTokensStore } from './revoked-tokens.store';
+import { SessionsPersonalData } from './sessions.personal-data';
 import { TokenService } from './token.service';
 
 @Module({
@@ -46,7 +47,8 @@ import { TokenService } from './token.service';
     JwtAuthGuard,
     PurgeTokensProcessor,
     AccountMailProcessor,
+    SessionsPersonalData,
   ],
-  exports: [JwtAuthGuard],
+  exports: [JwtAuthGuard, AuthService],
 })
 export class AuthModule {}

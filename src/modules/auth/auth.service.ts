@@ -30,6 +30,8 @@ const RESET_TTL_SECONDS = 30 * 60;
 /** At most one reset mail per address in this many seconds. */
 const RESET_MAIL_INTERVAL_SECONDS = 60;
 const VERIFY_TTL_SECONDS = 24 * 3600;
+/** The link mailed to accounts created by a bulk import. */
+const SET_PASSWORD_TTL_SECONDS = 7 * 24 * 3600;
 
 const ONE_TIME = {
   password_reset: { ttl: RESET_TTL_SECONDS, path: 'reset-password', template: 'password-reset' },
@@ -100,6 +102,7 @@ export class AuthService implements OnModuleInit {
         }),
         domainEventJob('user.registered', toUserResponse(created)),
       );
+      await this.users.auditCreated(manager, created, true);
       return created;
     });
     return this.startSession(user, client);
@@ -203,7 +206,7 @@ export class AuthService implements OnModuleInit {
     if (!(await this.mfa.check(userId, this.secrets.open(user.mfaSecret), code)).ok) {
       throw new InvalidMfaCodeError();
     }
-    return toUserResponse(await this.users.setMfa(userId, true, user.mfaSecret));
+    return toUserResponse(await this.users.switchMfa(userId, true, user.mfaSecret));
   }
 
   async disableMfa(
@@ -220,7 +223,7 @@ export class AuthService implements OnModuleInit {
     if (!(await this.mfa.check(userId, this.secrets.open(user.mfaSecret), code)).ok) {
       throw new InvalidMfaCodeError();
     }
-    return toUserResponse(await this.users.setMfa(userId, false, null));
+    return toUserResponse(await this.users.switchMfa(userId, false, null));
   }
 
   /**
@@ -321,6 +324,22 @@ export class AuthService implements OnModuleInit {
       this.attempts.purgeEndedBefore(new Date()),
     ]);
     return counts.reduce((sum, n) => sum + n, 0);
+  }
+
+  /**
+   * For accounts created for someone else (bulk enrollment): a password link per user, valid 7
+   * days, mailed through the same account-token job as resets. Two statements whatever the count.
+   */
+  async queueSetPasswordMails(manager: EntityManager, userIds: string[]): Promise<void> {
+    if (userIds.length === 0) return;
+    const expiresAt = new Date(Date.now() + SET_PASSWORD_TTL_SECONDS * 1000);
+    const ids = await this.oneTimeTokens.insertUnmintedMany(
+      userIds,
+      'password_reset',
+      expiresAt,
+      manager,
+    );
+    await this.outbox.add(manager, ...ids.map(accountTokenJob));
   }
 
   /** A token row (not minted yet) and the job that mails it, in the caller's transaction. */

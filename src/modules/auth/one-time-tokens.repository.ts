@@ -8,6 +8,21 @@ export class OneTimeTokensRepository {
   constructor(@InjectRepository(OneTimeToken) private readonly tokens: Repository<OneTimeToken>) {}
 
   /** A token row without a token yet (minted when its mail is sent); returns its id. */
+  /** Unminted tokens for several users at once; returns their ids. */
+  async insertUnmintedMany(
+    userIds: string[],
+    purpose: OneTimeTokenPurpose,
+    expiresAt: Date,
+    manager: EntityManager,
+  ): Promise<string[]> {
+    const rows = await manager.query<Array<{ id: string }>>(
+      `INSERT INTO one_time_tokens (user_id, purpose, expires_at, token_hash)
+       SELECT u, $2, $3, NULL FROM unnest($1::uuid[]) AS u RETURNING id`,
+      [userIds, purpose, expiresAt],
+    );
+    return rows.map((row) => row.id);
+  }
+
   async insertUnminted(
     data: { userId: string; purpose: OneTimeTokenPurpose; expiresAt: Date },
     manager: EntityManager,
@@ -65,6 +80,11 @@ export class OneTimeTokensRepository {
         WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL`,
       [userId, purpose],
     );
+  }
+
+  /** Erasure: the user's reset and verification tokens, used or not. */
+  async deleteAllOf(manager: EntityManager, userId: string): Promise<void> {
+    await manager.query('DELETE FROM one_time_tokens WHERE user_id = $1', [userId]);
   }
 
   async deleteExpiredBefore(cutoff: Date): Promise<number> {

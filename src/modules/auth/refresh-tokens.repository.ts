@@ -53,6 +53,28 @@ export class RefreshTokensRepository {
     await repo.update({ familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
   }
 
+  /** The user's sessions, oldest first, without their hashes. */
+  findSessionsOf(userId: string): Promise<RefreshToken[]> {
+    return this.tokens.find({
+      select: {
+        id: true,
+        familyId: true,
+        createdAt: true,
+        expiresAt: true,
+        revokedAt: true,
+        ip: true,
+        userAgent: true,
+      },
+      where: { userId },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+  }
+
+  /** Erasure: the user's sessions are gone (with the IPs and user agents they recorded). */
+  async deleteAllOf(manager: EntityManager, userId: string): Promise<void> {
+    await manager.getRepository(RefreshToken).delete({ userId });
+  }
+
   async deleteExpiredBefore(cutoff: Date): Promise<number> {
     return (await this.tokens.delete({ expiresAt: LessThan(cutoff) })).affected ?? 0;
   }

@@ -3,7 +3,8 @@ import { toBuffer as qrPng } from 'qrcode';
 
 export interface CertificateContent {
   courseTitle: string;
-  studentName: string;
+  /** null once the student's personal data was erased: the certificate names no one. */
+  studentName: string | null;
   instructorName: string;
   completedAt: Date;
   certificateNumber: string;
@@ -78,7 +79,7 @@ export async function renderCertificatePdf(content: CertificateContent): Promise
 
   centered(page, 'CERTIFICATE OF COMPLETION', 470, bold, 30, ACCENT);
   centered(page, 'This certifies that', 420, regular, 14, MUTED);
-  centered(page, content.studentName, 375, serif, 36);
+  centered(page, content.studentName ?? 'the holder of this certificate', 375, serif, 36);
   centered(page, 'has successfully completed the course', 335, regular, 14, MUTED);
   centered(page, content.courseTitle, 295, bold, 24);
   centered(page, `Instructor: ${content.instructorName}`, 255, regular, 13);

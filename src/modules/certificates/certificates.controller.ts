@@ -21,6 +21,7 @@ import {
   toCertificateResponse,
 } from './dto/certificate.response';
 import { GenerateCertificateDto } from './dto/generate-certificate.dto';
+import { Idempotent } from '../../common/decorators/idempotent.decorator';
 
 @ApiTags('certificates')
 @Controller('certificates')
@@ -39,6 +40,7 @@ export class CertificatesController {
   }
 
   @Post('generate')
+  @Idempotent()
   @Auth()
   @ApiOperation({
     summary: 'Issue the certificate of a completed enrollment (its student, admins)',

@@ -23,7 +23,10 @@ export class CertificatesRepository {
       const rows = await manager.query<Array<{ id: string }>>(
         `INSERT INTO certificates (id, certificate_number, enrollment_id, student_id, course_id,
             student_name, course_title, instructor_name, completed_at, storage_provider, storage_key)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         VALUES ($1, $2, $3, $4, $5,
+                 -- an erasure committed since the name was read wins
+                 CASE WHEN (SELECT erased_at FROM users WHERE id = $4) IS NULL THEN $6 END,
+                 $7, $8, $9, $10, $11)
          ON CONFLICT (enrollment_id) DO NOTHING RETURNING id`,
         [
           data.id,
@@ -87,10 +90,26 @@ export class CertificatesRepository {
   async revoke(id: string, manager?: EntityManager): Promise<boolean> {
     const result = await (manager?.getRepository(Certificate) ?? this.certificates)
       .createQueryBuilder()
-      .update()
+      .update(Certificate)
       .set({ revokedAt: () => 'now()' })
       .where('id = :id AND revoked_at IS NULL', { id })
       .execute();
     return (result.affected ?? 0) > 0;
+  }
+
+  /** Erasure: the student's certificates keep their number but no longer name them. */
+  async clearStudentName(manager: EntityManager, studentId: string): Promise<Certificate[]> {
+    await manager.query(
+      'UPDATE certificates SET student_name = NULL WHERE student_id = $1 AND student_name IS NOT NULL',
+      [studentId],
+    );
+    return manager.getRepository(Certificate).find({
+      where: { studentId },
+      order: { issuedAt: 'ASC', id: 'ASC' },
+    });
+  }
+
+  findAllByStudent(studentId: string): Promise<Certificate[]> {
+    return this.certificates.find({ where: { studentId }, order: { issuedAt: 'ASC', id: 'ASC' } });
   }
 }

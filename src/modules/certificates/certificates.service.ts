@@ -12,6 +12,7 @@ import { domainEventJob } from '../../infra/outbox/domain-event';
 import { OutboxService } from '../../infra/outbox/outbox.service';
 import { StorageBackend } from '../../infra/storage/storage.backend';
 import { AccessService } from '../access/access.service';
+import { AuditLog } from '../audit/audit-log.service';
 import { CredentialsService, IssuedCredential } from '../credentials/credentials.service';
 import { CoursesService } from '../courses/courses.service';
 import { EnrollmentsService } from '../enrollments/enrollments.service';
@@ -48,6 +49,7 @@ export class CertificatesService {
     private readonly outbox: OutboxService,
     @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
     private readonly access: AccessService,
+    private readonly audit: AuditLog,
     private readonly credentials: CredentialsService,
   ) {}
 
@@ -88,7 +90,8 @@ export class CertificatesService {
         enrollmentId,
         studentId: student.id,
         courseId: course.id,
-        studentName: student.fullName,
+        // An erased student (a queued issue that ran after the erasure) is named by no one.
+        studentName: student.erasedAt ? null : student.fullName,
         courseTitle: course.title,
         instructorName: instructors.get(course.instructorId)?.fullName ?? '',
         completedAt: enrollment.completedAt,
@@ -111,7 +114,13 @@ export class CertificatesService {
           }
           return row;
         });
-        if (created) return { created: true, certificate: created };
+        if (created) {
+          // The student was erased between the read above and the insert: no name in the PDF.
+          if (created.studentName === null && facts.studentName !== null) {
+            await this.rerender([created]);
+          }
+          return { created: true, certificate: created };
+        }
       } catch (error) {
         if (!(error instanceof NumberClashError) || attempt >= NUMBER_ATTEMPTS) {
           await this.storage.delete(storageKey).catch(() => undefined);
@@ -165,9 +174,28 @@ export class CertificatesService {
       await this.credentials.lock(manager, id);
       if (await this.certificates.revoke(id, manager)) {
         await this.credentials.markRevoked(manager, id);
+        await this.audit.record(manager, { action: 'certificate.revoked', resourceId: id });
       }
     });
     return toCertificateResponse((await this.certificates.findById(id))!);
+  }
+
+  /**
+   * Stores each certificate's PDF again from its row (after an erasure: without the name), under
+   * the same key, so that downloads show what verification shows.
+   */
+  async rerender(certificates: Certificate[]): Promise<void> {
+    for (const certificate of certificates) {
+      const pdf = await renderCertificatePdf({
+        ...certificate,
+        verificationUrl: this.verificationUrl(certificate.certificateNumber),
+      });
+      await this.storage.put(
+        certificate.storageKey,
+        Readable.from([Buffer.from(pdf)]),
+        'application/pdf',
+      );
+    }
   }
 
   /**

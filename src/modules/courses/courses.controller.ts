@@ -15,6 +15,7 @@ import { LessonOutlineResponse, LessonResponse } from './dto/lesson.response';
 import { ListCoursesQuery } from './dto/list-courses.query';
 import { UpdateCourseDto } from './dto/update-course.dto';
 import { LessonsService } from './lessons.service';
+import { Idempotent } from '../../common/decorators/idempotent.decorator';
 
 const DRAFTS = 'Drafts are 404 to everyone but their instructor and admins.';
 
@@ -43,6 +44,7 @@ export class CoursesController {
   }
 
   @Post()
+  @Idempotent()
   @Auth('instructor', 'admin')
   @ApiOperation({
     summary: 'Create a course (unpublished)',
@@ -144,6 +146,7 @@ export class CoursesController {
   }
 
   @Post(':id/lessons')
+  @Idempotent()
   @Auth()
   @ApiOperation({
     summary: 'Add a lesson (owner, admin)',

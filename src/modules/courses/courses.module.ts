@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module';
 import { UsersModule } from '../users/users.module';
 import { CourseCache } from './course-cache';
 import { CoursesController } from './courses.controller';
@@ -18,7 +19,7 @@ import { LessonsRepository } from './lessons.repository';
 import { LessonsService } from './lessons.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Course, Lesson, LearningModule]), UsersModule],
+  imports: [TypeOrmModule.forFeature([Course, Lesson, LearningModule]), UsersModule, AuditModule],
   controllers: [CoursesController, LessonsController, LearningModulesController],
   providers: [
     CoursesService,

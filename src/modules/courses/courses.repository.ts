@@ -34,7 +34,8 @@ const LESSON_COUNT = '(SELECT count(*)::int FROM lessons l WHERE l.course_id = c
 /** The columns of a catalogue page, as TypeORM would select them for a Course (plus two). */
 const PAGE_COLUMNS = `c.id, c.title, c.slug, c.description, c.category, c.difficulty_level,
   c.is_published, c.published_at, c.thumbnail_url, c.estimated_duration_minutes, c.metadata,
-  c.instructor_id, c.created_at, c.updated_at, ${LESSON_COUNT} AS lesson_count,
+  c.instructor_id, c.rating_sum, c.rating_count, c.created_at, c.updated_at,
+  ${LESSON_COUNT} AS lesson_count,
   u.full_name AS instructor_name`;
 
 interface PageRow {
@@ -50,6 +51,8 @@ interface PageRow {
   estimated_duration_minutes: number | null;
   metadata: Record<string, unknown>;
   instructor_id: string;
+  rating_sum: number;
+  rating_count: number;
   created_at: Date;
   updated_at: Date;
   lesson_count: number;
@@ -71,6 +74,8 @@ function courseOf(row: PageRow): Course {
     estimatedDurationMinutes: row.estimated_duration_minutes,
     metadata: row.metadata,
     instructorId: row.instructor_id,
+    ratingSum: row.rating_sum,
+    ratingCount: row.rating_count,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   });
@@ -162,8 +167,8 @@ export class CoursesRepository {
   }
 
   /** Takes a published course back to draft; false when it already was one. */
-  async unpublishIfPublished(id: string): Promise<boolean> {
-    const result = await this.courses
+  async unpublishIfPublished(manager: EntityManager, id: string): Promise<boolean> {
+    const result = await manager
       .createQueryBuilder()
       .update(Course)
       .set({ isPublished: false })
@@ -184,8 +189,24 @@ export class CoursesRepository {
     return rows.map((row) => row.slug);
   }
 
-  async delete(id: string): Promise<void> {
-    await this.courses.delete({ id });
+  /** Moves the rating totals by a delta in one statement (concurrent changes add up). */
+  async addRating(
+    manager: EntityManager,
+    id: string,
+    sumDelta: number,
+    countDelta: number,
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE courses SET rating_sum = rating_sum + $2, rating_count = rating_count + $3
+        WHERE id = $1`,
+      [id, sumDelta, countDelta],
+    );
+  }
+
+  /** True when this call deleted the course (a concurrent delete gives false). */
+  async delete(manager: EntityManager, id: string): Promise<boolean> {
+    const result = await manager.getRepository(Course).delete({ id });
+    return (result.affected ?? 0) > 0;
   }
 
   async lessonCount(courseId: string): Promise<number> {

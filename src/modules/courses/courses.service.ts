@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { AuthenticatedUser } from '../../common/auth/roles';
 import { UnauthorizedError } from '../../common/errors/app-error';
@@ -8,6 +8,7 @@ import { Paginated } from '../../common/dto/paginated';
 import { parseSort } from '../../common/dto/sort';
 import { domainEventJob } from '../../infra/outbox/domain-event';
 import { OutboxService } from '../../infra/outbox/outbox.service';
+import { AuditLog } from '../audit/audit-log.service';
 import { UsersService } from '../users/users.service';
 import { AccessService } from '../access/access.service';
 import { CourseCache } from './course-cache';
@@ -58,6 +59,7 @@ export class CoursesService implements OnModuleInit {
     private readonly users: UsersService,
     private readonly outbox: OutboxService,
     private readonly cache: CourseCache,
+    private readonly audit: AuditLog,
     private readonly access: AccessService,
   ) {}
 
@@ -138,6 +140,7 @@ export class CoursesService implements OnModuleInit {
       if (!published) return false;
       const event = toCourseResponse(published, presented.instructor, presented.lessonCount);
       await this.outbox.add(manager, domainEventJob('course.published', event));
+      await this.audit.record(manager, { action: 'course.published', resourceId: id });
       return true;
     });
     if (changed) await this.cache.invalidate();
@@ -147,14 +150,23 @@ export class CoursesService implements OnModuleInit {
   /** Idempotent, like publish. */
   async unpublish(id: string, caller: AuthenticatedUser): Promise<CourseResponse> {
     await this.findManageable(id, caller);
-    if (await this.courses.unpublishIfPublished(id)) await this.cache.invalidate();
+    const changed = await this.dataSource.transaction(async (manager) => {
+      if (!(await this.courses.unpublishIfPublished(manager, id))) return false;
+      await this.audit.record(manager, { action: 'course.unpublished', resourceId: id });
+      return true;
+    });
+    if (changed) await this.cache.invalidate();
     return this.present(await this.mustFind(id));
   }
 
   /** Lessons, quizzes and enrollments go with it (foreign keys cascade). */
   async remove(id: string, caller: AuthenticatedUser): Promise<void> {
-    await this.findManageable(id, caller);
-    await this.courses.delete(id);
+    const course = await this.findManageable(id, caller);
+    await this.dataSource.transaction(async (manager) => {
+      if (!(await this.courses.delete(manager, id))) return;
+      const changes = { title: course.title, slug: course.slug };
+      await this.audit.record(manager, { action: 'course.deleted', resourceId: id, changes });
+    });
     await this.cache.invalidate();
   }
 
@@ -195,6 +207,24 @@ export class CoursesService implements OnModuleInit {
       this.instructorOf(instructors, course.instructorId),
       lessonCount,
     );
+  }
+
+  /**
+   * For reviews: moves the course's rating totals inside the review's transaction (one UPDATE by
+   * delta, on the transaction's connection).
+   */
+  addRating(
+    manager: EntityManager,
+    courseId: string,
+    sumDelta: number,
+    countDelta: number,
+  ): Promise<void> {
+    return this.courses.addRating(manager, courseId, sumDelta, countDelta);
+  }
+
+  /** After a committed rating change: cached catalogue pages and courses show the new figures. */
+  ratingsChanged(): Promise<void> {
+    return this.cache.invalidate();
   }
 
   /** For other modules: lesson counts of several courses in one query (absent = 0). */

@@ -11,6 +11,7 @@ import { ModuleResponse, ModuleWithLessonsResponse } from './dto/module.response
 import { ReorderModulesDto } from './dto/reorder-modules.dto';
 import { UpdateModuleDto } from './dto/update-module.dto';
 import { LearningModulesService } from './learning-modules.service';
+import { Idempotent } from '../../common/decorators/idempotent.decorator';
 
 const LOCKING =
   'For a student enrolled in the course, each module and lesson carries `state` ' +
@@ -39,6 +40,7 @@ export class LearningModulesController {
   }
 
   @Post('courses/:id/modules')
+  @Idempotent()
   @Auth()
   @ApiOperation({
     summary: 'Add a module (owner, admin)',

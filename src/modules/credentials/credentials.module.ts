@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { KeysModule } from '../keys/keys.module';
 import { CredentialsController } from './credentials.controller';
+import { CredentialsPersonalData } from './credentials.personal-data';
 import { CredentialsRepository } from './credentials.repository';
 import { CredentialsService } from './credentials.service';
 import { CertificateCredential } from './entities/certificate-credential.entity';
@@ -14,7 +15,7 @@ import { StatusList } from './entities/status-list.entity';
 @Module({
   imports: [TypeOrmModule.forFeature([CertificateCredential, StatusList]), KeysModule],
   controllers: [CredentialsController],
-  providers: [CredentialsService, CredentialsRepository],
+  providers: [CredentialsService, CredentialsRepository, CredentialsPersonalData],
   exports: [CredentialsService],
 })
 export class CredentialsModule {}

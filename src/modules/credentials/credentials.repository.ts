@@ -76,4 +76,17 @@ export class CredentialsRepository {
   findList(id: string): Promise<StatusList | null> {
     return this.lists.findOneBy({ id });
   }
+
+  /** The personal-data export: the credentials of this student's certificates, oldest first. */
+  findByStudent(
+    studentId: string,
+  ): Promise<Array<{ certificateId: string; jwt: string; createdAt: Date }>> {
+    return this.credentials.query(
+      `SELECT cc.certificate_id AS "certificateId", cc.jwt, cc.created_at AS "createdAt"
+         FROM certificate_credentials cc JOIN certificates c ON c.id = cc.certificate_id
+        WHERE c.student_id = $1
+        ORDER BY cc.created_at, cc.certificate_id`,
+      [studentId],
+    );
+  }
 }

@@ -12,6 +12,7 @@ import { EnrollmentPresenter } from './enrollment.presenter';
 import { EnrollmentsController } from './enrollments.controller';
 import { EnrollmentsRepository } from './enrollments.repository';
 import { EnrollmentsService } from './enrollments.service';
+import { EnrollmentsPersonalData } from './enrollments.personal-data';
 
 /**
  * Global only to hand the courses module its EnrollmentGateway (courses cannot import this module,
@@ -22,6 +23,7 @@ import { EnrollmentsService } from './enrollments.service';
   imports: [TypeOrmModule.forFeature([Enrollment, LessonProgress]), CoursesModule, UsersModule],
   controllers: [EnrollmentsController, CourseEnrollmentsController],
   providers: [
+    EnrollmentsPersonalData,
     EnrollmentsService,
     EnrollmentsRepository,
     EnrollmentPresenter,

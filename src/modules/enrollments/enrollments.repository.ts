@@ -43,6 +43,62 @@ export class EnrollmentsRepository {
     return rows[0]?.id ?? null;
   }
 
+  /** Drops unless already dropped (one statement: parallel drops change it once); true if it did. */
+  async markDropped(manager: EntityManager, id: string): Promise<boolean> {
+    const [rows] = await manager.query<[unknown[], number]>(
+      `UPDATE enrollments SET status = 'dropped', updated_at = now()
+        WHERE id = $1 AND status <> 'dropped' RETURNING id`,
+      [id],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Reactivates the student's dropped enrollment in the course, back to `completed` when it was
+   * completed before, else `active`; progress was kept. True when it was dropped.
+   */
+  async reactivate(studentId: string, courseId: string): Promise<boolean> {
+    const [rows] = await this.enrollments.query<[unknown[], number]>(
+      `UPDATE enrollments
+          SET status = CASE WHEN completed_at IS NULL THEN 'active' ELSE 'completed' END,
+              updated_at = now()
+        WHERE student_id = $1 AND course_id = $2 AND status = 'dropped' RETURNING id`,
+      [studentId, courseId],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Enrolls several students at once (set-based): new enrollments are inserted, dropped ones
+   * reactivated. Returns the new rows; `reactivated` counts the others changed.
+   */
+  async insertMany(
+    manager: EntityManager,
+    courseId: string,
+    studentIds: string[],
+  ): Promise<{ created: Enrollment[]; reactivated: number }> {
+    // In id order: concurrent imports with overlapping students wait on each other's rows in
+    // the same order, so they never deadlock.
+    const created = await manager.query<Array<{ id: string }>>(
+      `INSERT INTO enrollments (student_id, course_id)
+       SELECT s, $2 FROM unnest($1::uuid[]) AS s ORDER BY s
+       ON CONFLICT (student_id, course_id) DO NOTHING RETURNING id`,
+      [studentIds, courseId],
+    );
+    const [, reactivated] = await manager.query<[unknown[], number]>(
+      `UPDATE enrollments
+          SET status = CASE WHEN completed_at IS NULL THEN 'active' ELSE 'completed' END,
+              updated_at = now()
+        WHERE course_id = $2 AND student_id = ANY($1::uuid[]) AND status = 'dropped'`,
+      [studentIds, courseId],
+    );
+    const rows =
+      created.length > 0
+        ? await manager.getRepository(Enrollment).findBy({ id: In(created.map((r) => r.id)) })
+        : [];
+    return { created: rows, reactivated };
+  }
+
   findById(id: string, manager?: EntityManager): Promise<Enrollment | null> {
     return (manager ? manager.getRepository(Enrollment) : this.enrollments).findOneBy({ id });
   }
@@ -66,12 +122,37 @@ export class EnrollmentsRepository {
     enrollmentId: string,
     lessonId: string,
   ): Promise<boolean> {
+    // A row may already record time spent on the lesson without completing it.
     const rows = await manager.query<Array<{ id: string }>>(
-      `INSERT INTO lesson_progress (enrollment_id, lesson_id) VALUES ($1, $2)
-       ON CONFLICT (enrollment_id, lesson_id) DO NOTHING RETURNING id`,
+      `INSERT INTO lesson_progress (enrollment_id, lesson_id, completed, completed_at)
+       VALUES ($1, $2, true, now())
+       ON CONFLICT (enrollment_id, lesson_id) DO UPDATE SET completed = true, completed_at = now()
+        WHERE NOT lesson_progress.completed
+       RETURNING id`,
       [enrollmentId, lessonId],
     );
     return rows.length > 0;
+  }
+
+  /**
+   * Adds `seconds` to the time spent on the lesson and moves the position when given, creating
+   * the (not completed) row if needed: one statement, so parallel reports add up exactly.
+   */
+  async addLessonTime(
+    enrollmentId: string,
+    lessonId: string,
+    seconds: number,
+    positionSeconds: number | null,
+  ): Promise<void> {
+    await this.progress.query(
+      `INSERT INTO lesson_progress
+              (enrollment_id, lesson_id, completed, completed_at, position_seconds, time_spent_seconds)
+       VALUES ($1, $2, false, NULL, $4, $3)
+       ON CONFLICT (enrollment_id, lesson_id) DO UPDATE
+          SET time_spent_seconds = lesson_progress.time_spent_seconds + EXCLUDED.time_spent_seconds,
+              position_seconds = COALESCE(EXCLUDED.position_seconds, lesson_progress.position_seconds)`,
+      [enrollmentId, lessonId, seconds, positionSeconds],
+    );
   }
 
   countCompletedLessons(manager: EntityManager, enrollmentId: string): Promise<number> {
@@ -184,5 +265,23 @@ export class EnrollmentsRepository {
       skip: offset,
       take: limit,
     });
+  }
+
+  /** The personal-data export: the student's enrollments with their lesson progress, one query. */
+  exportRowsOf(studentId: string): Promise<Array<Record<string, unknown>>> {
+    return this.enrollments.query(
+      `SELECT e.id, e.course_id AS "courseId", c.title AS "courseTitle", e.status,
+              e.enrolled_at AS "enrolledAt", e.completed_at AS "completedAt",
+              e.progress_percentage::float8 AS "progressPercentage",
+              e.completed_lessons AS "completedLessons",
+              COALESCE((SELECT json_agg(json_build_object('lessonId', p.lesson_id,
+                                 'completed', p.completed, 'completedAt', p.completed_at)
+                                 ORDER BY p.completed_at, p.lesson_id)
+                          FROM lesson_progress p WHERE p.enrollment_id = e.id), '[]') AS lessons
+         FROM enrollments e LEFT JOIN courses c ON c.id = e.course_id
+        WHERE e.student_id = $1
+        ORDER BY e.enrolled_at, e.id`,
+      [studentId],
+    );
   }
 }

@@ -19,6 +19,7 @@ import {
   RosterEntryResponse,
   toEnrollmentResponse,
 } from './dto/enrollment.response';
+import { LessonTimeDto } from './dto/lesson-time.dto';
 import { ListEnrollmentsQuery } from './dto/list-enrollments.query';
 import { Enrollment } from './entities/enrollment.entity';
 import { EnrollmentPresenter } from './enrollment.presenter';
@@ -85,10 +86,72 @@ export class EnrollmentsService {
       );
       return id;
     });
+    // Enrolling again after dropping reactivates the enrollment with its progress (200).
+    if (!newId) await this.enrollments.reactivate(caller.id, course.id);
     const enrollment = newId
       ? await this.enrollments.findById(newId)
       : await this.enrollments.findByStudentAndCourse(caller.id, course.id);
     return { created: newId !== null, enrollment: await this.presenter.present(enrollment!) };
+  }
+
+  /**
+   * Drops an enrollment (the student, the course's instructor, admins): progress is kept, lessons,
+   * quizzes and assignments close to the student (access policy), the gradebook leaves them out.
+   * Idempotent: `enrollment.dropped` is written once, by the request that changed the status.
+   */
+  async drop(id: string, caller: AuthenticatedUser): Promise<void> {
+    await this.access.require(caller, 'enrollment.drop', id);
+    const existing = await this.enrollments.findById(id);
+    if (!existing) throw new EnrollmentNotFoundError();
+    // Read before the transaction (see EnrollmentPresenter.contextOf).
+    const context = await this.presenter.contextOf(existing.courseId, id);
+    await this.dataSource.transaction(async (manager) => {
+      if (!(await this.enrollments.markDropped(manager, id))) return;
+      const dropped = (await this.enrollments.findById(id, manager))!;
+      await this.outbox.add(
+        manager,
+        domainEventJob('enrollment.dropped', toEnrollmentResponse(dropped, context)),
+      );
+    });
+  }
+
+  /**
+   * For bulk imports, inside the caller's transaction: enrolls the students set-based (dropped
+   * enrollments are reactivated) with the side effects of enroll() for each new enrollment:
+   * `enrollment.created` and the confirmation mail. `context` and `students` are read by the
+   * caller before its transaction. Returns the number of new enrollments.
+   */
+  async enrollMany(
+    manager: EntityManager,
+    course: { id: string; title: string; slug: string },
+    context: EnrollmentContext,
+    students: Map<string, MailRecipient>,
+  ): Promise<number> {
+    const { created } = await this.enrollments.insertMany(manager, course.id, [...students.keys()]);
+    await this.outbox.add(
+      manager,
+      ...created.flatMap((enrollment) => {
+        const student = students.get(enrollment.studentId) ?? { email: '', fullName: '' };
+        return [
+          domainEventJob('enrollment.created', toEnrollmentResponse(enrollment, context)),
+          mailJob({
+            to: student.email,
+            template: 'enrollment-confirmation',
+            context: {
+              fullName: student.fullName,
+              courseTitle: course.title,
+              courseUrl: this.completion.courseUrl(course.slug),
+            },
+          }),
+        ];
+      }),
+    );
+    return created.length;
+  }
+
+  /** For bulk imports: the presenter context of a course (read before a transaction). */
+  contextOf(courseId: string): Promise<EnrollmentContext> {
+    return this.presenter.contextOf(courseId);
   }
 
   async myEnrollments(
@@ -168,6 +231,30 @@ export class EnrollmentsService {
   }
 
   /**
+   * Adds time spent on a lesson (a delta) and moves the position (the enrolled student, not
+   * dropped; 404 when the lesson is not in the course; 403 LESSON_LOCKED when it is locked).
+   */
+  async recordLessonTime(
+    id: string,
+    lessonId: string,
+    body: LessonTimeDto,
+    caller: AuthenticatedUser,
+  ): Promise<EnrollmentDetailResponse> {
+    const existing = await this.enrollments.findById(id);
+    this.access.assert(caller, 'enrollment.progress', { enrollment: existing });
+    const lesson = await this.lessons.findInCourse(lessonId, existing!.courseId);
+    if (!lesson) throw new LessonNotFoundError();
+    await this.locks.assertAvailable(existing!, lessonId);
+    await this.enrollments.addLessonTime(
+      id,
+      lessonId,
+      body.timeSpentSeconds,
+      body.positionSeconds ?? null,
+    );
+    return this.detail(existing!);
+  }
+
+  /**
    * Records a completed lesson inside the caller's transaction (a passed quiz completes its
    * lesson in the submit transaction): recomputes progress and, for the last lesson, completes
    * the enrollment with its side effects. Does nothing when the lesson was already completed.
@@ -232,7 +319,10 @@ export class EnrollmentsService {
     return this.locks.assertAvailable(enrollment, lessonId);
   }
 
-  /** For quizzes: the student's enrollment in a course, if any. */
+  /**
+   * For quizzes and assignments: the student's enrollment in a course, if any, dropped or not (the
+   * access policy decides what a dropped one opens).
+   */
   findForStudent(studentId: string, courseId: string): Promise<Enrollment | null> {
     return this.enrollments.findByStudentAndCourse(studentId, courseId);
   }
@@ -255,7 +345,9 @@ export class EnrollmentsService {
           title: lesson.title,
           position: lesson.position,
           completed: done.get(lesson.id)?.completed ?? false,
-          completedAt: done.get(lesson.id)?.completedAt.toISOString() ?? null,
+          completedAt: done.get(lesson.id)?.completedAt?.toISOString() ?? null,
+          positionSeconds: done.get(lesson.id)?.positionSeconds ?? null,
+          timeSpentSeconds: done.get(lesson.id)?.timeSpentSeconds ?? 0,
           locked: lock?.status === 'locked',
           unlocksAt: lock?.status === 'locked' ? (lock.unlocksAt?.toISOString() ?? null) : null,
         };

@@ -12,6 +12,7 @@ import { uuidParam } from '../../common/pipes/parse-uuid.pipe';
 import { FileResponse } from './dto/file.response';
 import { ListFilesQuery } from './dto/list-files.query';
 import { FilesService } from './files.service';
+import { Idempotent } from '../../common/decorators/idempotent.decorator';
 
 @ApiTags('files')
 @Controller('files')
@@ -19,6 +20,7 @@ export class FilesController {
   constructor(private readonly files: FilesService) {}
 
   @Post('upload')
+  @Idempotent()
   @Auth()
   @RateLimit('upload')
   @ApiOperation({

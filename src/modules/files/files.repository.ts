@@ -66,4 +66,21 @@ export class FilesRepository {
     );
     return rows.length;
   }
+
+  /** Everything this user uploaded, oldest first. */
+  findAllByUploader(uploadedById: string): Promise<StoredFile[]> {
+    return this.files.find({ where: { uploadedById }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  /**
+   * Erasure: the user's file rows go, attached to a submission or not (a submission then lists
+   * them no more), in the caller's transaction; returns the storage keys to delete afterwards.
+   */
+  async deleteAllOf(manager: EntityManager, uploadedById: string): Promise<string[]> {
+    const [rows] = await manager.query<[Array<{ storage_key: string }>, number]>(
+      'DELETE FROM files WHERE uploaded_by_id = $1 RETURNING storage_key',
+      [uploadedById],
+    );
+    return rows.map((row) => row.storage_key);
+  }
 }

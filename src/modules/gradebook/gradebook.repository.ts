@@ -67,7 +67,7 @@ export class GradebookRepository {
   countStudents(courseId: string): Promise<number> {
     return this.dataSource
       .query<Array<{ total: number }>>(
-        `SELECT count(*)::int AS total FROM enrollments WHERE course_id = $1`,
+        `SELECT count(*)::int AS total FROM enrollments WHERE course_id = $1 AND status <> 'dropped'`,
         [courseId],
       )
       .then(([row]) => row.total);
@@ -82,7 +82,7 @@ export class GradebookRepository {
     return this.dataSource.query<GradebookStudentRow[]>(
       `SELECT u.id AS "studentId", u.full_name AS "fullName", u.email
          FROM enrollments e JOIN users u ON u.id = e.student_id
-        WHERE e.course_id = $1
+        WHERE e.course_id = $1 AND e.status <> 'dropped'
         ORDER BY u.full_name, u.id LIMIT $2 OFFSET $3`,
       [courseId, limit, offset],
     );
@@ -97,7 +97,7 @@ export class GradebookRepository {
     return this.dataSource.query<GradebookStudentRow[]>(
       `SELECT u.id AS "studentId", u.full_name AS "fullName", u.email
          FROM enrollments e JOIN users u ON u.id = e.student_id
-        WHERE e.course_id = $1
+        WHERE e.course_id = $1 AND e.status <> 'dropped'
           AND ($2::text IS NULL OR (u.full_name, u.id) > ($2::text, $3::uuid))
         ORDER BY u.full_name, u.id LIMIT $4`,
       [courseId, after?.fullName ?? null, after?.studentId ?? null, limit],
@@ -109,7 +109,7 @@ export class GradebookRepository {
     const [row] = await this.dataSource.query<GradebookStudentRow[]>(
       `SELECT u.id AS "studentId", u.full_name AS "fullName", u.email
          FROM enrollments e JOIN users u ON u.id = e.student_id
-        WHERE e.course_id = $1 AND e.student_id = $2`,
+        WHERE e.course_id = $1 AND e.student_id = $2 AND e.status <> 'dropped'`,
       [courseId, studentId],
     );
     return row ?? null;

@@ -6,7 +6,7 @@ import { SigningKeysService } from './signing-keys.service';
 
 /**
  * The issuer's signing keys and their JWK Set. Other modules sign through SigningKeysService with
- * their own purpose (credentials now; an LTI platform key would be purpose `lti`, RS256), and
+ * their own purpose (credentials, EdDSA; the LTI platform key, purpose `lti`, RS256), and
  * every purpose's public keys appear in the one `/.well-known/jwks.json` (infra/jwks).
  */
 @Module({

@@ -9,6 +9,7 @@ import {
   generateKeyPair,
   importPKCS8,
   type KeyLike,
+  SignJWT,
 } from 'jose';
 import { credentialsConfig } from '../../config/configuration';
 import { SecretBox } from '../../infra/crypto/secret-box';
@@ -30,15 +31,18 @@ export interface ActiveKey {
 export class KeyFromEnvironmentError extends Error {}
 
 /**
- * The issuer's signing keys, by purpose. A purpose gets its key pair on first use (or from the
- * environment: `CREDENTIAL_SIGNING_KEY` for credentials); the private half is kept sealed with the
- * secret box; `kid` is the JWK thumbprint. Every key ever used stays in the JWKS.
+ * The issuer's signing keys, by purpose: `credentials` (EdDSA, Open Badges) and `lti` (RS256, the
+ * LTI platform's id_tokens). A purpose gets its key pair on first use (or from the environment:
+ * `CREDENTIAL_SIGNING_KEY` for credentials); the private half is kept sealed with the secret box;
+ * `kid` is the JWK thumbprint. Every key ever used stays in the JWKS.
  */
 @Injectable()
 export class SigningKeysService implements JwksContributor, OnModuleInit {
   /** Imported private keys by kid: opening and parsing once per process. */
   private readonly imported = new Map<string, Promise<KeyLike>>();
   private readonly fromEnvironment: Partial<Record<KeyPurpose, Promise<ActiveKey>>> = {};
+  private readonly alwaysPublished = new Map<KeyPurpose, KeyAlgorithm>();
+  private readonly creating = new Map<KeyPurpose, Promise<void>>();
 
   constructor(
     private readonly keys: SigningKeysRepository,
@@ -60,7 +64,7 @@ export class SigningKeysService implements JwksContributor, OnModuleInit {
     if (configured) return (this.fromEnvironment[purpose] ??= this.adoptPem(purpose, configured));
     let row = await this.keys.findActive(purpose);
     if (!row) {
-      await this.keys.insertActiveIfNone(await this.generate(purpose, algorithm));
+      await this.createFirst(purpose, algorithm);
       row = await this.keys.findActive(purpose);
     }
     return this.toActive(row!);
@@ -70,6 +74,24 @@ export class SigningKeysService implements JwksContributor, OnModuleInit {
   async sign(key: ActiveKey, payload: object, typ: string): Promise<string> {
     return new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
       .setProtectedHeader({ alg: key.algorithm, typ, kid: key.kid })
+      .sign(key.privateKey);
+  }
+
+  /**
+   * Signs `claims` as a JWT with the active key of `purpose`: header `{ alg, typ, kid }`, `iat`
+   * now and `exp` `expiresInSeconds` later (both set here, over any given in `claims`).
+   */
+  async signJwt(
+    purpose: KeyPurpose,
+    algorithm: KeyAlgorithm,
+    claims: Record<string, unknown>,
+    options: { expiresInSeconds: number; typ?: string },
+  ): Promise<string> {
+    const key = await this.active(purpose, algorithm);
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: key.algorithm, typ: options.typ ?? 'JWT', kid: key.kid })
+      .setIssuedAt()
+      .setExpirationTime(`${options.expiresInSeconds}s`)
       .sign(key.privateKey);
   }
 
@@ -88,10 +110,41 @@ export class SigningKeysService implements JwksContributor, OnModuleInit {
     return { kid: key.kid, retired };
   }
 
+  /**
+   * The key of `purpose` is listed from the first fetch of the JWKS on, before it signs anything
+   * (an LTI tool may read the platform's key set when it is configured): the first fetch that
+   * finds no key of the purpose creates it.
+   */
+  publishAlways(purpose: KeyPurpose, algorithm: KeyAlgorithm): void {
+    this.alwaysPublished.set(purpose, algorithm);
+  }
+
   /** Every listed key, whatever its purpose, for `/.well-known/jwks.json`. */
   async publicJwks(): Promise<JwksPublicJwk[]> {
-    const rows = await this.keys.listPublic();
+    let rows = await this.keys.listPublic();
+    const missing = [...this.alwaysPublished].filter(
+      ([purpose]) => !rows.some((row) => row.purpose === purpose),
+    );
+    if (missing.length > 0) {
+      await Promise.all(missing.map(([purpose, algorithm]) => this.active(purpose, algorithm)));
+      rows = await this.keys.listPublic();
+    }
     return rows.map((row) => ({ ...row.publicJwk, kid: row.kid, alg: row.algorithm, use: 'sig' }));
+  }
+
+  /**
+   * Creates the first key of a purpose: callers of one process share one key pair generation
+   * (an RSA one is costly), and the database keeps one key whatever other processes do.
+   */
+  private createFirst(purpose: KeyPurpose, algorithm: KeyAlgorithm): Promise<void> {
+    let pending = this.creating.get(purpose);
+    if (!pending) {
+      pending = this.generate(purpose, algorithm)
+        .then((key) => this.keys.insertActiveIfNone(key))
+        .finally(() => this.creating.delete(purpose));
+      this.creating.set(purpose, pending);
+    }
+    return pending;
   }
 
   private configuredPem(purpose: KeyPurpose): string | undefined {
@@ -99,7 +152,12 @@ export class SigningKeysService implements JwksContributor, OnModuleInit {
   }
 
   private async generate(purpose: KeyPurpose, algorithm: KeyAlgorithm): Promise<NewSigningKey> {
-    const pair = await generateKeyPair(algorithm, { crv: 'Ed25519', extractable: true });
+    const pair = await generateKeyPair(
+      algorithm,
+      algorithm === 'RS256'
+        ? { modulusLength: 2048, extractable: true }
+        : { crv: 'Ed25519', extractable: true },
+    );
     const publicJwk = await publicJwkOf(pair.publicKey);
     return {
       kid: await calculateJwkThumbprint(publicJwk, 'sha256'),

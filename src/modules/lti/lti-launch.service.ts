@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '../../common/auth/roles';
@@ -6,13 +6,13 @@ import { Clock } from '../../common/time/clock';
 import { AccessService } from '../access/access.service';
 import { CoursesService } from '../courses/courses.service';
 import { LessonsService } from '../courses/lessons.service';
+import { SigningKeysService } from '../keys/signing-keys.service';
 import { AgsRepository } from './ags.repository';
 import { autoSubmitForm, LaunchRole, resourceLinkClaims } from './lti-claims';
 import { LtiInvalidLaunchError, NotAnLtiLessonError } from './lti.errors';
 import { HINT_TTL_SECONDS, LtiSecrets } from './lti-secrets';
 import { LtiToolsService } from './lti-tools.service';
 import { LtiUrls } from './lti-urls';
-import { PlatformKeysService } from './platform-keys.service';
 import { ReplayGuardRepository } from './replay-guard.repository';
 
 export const ID_TOKEN_TTL_SECONDS = 300;
@@ -36,7 +36,7 @@ const str = (value: unknown): string | undefined =>
  *    redirect URI.
  */
 @Injectable()
-export class LtiLaunchService {
+export class LtiLaunchService implements OnModuleInit {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly lessons: LessonsService,
@@ -45,11 +45,16 @@ export class LtiLaunchService {
     private readonly tools: LtiToolsService,
     private readonly ags: AgsRepository,
     private readonly secrets: LtiSecrets,
-    private readonly keys: PlatformKeysService,
+    private readonly keys: SigningKeysService,
     private readonly replay: ReplayGuardRepository,
     private readonly urls: LtiUrls,
     private readonly clock: Clock,
   ) {}
+
+  /** The platform key (signing_keys, purpose `lti`) is in the JWKS before the first launch. */
+  onModuleInit(): void {
+    this.keys.publishAlways('lti', 'RS256');
+  }
 
   /** The URL of the tool's login initiation with the third-party login parameters. */
   async launch(lessonId: string, caller: AuthenticatedUser): Promise<string> {
@@ -151,7 +156,10 @@ export class LtiLaunchService {
     });
     await this.spend(hint.jti, hint.exp, clientId, nonce);
 
-    const idToken = await this.keys.sign(
+    // Signed with the active `lti` key of signing_keys (created on first use), read per launch.
+    const idToken = await this.keys.signJwt(
+      'lti',
+      'RS256',
       resourceLinkClaims({
         issuer: this.urls.issuer,
         clientId: tool.clientId,
@@ -166,7 +174,7 @@ export class LtiLaunchService {
         lineItemsUrl: this.urls.lineItems(course.id),
         lineItemUrl: this.urls.lineItem(lineItemId),
       }),
-      ID_TOKEN_TTL_SECONDS,
+      { expiresInSeconds: ID_TOKEN_TTL_SECONDS },
     );
     return autoSubmitForm(redirectUri, { id_token: idToken, ...(state ? { state } : {}) });
   }

@@ -8,6 +8,7 @@ import { uuidParam } from '../../common/pipes/parse-uuid.pipe';
 import { CreateLtiToolDto, UpdateLtiToolDto } from './dto/lti-tool.dto';
 import { LtiToolResponse } from './dto/lti-tool.response';
 import { LtiToolsService } from './lti-tools.service';
+import { Idempotent } from '../../common/decorators/idempotent.decorator';
 
 @ApiTags('lti')
 @Auth('admin')
@@ -16,6 +17,7 @@ export class LtiToolsController {
   constructor(private readonly tools: LtiToolsService) {}
 
   @Post()
+  @Idempotent()
   @ApiOperation({
     summary: 'Register an LTI 1.3 tool (admin)',
     description: '`clientId` is generated when absent; every tool gets its own `deploymentId`.',

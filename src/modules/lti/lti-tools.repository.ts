@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, Repository } from 'typeorm';
+import { EntityManager, QueryFailedError, Repository } from 'typeorm';
 import { LtiTool } from './entities/lti-tool.entity';
 import { LtiClientIdTakenError, LtiToolInUseError } from './lti.errors';
 
@@ -22,9 +22,10 @@ function translate(error: unknown): never {
 export class LtiToolsRepository {
   constructor(@InjectRepository(LtiTool) private readonly tools: Repository<LtiTool>) {}
 
-  async insert(data: Partial<LtiTool>): Promise<LtiTool> {
-    const result = await this.tools.insert(data).catch(translate);
-    return this.tools.findOneByOrFail({ id: (result.identifiers[0] as { id: string }).id });
+  async insert(manager: EntityManager, data: Partial<LtiTool>): Promise<LtiTool> {
+    const repo = manager.getRepository(LtiTool);
+    const result = await repo.insert(data).catch(translate);
+    return repo.findOneByOrFail({ id: (result.identifiers[0] as { id: string }).id });
   }
 
   findById(id: string): Promise<LtiTool | null> {
@@ -48,8 +49,8 @@ export class LtiToolsRepository {
   }
 
   /** False when no such tool; LTI_TOOL_IN_USE (409) while lessons launch it. */
-  async delete(id: string): Promise<boolean> {
-    const result = await this.tools.delete({ id }).catch(translate);
+  async delete(manager: EntityManager, id: string): Promise<boolean> {
+    const result = await manager.getRepository(LtiTool).delete({ id }).catch(translate);
     return (result.affected ?? 0) > 0;
   }
 }

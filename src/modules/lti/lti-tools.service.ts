@@ -1,27 +1,39 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { Paginated } from '../../common/dto/paginated';
 import { PaginationQueryDto } from '../../common/dto/pagination-query.dto';
+import { AuditLog } from '../audit/audit-log.service';
 import { CreateLtiToolDto, UpdateLtiToolDto } from './dto/lti-tool.dto';
 import { LtiToolResponse, toLtiToolResponse } from './dto/lti-tool.response';
 import { LtiTool } from './entities/lti-tool.entity';
 import { LtiToolNotFoundError } from './lti.errors';
 import { LtiToolsRepository } from './lti-tools.repository';
 
-/** The tool registry (admin). Audit events for it are left to the audit log module. */
+/** The tool registry (admin); creations and deletions are audited in their transaction. */
 @Injectable()
 export class LtiToolsService {
-  constructor(private readonly tools: LtiToolsRepository) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tools: LtiToolsRepository,
+    private readonly audit: AuditLog,
+  ) {}
 
   async create(dto: CreateLtiToolDto): Promise<LtiToolResponse> {
-    const tool = await this.tools.insert({
-      name: dto.name,
-      clientId: dto.clientId ?? randomUUID(),
-      deploymentId: randomUUID(),
-      loginInitiationUrl: dto.loginInitiationUrl,
-      redirectUrls: dto.redirectUrls,
-      jwksUrl: dto.jwksUrl,
-      deepLinkingUrl: dto.deepLinkingUrl ?? null,
+    const tool = await this.dataSource.transaction(async (manager) => {
+      const row = await this.tools.insert(manager, {
+        name: dto.name,
+        clientId: dto.clientId ?? randomUUID(),
+        deploymentId: randomUUID(),
+        loginInitiationUrl: dto.loginInitiationUrl,
+        redirectUrls: dto.redirectUrls,
+        jwksUrl: dto.jwksUrl,
+        deepLinkingUrl: dto.deepLinkingUrl ?? null,
+      });
+      const changes = { name: row.name, clientId: row.clientId };
+      await this.audit.record(manager, { action: 'lti.tool.created', resourceId: row.id, changes });
+      return row;
     });
     return toLtiToolResponse(tool);
   }
@@ -46,7 +58,10 @@ export class LtiToolsService {
   }
 
   async remove(id: string): Promise<void> {
-    if (!(await this.tools.delete(id))) throw new LtiToolNotFoundError();
+    await this.dataSource.transaction(async (manager) => {
+      if (!(await this.tools.delete(manager, id))) throw new LtiToolNotFoundError();
+      await this.audit.record(manager, { action: 'lti.tool.deleted', resourceId: id });
+    });
   }
 
   /** For the launch and the token endpoint. */

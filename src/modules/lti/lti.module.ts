@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CoursesModule } from '../courses/courses.module';
 import { EnrollmentsModule } from '../enrollments/enrollments.module';
+import { KeysModule } from '../keys/keys.module';
 import { AgsController } from './ags.controller';
 import { AgsRepository } from './ags.repository';
 import { AgsService } from './ags.service';
@@ -15,14 +16,19 @@ import { LtiToolsController } from './lti-tools.controller';
 import { LtiToolsRepository } from './lti-tools.repository';
 import { LtiToolsService } from './lti-tools.service';
 import { LtiUrls } from './lti-urls';
-import { PlatformKeysRepository } from './platform-keys.repository';
-import { PlatformKeysService } from './platform-keys.service';
 import { ReplayGuardRepository } from './replay-guard.repository';
 import { ToolJwksClient } from './tool-jwks.client';
+import { AuditModule } from '../audit/audit.module';
 
 /** The API as an LTI 1.3 platform with Assignment and Grade Services (contract 1.1 "LTI 1.3"). */
 @Module({
-  imports: [TypeOrmModule.forFeature([LtiTool]), CoursesModule, EnrollmentsModule],
+  imports: [
+    TypeOrmModule.forFeature([LtiTool]),
+    CoursesModule,
+    EnrollmentsModule,
+    KeysModule,
+    AuditModule,
+  ],
   controllers: [LtiToolsController, LtiPlatformController, LtiLaunchController, AgsController],
   providers: [
     LtiToolsService,
@@ -33,8 +39,6 @@ import { ToolJwksClient } from './tool-jwks.client';
     AgsRepository,
     LtiSecrets,
     LtiUrls,
-    PlatformKeysService,
-    PlatformKeysRepository,
     ReplayGuardRepository,
     ToolJwksClient,
   ],

@@ -5,6 +5,7 @@ import { Notification } from './entities/notification.entity';
 import { NotificationEvents } from './notification-events';
 import { NotificationStreams } from './notification-streams';
 import { NotificationsController } from './notifications.controller';
+import { NotificationsPersonalData } from './notifications.personal-data';
 import { NotificationsRepository } from './notifications.repository';
 import { NotificationsService } from './notifications.service';
 
@@ -16,6 +17,7 @@ import { NotificationsService } from './notifications.service';
     NotificationsRepository,
     NotificationStreams,
     NotificationEvents,
+    NotificationsPersonalData,
   ],
 })
 export class NotificationsModule {}

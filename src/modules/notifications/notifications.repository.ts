@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { NotificationRow } from './dto/notification.response';
 import type { NotificationResource, NotificationType } from './entities/notification.entity';
 
@@ -141,6 +141,33 @@ export class NotificationsRepository {
     await this.db.query(
       `UPDATE notifications SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL`,
       [userId, now],
+    );
+  }
+
+  /** The personal-data export: every notification of the user, oldest first. */
+  allOf(userId: string): Promise<NotificationRow[]> {
+    return this.db.query<NotificationRow[]>(
+      `SELECT id, user_id AS "userId", type, title, body, resource_type AS "resourceType",
+              resource_id AS "resourceId", created_at AS "createdAt", read_at AS "readAt"
+         FROM notifications WHERE user_id = $1
+        ORDER BY created_at, id`,
+      [userId],
+    );
+  }
+
+  /**
+   * Erasure: the user's inbox goes, and the instructors' notifications of their submissions no
+   * longer name them ("A student submitted version 2.").
+   */
+  async eraseUser(manager: EntityManager, userId: string): Promise<void> {
+    await manager.query('DELETE FROM notifications WHERE user_id = $1', [userId]);
+    await manager.query(
+      `UPDATE notifications n
+          SET body = 'A student' || substring(n.body from position(' submitted version ' in n.body))
+        WHERE n.type = 'assignment.submitted' AND n.resource_type = 'submission'
+          AND position(' submitted version ' in n.body) > 0
+          AND n.resource_id IN (SELECT s.id FROM submissions s WHERE s.student_id = $1)`,
+      [userId],
     );
   }
 }

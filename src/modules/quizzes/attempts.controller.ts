@@ -14,6 +14,7 @@ import {
 import { GradeAttemptDto } from './dto/grade-attempt.dto';
 import { ListAttemptsQuery } from './dto/list-attempts.query';
 import { SubmitAttemptDto } from './dto/submit-attempt.dto';
+import { Idempotent } from '../../common/decorators/idempotent.decorator';
 
 @ApiTags('attempts')
 @Controller()
@@ -21,6 +22,7 @@ export class AttemptsController {
   constructor(private readonly attempts: AttemptsService) {}
 
   @Post('quizzes/:id/attempts')
+  @Idempotent()
   @Auth()
   @ApiOperation({
     summary: 'Start an attempt (enrolled students)',

@@ -222,4 +222,18 @@ export class AttemptsRepository {
       order: { createdAt: 'DESC', id: 'ASC' },
     });
   }
+
+  /** The personal-data export: the student's attempts with answers and results, one query. */
+  exportRowsOf(studentId: string): Promise<Array<Record<string, unknown>>> {
+    return this.attempts.query(
+      `SELECT a.id, a.quiz_id AS "quizId", q.title AS "quizTitle",
+              a.attempt_number AS "attemptNumber", a.status, a.grading_status AS "gradingStatus",
+              a.started_at AS "startedAt", a.submitted_at AS "submittedAt", a.answers, a.results,
+              a.score, a.max_score AS "maxScore", a.percentage::float8 AS percentage, a.passed
+         FROM quiz_attempts a LEFT JOIN quizzes q ON q.id = a.quiz_id
+        WHERE a.student_id = $1
+        ORDER BY a.started_at, a.id`,
+      [studentId],
+    );
+  }
 }

@@ -15,6 +15,7 @@ import { databaseConfig } from '../../config/configuration';
 import { domainEventJob } from '../../infra/outbox/domain-event';
 import { OutboxService } from '../../infra/outbox/outbox.service';
 import { AccessService } from '../access/access.service';
+import { AuditLog } from '../audit/audit-log.service';
 import { CompletionLookups, EnrollmentsService } from '../enrollments/enrollments.service';
 import { AttemptClashError, AttemptsRepository, NewAttempt } from './attempts.repository';
 import {
@@ -76,6 +77,7 @@ export class AttemptsService {
     private readonly outbox: OutboxService,
     private readonly clock: Clock,
     private readonly access: AccessService,
+    private readonly audit: AuditLog,
     @Inject(databaseConfig.KEY) db: ConfigType<typeof databaseConfig>,
   ) {
     this.gate = new AdmissionGate(ATTEMPT_ADMISSION_PER_CONNECTION * db.poolMax);
@@ -98,7 +100,7 @@ export class AttemptsService {
   ): Promise<StartedAttemptResponse> {
     const { quiz, course } = await this.quizzesService.findAllowed(quizId, caller, 'quiz.view');
     const enrollment = await this.enrollments.findForStudent(caller.id, quiz.courseId);
-    this.access.assert(caller, 'quiz.take', { course, quiz, enrolled: enrollment !== null });
+    this.access.assert(caller, 'quiz.take', { course, quiz, enrollment });
     if (quiz.lessonId) await this.enrollments.assertLessonAvailable(enrollment!, quiz.lessonId);
     const ordered = drawQuestions(quiz, await this.definitions.questionsOf(quiz));
     const optionOrders = optionOrdersFor(quiz, ordered);
@@ -133,7 +135,8 @@ export class AttemptsService {
   ): Promise<AttemptResponse> {
     const attempt = await this.attempts.findById(attemptId);
     if (!attempt) throw new AttemptNotFoundError();
-    this.access.assert(caller, 'attempt.submit', { attempt });
+    const enrollment = await this.enrollments.findById(attempt.enrollmentId);
+    this.access.assert(caller, 'attempt.submit', { attempt, enrollment });
     const quiz = (await this.quizzes.findById(attempt.quizId))!;
     if (attempt.status === 'expired') throw new AttemptExpiredError();
     if (attempt.status === 'submitted') throw new AttemptAlreadySubmittedError();
@@ -230,6 +233,11 @@ export class AttemptsService {
         percentage: String(percentage),
         passed,
         gradingStatus: status,
+      });
+      await this.audit.record(manager, {
+        action: 'attempt.graded',
+        resourceId: attempt.id,
+        changes: { score: outcome.score, percentage, passed, gradingStatus: status },
       });
       if (!outcome.complete) return (await this.attempts.findById(attempt.id, manager))!;
       return this.finalize(

@@ -12,6 +12,7 @@ import { QuestionResponse } from './dto/question.response';
 import { QuizResponse } from './dto/quiz.response';
 import { UpdateQuizDto } from './dto/update-quiz.dto';
 import { QuizzesService } from './quizzes.service';
+import { Idempotent } from '../../common/decorators/idempotent.decorator';
 
 @ApiTags('quizzes')
 @Controller()
@@ -34,6 +35,7 @@ export class QuizzesController {
   }
 
   @Post('courses/:id/quizzes')
+  @Idempotent()
   @Auth()
   @ApiOperation({ summary: 'Create a quiz, unpublished (owner, admin)' })
   @ApiEnvelope(QuizResponse, { status: 201, errors: [403, 404, 422] })
@@ -108,6 +110,7 @@ export class QuizzesController {
   }
 
   @Post('quizzes/:id/questions')
+  @Idempotent()
   @Auth()
   @ApiOperation({
     summary: 'Add a question (owner, admin)',

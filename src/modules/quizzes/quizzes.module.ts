@@ -1,3 +1,4 @@
+import { AuditModule } from '../audit/audit.module';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CoursesModule } from '../courses/courses.module';
@@ -14,15 +15,18 @@ import { QuizzesRepository } from './quizzes.repository';
 import { ExpireAttemptsProcessor } from './jobs/expire-attempts.processor';
 import { QuizDefinitions } from './quiz-definitions';
 import { QuizzesService } from './quizzes.service';
+import { AttemptsPersonalData } from './attempts.personal-data';
 
 @Module({
   imports: [
+    AuditModule,
     TypeOrmModule.forFeature([Quiz, Question, QuizAttempt]),
     CoursesModule,
     EnrollmentsModule,
   ],
   controllers: [QuizzesController, QuestionsController, AttemptsController],
   providers: [
+    AttemptsPersonalData,
     QuizzesService,
     QuizzesRepository,
     AttemptsService,

@@ -15,6 +15,7 @@ import { ListUsersQuery } from './dto/list-users.query';
 import { UpdateProfileDto } from './dto/update-profile.dto';
 import { toUserResponse, UserResponse } from './dto/user.response';
 import { UsersService } from './users.service';
+import { Idempotent } from '../../common/decorators/idempotent.decorator';
 
 @ApiTags('users')
 @Controller('users')
@@ -73,11 +74,12 @@ export class UsersController {
   }
 
   @Post()
+  @Idempotent()
   @Auth('admin')
   @ApiOperation({ summary: 'Create a user with any role (admin)' })
   @ApiEnvelope(UserResponse, { status: 201, errors: [409, 422] })
   async create(@Body() body: CreateUserDto): Promise<UserResponse> {
-    return toUserResponse(await this.users.create(body));
+    return toUserResponse(await this.users.createByAdmin(body));
   }
 
   @Get(':id')

@@ -35,6 +35,32 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 export class UsersRepository {
   constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
 
+  /** Accounts by (lower-case) email, in one statement: what a bulk import decides on. */
+  findAccountsByEmails(
+    emails: string[],
+    manager: EntityManager,
+  ): Promise<Array<{ id: string; email: string; fullName: string; role: Role; active: boolean }>> {
+    return manager.query(
+      `SELECT id, email, full_name AS "fullName", role, (is_active AND deleted_at IS NULL) AS active
+         FROM users WHERE email = ANY($1::text[])`,
+      [emails],
+    );
+  }
+
+  /** Inserts students that do not exist yet (set-based); returns the ones it created. */
+  insertStudents(
+    rows: Array<{ email: string; fullName: string }>,
+    passwordHash: string,
+    manager: EntityManager,
+  ): Promise<Array<{ id: string; email: string }>> {
+    return manager.query(
+      `INSERT INTO users (email, full_name, role, password_hash)
+       SELECT e, n, 'student', $3 FROM unnest($1::text[], $2::text[]) AS v(e, n)
+       ON CONFLICT (email) DO NOTHING RETURNING id, email`,
+      [rows.map((r) => r.email), rows.map((r) => r.fullName), passwordHash],
+    );
+  }
+
   findById(id: string): Promise<User | null> {
     return this.users.findOne({ where: { id } });
   }
@@ -77,9 +103,81 @@ export class UsersRepository {
     await repo.update({ id }, changes);
   }
 
-  async softDelete(id: string): Promise<void> {
-    await this.users.update({ id }, { isActive: false, tokensValidAfter: nextTokenCutoff });
-    await this.users.softDelete({ id });
+  /** True when this call deleted the account (a concurrent delete gives false). */
+  async softDelete(manager: EntityManager, id: string): Promise<boolean> {
+    const [rows] = await manager.query<[Array<{ id: string }>, number]>(
+      `UPDATE users SET is_active = false, tokens_valid_after = ${nextTokenCutoff()},
+              deleted_at = now(), updated_at = now()
+        WHERE id = $1 AND deleted_at IS NULL RETURNING id`,
+      [id],
+    );
+    return rows.length > 0;
+  }
+
+  findByIdForUpdate(manager: EntityManager, id: string): Promise<User | null> {
+    return manager
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .setLock('pessimistic_write')
+      .where('u.id = :id', { id })
+      .getOne();
+  }
+
+  /**
+   * Erasure: the account can no longer log in or be recognised (email `erased-<id>@invalid`,
+   * name `Erased user`, no metadata, no MFA secret, an unusable password hash) and every token
+   * issued so far is refused.
+   */
+  async anonymise(manager: EntityManager, id: string): Promise<void> {
+    await manager.query(
+      `UPDATE users SET email = 'erased-' || id || '@invalid', full_name = 'Erased user',
+              metadata = '{}', is_active = false, mfa_enabled = false, mfa_secret = NULL,
+              password_hash = '!erased', email_verified_at = NULL, last_login_at = NULL,
+              tokens_valid_after = ${nextTokenCutoff()}, erased_at = now(), updated_at = now()
+        WHERE id = $1`,
+      [id],
+    );
+  }
+
+  /** The row's state, soft-deleted or not; locked for the rest of the transaction if `lock`. */
+  async erasureState(
+    manager: EntityManager,
+    id: string,
+    lock: boolean,
+  ): Promise<{ role: Role; isActive: boolean; erasedAt: Date | null } | null> {
+    const [row] = await manager.query<
+      Array<{ role: Role; is_active: boolean; erased_at: Date | null }>
+    >(`SELECT role, is_active, erased_at FROM users WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [
+      id,
+    ]);
+    return row ? { role: row.role, isActive: row.is_active, erasedAt: row.erased_at } : null;
+  }
+
+  /**
+   * Locks the rows of every active admin, in id order (so that concurrent callers queue instead
+   * of deadlocking), and returns their ids.
+   */
+  async lockActiveAdmins(manager: EntityManager): Promise<string[]> {
+    const rows = await manager.query<Array<{ id: string }>>(
+      `SELECT id FROM users WHERE role = 'admin' AND is_active AND deleted_at IS NULL
+        ORDER BY id FOR UPDATE`,
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /** Sets the MFA state unless it already is `enabled`; true when this call changed it. */
+  async switchMfa(
+    manager: EntityManager,
+    id: string,
+    enabled: boolean,
+    sealedSecret: string | null,
+  ): Promise<boolean> {
+    const [rows] = await manager.query<[Array<{ id: string }>, number]>(
+      `UPDATE users SET mfa_enabled = $2, mfa_secret = $3, updated_at = now()
+        WHERE id = $1 AND mfa_enabled <> $2 RETURNING id`,
+      [id, enabled, sealedSecret],
+    );
+    return rows.length > 0;
   }
 
   async findPage(

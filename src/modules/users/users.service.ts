@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -8,6 +9,7 @@ import { Paginated } from '../../common/dto/paginated';
 import { parseSort } from '../../common/dto/sort';
 import { authConfig } from '../../config/configuration';
 import { AttemptLimiter, AttemptPolicy } from '../../infra/attempts/attempt-limiter';
+import { AuditLog } from '../audit/audit-log.service';
 import { User } from './entities/user.entity';
 import { PasswordHasher } from './password-hasher';
 import { nextTokenCutoff, validAfterSeconds } from './token-validity';
@@ -61,6 +63,7 @@ export class UsersService {
     private readonly hasher: PasswordHasher,
     private readonly stateCache: UserStateCache,
     private readonly attempts: AttemptLimiter,
+    private readonly audit: AuditLog,
     @Inject(authConfig.KEY) cfg: ConfigType<typeof authConfig>,
   ) {
     this.passwordPolicy = {
@@ -77,15 +80,58 @@ export class UsersService {
   }
 
   async create(data: NewUser, manager?: EntityManager): Promise<User> {
+    return this.insertHashed(data, await this.hasher.hash(data.password), manager);
+  }
+
+  /** POST /users: the account and its `user.created` audit event in one transaction. */
+  async createByAdmin(data: NewUser): Promise<User> {
+    const passwordHash = await this.hasher.hash(data.password);
+    return this.dataSource.transaction(async (manager) => {
+      const user = await this.insertHashed(data, passwordHash, manager);
+      await this.auditCreated(manager, user);
+      return user;
+    });
+  }
+
+  /** The `user.created` event of a new account (in its transaction). */
+  auditCreated(manager: EntityManager, user: User, actorIsUser = false): Promise<void> {
+    return this.audit.record(manager, {
+      action: 'user.created',
+      resourceId: user.id,
+      changes: { email: user.email, role: user.role },
+      ...(actorIsUser ? { actor: { id: user.id, role: user.role } } : {}),
+    });
+  }
+
+  private insertHashed(data: NewUser, passwordHash: string, manager?: EntityManager) {
     return this.users.insert(
       {
         email: data.email.trim().toLowerCase(),
         fullName: data.fullName.trim(),
         role: data.role,
-        passwordHash: await this.hasher.hash(data.password),
+        passwordHash,
       },
       manager,
     );
+  }
+
+  /** For bulk imports: accounts by lower-case email (one statement, on the caller's connection). */
+  findAccountsByEmails(emails: string[], manager: EntityManager) {
+    return this.users.findAccountsByEmails(emails, manager);
+  }
+
+  /**
+   * For bulk imports: creates the students that do not exist yet, in one statement. They get the
+   * hash of a random secret nobody knows (one argon2 hash per call, not per user): they log in
+   * after setting a password through the mailed link.
+   */
+  async createStudents(
+    rows: Array<{ email: string; fullName: string }>,
+    manager: EntityManager,
+  ): Promise<Array<{ id: string; email: string }>> {
+    if (rows.length === 0) return [];
+    const unusable = await this.hasher.hash(randomBytes(32).toString('base64url'));
+    return this.users.insertStudents(rows, unusable, manager);
   }
 
   async getById(id: string): Promise<User> {
@@ -168,18 +214,40 @@ export class UsersService {
   }
 
   async adminUpdate(actorId: string, id: string, changes: AdminUserChanges): Promise<User> {
-    const user = await this.getById(id);
-    const demotes = changes.role !== undefined && changes.role !== user.role;
-    const deactivates = changes.isActive === false && user.isActive;
-    if (actorId === id && (demotes || changes.isActive === false)) {
-      throw new ForbiddenError('You cannot change your own role or deactivate yourself');
-    }
-    await this.users.update(id, {
-      ...(changes.fullName !== undefined ? { fullName: changes.fullName.trim() } : {}),
-      ...(changes.role !== undefined ? { role: changes.role } : {}),
-      ...(changes.isActive !== undefined ? { isActive: changes.isActive } : {}),
-      // A deactivated account's tokens must stay dead even if it is reactivated later.
-      ...(deactivates ? { tokensValidAfter: nextTokenCutoff } : {}),
+    await this.getById(id);
+    await this.dataSource.transaction(async (manager) => {
+      // Locked, so that the recorded `from` values are the ones this change replaced.
+      const user = await this.users.findByIdForUpdate(manager, id);
+      if (!user) throw new UserNotFoundError();
+      const demotes = changes.role !== undefined && changes.role !== user.role;
+      const deactivates = changes.isActive === false && user.isActive;
+      if (actorId === id && (demotes || changes.isActive === false)) {
+        throw new ForbiddenError('You cannot change your own role or deactivate yourself');
+      }
+      await this.users.update(
+        id,
+        {
+          ...(changes.fullName !== undefined ? { fullName: changes.fullName.trim() } : {}),
+          ...(changes.role !== undefined ? { role: changes.role } : {}),
+          ...(changes.isActive !== undefined ? { isActive: changes.isActive } : {}),
+          // A deactivated account's tokens must stay dead even if it is reactivated later.
+          ...(deactivates ? { tokensValidAfter: nextTokenCutoff } : {}),
+        },
+        manager,
+      );
+      const audited = {
+        ...(demotes ? { role: { from: user.role, to: changes.role } } : {}),
+        ...(changes.isActive !== undefined && changes.isActive !== user.isActive
+          ? { isActive: { from: user.isActive, to: changes.isActive } }
+          : {}),
+      };
+      if (Object.keys(audited).length > 0) {
+        await this.audit.record(manager, {
+          action: 'user.updated',
+          resourceId: id,
+          changes: audited,
+        });
+      }
     });
     await this.stateCache.invalidate(id);
     if (changes.fullName !== undefined) await this.nameChanged(id);
@@ -189,7 +257,10 @@ export class UsersService {
   async softDelete(actorId: string, id: string): Promise<void> {
     if (actorId === id) throw new ForbiddenError('You cannot delete your own account');
     await this.getById(id);
-    await this.users.softDelete(id);
+    await this.dataSource.transaction(async (manager) => {
+      if (!(await this.users.softDelete(manager, id))) return;
+      await this.audit.record(manager, { action: 'user.deleted', resourceId: id });
+    });
     await this.stateCache.invalidate(id);
   }
 
@@ -212,6 +283,7 @@ export class UsersService {
     const passwordHash = await this.hasher.hash(newPassword);
     const write = async (tx: EntityManager) => {
       await this.users.update(id, { passwordHash, tokensValidAfter: nextTokenCutoff }, tx);
+      await this.audit.record(tx, { action: 'auth.password.changed', resourceId: id });
       for (const listener of this.passwordSetListeners) await listener(id, tx);
     };
     if (manager) await write(manager);
@@ -240,6 +312,19 @@ export class UsersService {
 
   async setMfa(id: string, enabled: boolean, sealedSecret: string | null): Promise<User> {
     await this.users.update(id, { mfaEnabled: enabled, mfaSecret: sealedSecret });
+    return this.getById(id);
+  }
+
+  /**
+   * Turns MFA on or off, with its `auth.mfa.enabled`/`auth.mfa.disabled` audit event, when it is
+   * not already in that state (the conditional update decides between concurrent requests).
+   */
+  async switchMfa(id: string, enabled: boolean, sealedSecret: string | null): Promise<User> {
+    await this.dataSource.transaction(async (manager) => {
+      if (!(await this.users.switchMfa(manager, id, enabled, sealedSecret))) return;
+      const action = enabled ? 'auth.mfa.enabled' : 'auth.mfa.disabled';
+      await this.audit.record(manager, { action, resourceId: id });
+    });
     return this.getById(id);
   }
 
@@ -285,6 +370,35 @@ export class UsersService {
     return new Map(
       rows.map((row) => [row.id, { id: row.id, fullName: row.fullName, email: row.email }]),
     );
+  }
+
+  /**
+   * For the erasure of an account, in its transaction: locks the row (soft-deleted ones too) and,
+   * when it is an active admin, first the rows of every active admin, so that concurrent
+   * erasures of the last admins queue and see each other's outcome. Null for an unknown id.
+   */
+  async lockForErasure(
+    manager: EntityManager,
+    id: string,
+  ): Promise<{ erased: boolean; lastActiveAdmin: boolean } | null> {
+    // Admins' rows are locked before the target's (whose own lock would otherwise come first
+    // and let two erasures of two admins wait for each other).
+    const peek = await this.users.erasureState(manager, id, false);
+    if (!peek) return null;
+    const admins =
+      peek.role === 'admin' && peek.isActive ? await this.users.lockActiveAdmins(manager) : [];
+    const row = (await this.users.erasureState(manager, id, true))!;
+    const isActiveAdmin = row.role === 'admin' && row.isActive && admins.includes(id);
+    return { erased: row.erasedAt !== null, lastActiveAdmin: isActiveAdmin && admins.length <= 1 };
+  }
+
+  /** Anonymises the account (see UsersRepository.anonymise); returns the after-commit work. */
+  async anonymise(manager: EntityManager, id: string): Promise<() => Promise<void>> {
+    await this.users.anonymise(manager, id);
+    return async () => {
+      await this.stateCache.invalidate(id);
+      await this.nameChanged(id);
+    };
   }
 
   async adminExists(): Promise<boolean> {

@@ -15,6 +15,7 @@ import {
   WebhookTestResponse,
 } from './dto/webhook.response';
 import { WebhooksService } from './webhooks.service';
+import { Idempotent } from '../../common/decorators/idempotent.decorator';
 
 const DELIVERY =
   'Deliveries are POSTs of `{id, type, timestamp, data}` with the Standard Webhooks headers ' +
@@ -28,6 +29,7 @@ export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}
 
   @Post()
+  @Idempotent()
   @ApiOperation({
     summary: 'Register an endpoint (admin); the secret is shown only here',
     description: DELIVERY,

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { RetryingDeliveries } from '../../infra/delivery/retrying-deliveries';
 import { makeCounterProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
+import { AuditModule } from '../audit/audit.module';
 import { WebhookDelivery } from './entities/webhook-delivery.entity';
 import { WebhookEndpoint } from './entities/webhook-endpoint.entity';
 import {
@@ -10,16 +11,18 @@ import {
   WebhookDeliveryService,
 } from './webhook-delivery.service';
 import { WebhooksController } from './webhooks.controller';
+import { WebhooksPersonalData } from './webhooks.personal-data';
 import { WebhooksRepository } from './webhooks.repository';
 import { WebhooksService } from './webhooks.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([WebhookEndpoint, WebhookDelivery])],
+  imports: [TypeOrmModule.forFeature([WebhookEndpoint, WebhookDelivery]), AuditModule],
   controllers: [WebhooksController],
   providers: [
     WebhooksService,
     WebhookDeliveryService,
     WebhooksRepository,
+    WebhooksPersonalData,
     RetryingDeliveries,
     makeCounterProvider({
       name: DELIVERIES_METRIC,

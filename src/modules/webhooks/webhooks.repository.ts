@@ -11,9 +11,13 @@ export class WebhooksRepository {
     @InjectRepository(WebhookDelivery) private readonly deliveries: Repository<WebhookDelivery>,
   ) {}
 
-  async insertEndpoint(data: Partial<WebhookEndpoint>): Promise<WebhookEndpoint> {
-    const result = await this.endpoints.insert(data);
-    return this.endpoints.findOneByOrFail({ id: (result.identifiers[0] as { id: string }).id });
+  async insertEndpoint(
+    manager: EntityManager,
+    data: Partial<WebhookEndpoint>,
+  ): Promise<WebhookEndpoint> {
+    const repo = manager.getRepository(WebhookEndpoint);
+    const result = await repo.insert(data);
+    return repo.findOneByOrFail({ id: (result.identifiers[0] as { id: string }).id });
   }
 
   findEndpoint(id: string): Promise<WebhookEndpoint | null> {
@@ -36,12 +40,20 @@ export class WebhooksRepository {
     });
   }
 
-  async updateEndpoint(id: string, changes: Partial<WebhookEndpoint>): Promise<void> {
-    await this.endpoints.update({ id }, changes);
+  /** False when the endpoint no longer exists. */
+  async updateEndpoint(
+    manager: EntityManager,
+    id: string,
+    changes: Partial<WebhookEndpoint>,
+  ): Promise<boolean> {
+    const result = await manager.getRepository(WebhookEndpoint).update({ id }, changes);
+    return (result.affected ?? 0) > 0;
   }
 
-  async deleteEndpoint(id: string): Promise<void> {
-    await this.endpoints.delete({ id });
+  /** True when this call deleted it (a concurrent delete gives false). */
+  async deleteEndpoint(manager: EntityManager, id: string): Promise<boolean> {
+    const result = await manager.getRepository(WebhookEndpoint).delete({ id });
+    return (result.affected ?? 0) > 0;
   }
 
   /** Active endpoints subscribed to this event type (GIN index on `events`). */
@@ -91,5 +103,24 @@ export class WebhooksRepository {
       skip: offset,
       take: limit,
     });
+  }
+
+  /**
+   * Erasure: deliveries whose event is about the user (the user, or a resource of theirs as
+   * student or instructor) keep only the resource id in `data`, marked `erased`; deliveries
+   * still pending then send that.
+   */
+  async reduceEventsAbout(manager: EntityManager, userId: string): Promise<void> {
+    await manager.query(
+      `UPDATE webhook_deliveries
+          SET payload = jsonb_set(payload, '{data}',
+                jsonb_build_object('id', payload->'data'->'id', 'erased', true)),
+              updated_at = now()
+        WHERE payload->'data'->>'id' = $1
+           OR payload->'data'->>'studentId' = $1
+           OR payload->'data'->'student'->>'id' = $1
+           OR payload->'data'->'instructor'->>'id' = $1`,
+      [userId],
+    );
   }
 }

@@ -10,6 +10,7 @@ import { webhooksConfig } from '../../config/configuration';
 import { SecretBox } from '../../infra/crypto/secret-box';
 import { DomainEvent } from '../../infra/outbox/domain-event';
 import { OutboxService } from '../../infra/outbox/outbox.service';
+import { AuditLog } from '../audit/audit-log.service';
 import { CreateWebhookDto, UpdateWebhookDto } from './dto/create-webhook.dto';
 import {
   CreatedWebhookResponse,
@@ -35,17 +36,24 @@ export class WebhooksService {
     private readonly outbox: OutboxService,
     private readonly secrets: SecretBox,
     @Inject(webhooksConfig.KEY) private readonly cfg: ConfigType<typeof webhooksConfig>,
+    private readonly audit: AuditLog,
   ) {}
 
   async create(caller: AuthenticatedUser, dto: CreateWebhookDto): Promise<CreatedWebhookResponse> {
     await this.assertTargetAllowed(dto.url);
     const secret = newWebhookSecret();
-    const endpoint = await this.webhooks.insertEndpoint({
-      url: dto.url,
-      events: dto.events,
-      description: dto.description ?? null,
-      secret: this.secrets.seal(secret),
-      createdById: caller.id,
+    const endpoint = await this.dataSource.transaction(async (manager) => {
+      const row = await this.webhooks.insertEndpoint(manager, {
+        url: dto.url,
+        events: dto.events,
+        description: dto.description ?? null,
+        secret: this.secrets.seal(secret),
+        createdById: caller.id,
+      });
+      // The secret never goes into the log.
+      const changes = { url: row.url, events: row.events };
+      await this.audit.record(manager, { action: 'webhook.created', resourceId: row.id, changes });
+      return row;
     });
     return { ...toWebhookResponse(endpoint), secret };
   }
@@ -65,13 +73,24 @@ export class WebhooksService {
   async update(id: string, dto: UpdateWebhookDto): Promise<WebhookResponse> {
     await this.find(id);
     if (dto.url !== undefined) await this.assertTargetAllowed(dto.url);
-    await this.webhooks.updateEndpoint(id, dto);
+    await this.dataSource.transaction(async (manager) => {
+      if (!(await this.webhooks.updateEndpoint(manager, id, dto))) return;
+      await this.audit.record(manager, {
+        action: 'webhook.updated',
+        resourceId: id,
+        changes: { ...dto },
+      });
+    });
     return this.get(id);
   }
 
   async remove(id: string): Promise<void> {
-    await this.find(id);
-    await this.webhooks.deleteEndpoint(id);
+    const endpoint = await this.find(id);
+    await this.dataSource.transaction(async (manager) => {
+      if (!(await this.webhooks.deleteEndpoint(manager, id))) return;
+      const changes = { url: endpoint.url };
+      await this.audit.record(manager, { action: 'webhook.deleted', resourceId: id, changes });
+    });
   }
 
   async deliveries(

@@ -51,6 +51,14 @@ export class LessonCompletionStats {
   @ApiProperty() title: string;
   @ApiProperty() position: number;
   @ApiProperty() completions: number;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description:
+      'Average time spent on the lesson (seconds, 2 decimals) over the students who reported ' +
+      'time on it; null when none did',
+  })
+  averageTimeSpentSeconds: number | null;
 }
 
 export class ScoreBucket {

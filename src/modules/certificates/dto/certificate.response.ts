@@ -1,6 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { Certificate } from '../entities/certificate.entity';
 
+const STUDENT_NAME = {
+  type: String,
+  nullable: true,
+  description: 'null once the student’s personal data was erased',
+};
+
 export class CertificateResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'CERT-20261124-7K3Q9XH2M4' }) certificateNumber: string;
@@ -8,7 +14,7 @@ export class CertificateResponse {
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) courseId: string | null;
   @ApiProperty({ format: 'uuid' }) studentId: string;
   @ApiProperty() courseTitle: string;
-  @ApiProperty() studentName: string;
+  @ApiProperty(STUDENT_NAME) studentName: string | null;
   @ApiProperty({ format: 'date-time' }) issuedAt: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) revokedAt: string | null;
 }
@@ -17,7 +23,7 @@ export class CertificateResponse {
 export class CertificateVerificationResponse {
   @ApiProperty({ description: 'false once revoked' }) valid: boolean;
   @ApiProperty() certificateNumber: string;
-  @ApiProperty() studentName: string;
+  @ApiProperty(STUDENT_NAME) studentName: string | null;
   @ApiProperty() courseTitle: string;
   @ApiProperty({ format: 'date-time' }) issuedAt: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) revokedAt: string | null;

@@ -22,8 +22,9 @@ export class Certificate {
   @Column({ type: 'uuid', nullable: true })
   courseId: string | null;
 
-  @Column({ type: 'varchar', length: 200 })
-  studentName: string;
+  /** null once the student's personal data was erased. */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  studentName: string | null;
 
   @Column({ type: 'varchar', length: 200 })
   courseTitle: string;

@@ -23,6 +23,16 @@ export class CourseResponse {
   @ApiProperty({ type: Object }) metadata: Record<string, unknown>;
   @ApiProperty({ type: InstructorSummary }) instructor: InstructorSummary;
   @ApiProperty({ minimum: 0 }) lessonCount: number;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    minimum: 1,
+    maximum: 5,
+    example: 4.25,
+    description: 'Average review rating, 2 decimals; null without reviews',
+  })
+  ratingAverage: number | null;
+  @ApiProperty({ type: 'integer', minimum: 0 }) ratingCount: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
@@ -46,6 +56,11 @@ export function toCourseResponse(
     metadata: course.metadata,
     instructor,
     lessonCount,
+    ratingAverage:
+      course.ratingCount > 0
+        ? Math.round((course.ratingSum / course.ratingCount) * 100) / 100
+        : null,
+    ratingCount: course.ratingCount,
     createdAt: course.createdAt.toISOString(),
     updatedAt: course.updatedAt.toISOString(),
   };

@@ -47,6 +47,13 @@ export class Course {
   @Column({ type: 'uuid' })
   instructorId: string;
 
+  /** Sum and number of the course's review ratings, kept by deltas (see ReviewsService). */
+  @Column({ type: 'int', default: 0 })
+  ratingSum: number;
+
+  @Column({ type: 'int', default: 0 })
+  ratingCount: number;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

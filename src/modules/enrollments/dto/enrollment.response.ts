@@ -35,6 +35,15 @@ export class LessonProgressEntry {
   @ApiProperty({ minimum: 1 }) position: number;
   @ApiProperty() completed: boolean;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) completedAt: string | null;
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    minimum: 0,
+    description: 'Where the student is in the lesson (seconds), as last reported; null before',
+  })
+  positionSeconds: number | null;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Sum of the reported time (seconds)' })
+  timeSpentSeconds: number;
   @ApiProperty({ description: 'Kept closed by its module’s prerequisites, schedule or sequence' })
   locked: boolean;
   @ApiProperty({

@@ -6,7 +6,7 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 
-export const ENROLLMENT_STATUSES = ['active', 'completed'] as const;
+export const ENROLLMENT_STATUSES = ['active', 'completed', 'dropped'] as const;
 export type EnrollmentStatus = (typeof ENROLLMENT_STATUSES)[number];
 
 @Entity({ name: 'enrollments' })

@@ -14,6 +14,15 @@ export class LessonProgress {
   @Column({ type: 'boolean', default: true })
   completed: boolean;
 
-  @Column({ type: 'timestamptz', default: () => 'now()' })
-  completedAt: Date;
+  /** Null while the row only records time and position. */
+  @Column({ type: 'timestamptz', nullable: true, default: () => 'now()' })
+  completedAt: Date | null;
+
+  /** Where the student is in the lesson (a video's playhead), null until reported. */
+  @Column({ type: 'int', nullable: true })
+  positionSeconds: number | null;
+
+  /** Sum of the reported time deltas. */
+  @Column({ type: 'int', default: 0 })
+  timeSpentSeconds: number;
 }

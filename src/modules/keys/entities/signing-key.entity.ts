@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-/** What a key signs: credentials (Open Badges) now; an LTI platform key would be `lti`. */
+/** What a key signs: credentials (Open Badges, EdDSA); `lti` the LTI platform's id_tokens (RS256). */
 export const KEY_PURPOSES = ['credentials', 'lti'] as const;
 export type KeyPurpose = (typeof KEY_PURPOSES)[number];
 export const KEY_ALGORITHMS = ['EdDSA', 'RS256'] as const;

@@ -49,6 +49,10 @@ export class User {
   @Column({ type: 'timestamptz', default: () => 'now()' })
   tokensValidAfter: Date;
 
+  /** Set once the account's personal data was erased (it stays anonymised and inactive). */
+  @Column({ type: 'timestamptz', nullable: true })
+  erasedAt: Date | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

@@ -1,0 +1,105 @@
+import { ExecutionContext, InternalServerErrorException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { lastValueFrom, of, throwError } from 'rxjs';
+import { IDEMPOTENT_KEY } from '../../common/decorators/idempotent.decorator';
+import { Clock } from '../../common/time/clock';
+import { SecretBox } from '../crypto/secret-box';
+import { IdempotencyInterceptor } from './idempotency.interceptor';
+import { ClaimOutcome, IdempotencyStore, StoredResponse } from './idempotency.store';
+
+/** A store that answers `claim` with `outcome` and records what the interceptor did. */
+class FakeStore {
+  calls: string[] = [];
+  completed?: StoredResponse;
+  constructor(private readonly outcome: ClaimOutcome) {}
+  claim(): Promise<ClaimOutcome> {
+    this.calls.push('claim');
+    return Promise.resolve(this.outcome);
+  }
+  complete(_scope: string, _key: string, response: StoredResponse): Promise<void> {
+    this.calls.push('complete');
+    this.completed = response;
+    return Promise.resolve();
+  }
+  release(): Promise<void> {
+    this.calls.push('release');
+    return Promise.resolve();
+  }
+}
+
+function marked() {
+  return undefined;
+}
+Reflect.defineMetadata(IDEMPOTENT_KEY, true, marked);
+
+function context(headers: Record<string, string>, res: { statusCode: number }) {
+  const response = {
+    ...res,
+    headers: {} as Record<string, string>,
+    getHeader: (name: string) => response.headers[name],
+    setHeader: (name: string, value: string) => (response.headers[name] = value),
+    status(code: number) {
+      response.statusCode = code;
+      return response;
+    },
+  };
+  const request = {
+    method: 'POST',
+    originalUrl: '/api/v1/courses',
+    headers,
+    body: { title: 'x' },
+    user: { id: 'u1' },
+  };
+  const ctx = {
+    getType: () => 'http',
+    getHandler: () => marked,
+    switchToHttp: () => ({ getRequest: () => request, getResponse: () => response }),
+  } as unknown as ExecutionContext;
+  return { ctx, response };
+}
+
+describe('IdempotencyInterceptor', () => {
+  const box = new SecretBox('a-test-key-that-is-long-enough-0123456789');
+  const make = (store: FakeStore) =>
+    new IdempotencyInterceptor(
+      new Reflector(),
+      store as unknown as IdempotencyStore,
+      box,
+      new Clock(),
+    );
+
+  it('releases the key when the handler fails with a 5xx, so that a retry can run', async () => {
+    const store = new FakeStore({ kind: 'claimed' });
+    const { ctx } = context({ 'idempotency-key': 'k' }, { statusCode: 201 });
+    const failing = { handle: () => throwError(() => new InternalServerErrorException()) };
+    await expect(lastValueFrom(make(store).intercept(ctx, failing))).rejects.toBeInstanceOf(
+      InternalServerErrorException,
+    );
+    expect(store.calls).toEqual(['claim', 'release']);
+  });
+
+  it('keeps a 2xx response sealed and replays it with the header', async () => {
+    const store = new FakeStore({ kind: 'claimed' });
+    const { ctx } = context({ 'idempotency-key': 'k' }, { statusCode: 201 });
+    const body = { success: true, data: { id: 'c1' } };
+    expect(await lastValueFrom(make(store).intercept(ctx, { handle: () => of(body) }))).toBe(body);
+    expect(store.calls).toEqual(['claim', 'complete']);
+    expect(store.completed!.status).toBe(201);
+    expect(store.completed!.body).not.toContain('c1');
+
+    const replaying = new FakeStore({ kind: 'replay', response: store.completed! });
+    const again = context({ 'idempotency-key': 'k' }, { statusCode: 201 });
+    const handler = { handle: jest.fn(() => of({ other: true })) };
+    expect(await lastValueFrom(make(replaying).intercept(again.ctx, handler))).toEqual(body);
+    expect(handler.handle).not.toHaveBeenCalled();
+    expect(again.response.headers['Idempotent-Replayed']).toBe('true');
+    expect(again.response.statusCode).toBe(201);
+  });
+
+  it('leaves requests without the header alone', async () => {
+    const store = new FakeStore({ kind: 'claimed' });
+    const { ctx } = context({}, { statusCode: 201 });
+    await lastValueFrom(make(store).intercept(ctx, { handle: () => of(1) }));
+    expect(store.calls).toEqual([]);
+  });
+});
