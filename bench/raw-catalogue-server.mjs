@@ -19,7 +19,8 @@ import pg from 'pg';
 const PAGE_SQL = `
   SELECT c.id, c.title, c.slug, c.description, c.category, c.difficulty_level, c.is_published,
          c.published_at, c.thumbnail_url, c.estimated_duration_minutes, c.metadata,
-         c.instructor_id, u.full_name AS instructor_name, c.created_at, c.updated_at,
+         c.instructor_id, u.full_name AS instructor_name, c.rating_sum, c.rating_count,
+         c.created_at, c.updated_at,
          (SELECT count(*)::int FROM lessons l WHERE l.course_id = c.id) AS lesson_count
     FROM courses c
     LEFT JOIN users u ON u.id = c.instructor_id
@@ -60,6 +61,9 @@ function toCourse(row) {
     metadata: row.metadata,
     instructor: { id: row.instructor_id, fullName: row.instructor_name ?? '' },
     lessonCount: row.lesson_count,
+    ratingAverage:
+      row.rating_count > 0 ? Math.round((row.rating_sum / row.rating_count) * 100) / 100 : null,
+    ratingCount: row.rating_count,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
