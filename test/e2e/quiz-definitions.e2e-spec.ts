@@ -185,16 +185,12 @@ describe('Quiz attempts at exam scale: definitions per process, one-statement st
       const touched = spy.mock.calls
         .map(([sql]) => sql.replace(/\s+/g, ' ').trim())
         .filter((sql) => /"?(quizzes|courses|enrollments|quiz_attempts|questions)"? /.test(sql));
-      expect(touched.map((sql) => /^(SELECT|INSERT INTO) "?(\w+)"?/.exec(sql)?.[0])).toEqual([
-        expect.stringMatching(/^SELECT/),
-        expect.stringMatching(/^SELECT/),
-        expect.stringMatching(/^SELECT/),
-        'INSERT INTO quiz_attempts',
+      expect(touched).toEqual([
+        expect.stringMatching(/^SELECT .* FROM "?quizzes"? /),
+        expect.stringMatching(/^SELECT .* FROM "courses" /),
+        expect.stringMatching(/^SELECT .* FROM "enrollments" /),
+        expect.stringMatching(/^INSERT INTO quiz_attempts /),
       ]);
-      expect(touched.filter((sql) => /FROM "?questions"? /.test(sql))).toEqual([]);
-      expect(touched[0]).toMatch(/FROM "quizzes"/);
-      expect(touched[1]).toMatch(/FROM "courses"/);
-      expect(touched[2]).toMatch(/FROM "enrollments"/);
     } finally {
       spy.mockRestore();
     }

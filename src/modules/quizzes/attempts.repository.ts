@@ -78,8 +78,13 @@ function isUniqueViolation(error: unknown): boolean {
 export class AttemptsRepository {
   constructor(@InjectRepository(QuizAttempt) private readonly attempts: Repository<QuizAttempt>) {}
 
-  findById(id: string, manager?: EntityManager): Promise<QuizAttempt | null> {
-    return (manager ? manager.getRepository(QuizAttempt) : this.attempts).findOneBy({ id });
+  /** Plain SQL, mapped by hand: read by every submit and attempt view (no query builder). */
+  async findById(id: string, manager?: EntityManager): Promise<QuizAttempt | null> {
+    const rows = await (manager ?? this.attempts.manager).query<AttemptRow[]>(
+      'SELECT * FROM quiz_attempts WHERE id = $1',
+      [id],
+    );
+    return rows.length > 0 ? fromRow(rows[0]) : null;
   }
 
   findInProgress(

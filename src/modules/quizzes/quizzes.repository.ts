@@ -6,6 +6,26 @@ import type { QuizStats } from './dto/quiz.response';
 import { Question } from './entities/question.entity';
 import { Quiz } from './entities/quiz.entity';
 
+/** A quizzes row as the driver returns it. */
+interface QuizRow {
+  id: string;
+  course_id: string;
+  lesson_id: string | null;
+  title: string;
+  description: string | null;
+  time_limit_minutes: number | null;
+  passing_score_percentage: number;
+  shuffle_questions: boolean;
+  shuffle_options: boolean;
+  draw: Quiz['draw'];
+  max_attempts: number | null;
+  show_correct_answers: boolean;
+  is_published: boolean;
+  definition_version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
 @Injectable()
 export class QuizzesRepository {
   constructor(
@@ -18,8 +38,29 @@ export class QuizzesRepository {
     return this.quizzes.findOneByOrFail({ id: (result.identifiers[0] as { id: string }).id });
   }
 
-  findById(id: string): Promise<Quiz | null> {
-    return this.quizzes.findOneBy({ id });
+  /** Plain SQL, mapped by hand: read by every start and submit (no query builder). */
+  async findById(id: string): Promise<Quiz | null> {
+    const rows = await this.quizzes.query<QuizRow[]>('SELECT * FROM quizzes WHERE id = $1', [id]);
+    if (rows.length === 0) return null;
+    const row = rows[0];
+    return Object.assign(new Quiz(), {
+      id: row.id,
+      courseId: row.course_id,
+      lessonId: row.lesson_id,
+      title: row.title,
+      description: row.description,
+      timeLimitMinutes: row.time_limit_minutes,
+      passingScorePercentage: row.passing_score_percentage,
+      shuffleQuestions: row.shuffle_questions,
+      shuffleOptions: row.shuffle_options,
+      draw: row.draw,
+      maxAttempts: row.max_attempts,
+      showCorrectAnswers: row.show_correct_answers,
+      isPublished: row.is_published,
+      definitionVersion: row.definition_version,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    });
   }
 
   findByCourse(courseId: string, publishedOnly: boolean): Promise<Quiz[]> {
