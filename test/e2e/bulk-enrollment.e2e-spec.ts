@@ -175,6 +175,84 @@ describe('Bulk enrollment jobs (e2e)', () => {
       .expect((r) => expect([401, 422]).toContain(r.status));
   });
 
+  /** The `user.created` audit events about accounts with these emails. */
+  const userCreatedEvents = (emails: string[]) =>
+    t.dataSource.query<
+      Array<{
+        resource_id: string;
+        actor_id: string | null;
+        actor_role: string | null;
+        changes: object;
+      }>
+    >(
+      `SELECT resource_id, actor_id, actor_role, changes FROM audit_events
+        WHERE action = 'user.created' AND changes->>'email' = ANY($1::text[])
+        ORDER BY changes->>'email'`,
+      [emails],
+    );
+
+  it('writes one user.created audit event per created student, the job’s starter as actor', async () => {
+    const course = await createCourse(t, teacher, { lessons: 1, publish: true });
+    const existing = await createUser(t, 'student');
+    const tag = randomUUID().slice(0, 8);
+    const fresh = [1, 2, 3].map((i) => `new-${i}-${tag}@example.com`);
+    const res = await bulkJson(teacher, course.id, {
+      emails: [...fresh, existing.email, fresh[0].toUpperCase(), 'not-an-email'],
+      createMissingUsers: true,
+    }).expect(202);
+    const job = await finished(teacher, res.body.data.jobId as string);
+    expect(job.progress).toEqual({ total: 6, processed: 6, succeeded: 5, failed: 1 });
+    const created = await t.dataSource.query<Array<{ id: string; email: string }>>(
+      `SELECT id, email FROM users WHERE email = ANY($1::text[]) ORDER BY email`,
+      [fresh],
+    );
+    expect(created).toHaveLength(3);
+    expect(await userCreatedEvents([...fresh, existing.email])).toEqual(
+      created.map((user) => ({
+        resource_id: user.id,
+        actor_id: teacher.id,
+        actor_role: 'instructor',
+        changes: { email: user.email, role: 'student' },
+      })),
+    );
+    const listed = await t.http
+      .get(`${API}/audit-events`)
+      .query({ action: 'user.created', resourceId: created[0].id })
+      .set(...bearer(admin))
+      .expect(200);
+    expect(listed.body.data).toEqual([
+      expect.objectContaining({
+        action: 'user.created',
+        resourceId: created[0].id,
+        actor: { id: teacher.id, role: 'instructor' },
+      }),
+    ]);
+  });
+
+  it('writes exactly one user.created event per new student when runners overlap', async () => {
+    const course = await createCourse(t, teacher, { lessons: 1, publish: true });
+    const tag = randomUUID().slice(0, 8);
+    const fresh = Array.from({ length: 12 }, (_, i) => `overlap-${i}-${tag}@example.com`);
+    const [a, b] = await Promise.all([
+      queuedJob(course.id, fresh.slice(0, 8), true),
+      queuedJob(course.id, fresh.slice(4), true),
+    ]);
+    const runner = t.app.get(BulkEnrollmentRunner);
+    // Two jobs sharing four new emails, and job a handed out twice.
+    await Promise.all([
+      runner.run({ jobId: a }),
+      runner.run({ jobId: b }),
+      runner.run({ jobId: a }),
+    ]);
+    const events = await userCreatedEvents(fresh);
+    expect(events).toHaveLength(12);
+    expect(new Set(events.map((e) => e.resource_id)).size).toBe(12);
+    expect(events.every((e) => e.actor_id === teacher.id && e.actor_role === 'instructor')).toBe(
+      true,
+    );
+    expect(await enrolledIds(course.id)).toHaveLength(12);
+  });
+
   it('leaves unknown emails as row errors without createMissingUsers', async () => {
     const course = await createCourse(t, teacher, { lessons: 1, publish: true });
     const unknown = `ghost-${randomUUID().slice(0, 8)}@example.com`;
@@ -330,11 +408,15 @@ describe('Bulk enrollment jobs (e2e)', () => {
   });
 
   /** A queued job of these rows, inserted as the API would (not relayed: run by the test). */
-  async function queuedJob(courseId: string, emails: string[]): Promise<string> {
+  async function queuedJob(
+    courseId: string,
+    emails: string[],
+    createMissingUsers = false,
+  ): Promise<string> {
     const [{ id }] = await t.dataSource.query<Array<{ id: string }>>(
-      `INSERT INTO jobs (type, created_by_id, course_id, total)
-       VALUES ('bulk_enrollment', $1, $2, $3) RETURNING id`,
-      [teacher.id, courseId, emails.length],
+      `INSERT INTO jobs (type, created_by_id, course_id, total, create_missing_users)
+       VALUES ('bulk_enrollment', $1, $2, $3, $4) RETURNING id`,
+      [teacher.id, courseId, emails.length, createMissingUsers],
     );
     await t.dataSource.query(
       `INSERT INTO job_rows (job_id, row, email)

@@ -5,6 +5,7 @@ import { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
 import { generateSync } from 'otplib';
 import type { DomainEvent } from '../../src/infra/outbox/domain-event';
 import { DomainEventDispatcher } from '../../src/infra/outbox/domain-event.dispatcher';
+import { BulkEnrollmentRunner } from '../../src/modules/imports/bulk-enrollment.runner';
 import { bearer, createUser, TestUser } from '../factories/users.factory';
 import { createCourse } from '../factories/courses.factory';
 import { completeLessons, enroll } from '../factories/enrollments.factory';
@@ -25,6 +26,7 @@ const PNG = Buffer.from(
 
 interface RichStudent {
   user: TestUser;
+  course: { id: string; title: string };
   fileId: string;
   storageKey: string;
   submissionId: string;
@@ -77,6 +79,11 @@ describe('Personal data (e2e)', () => {
     const assignmentId = assignment.body.data.id as string;
     expect((await post(teacher, `/assignments/${assignmentId}/publish`)).status).toBe(200);
     const enrollment = await enroll(t, user, course.id);
+    const review = await t.http
+      .put(`${API}/courses/${course.id}/reviews/me`)
+      .set(...bearer(user))
+      .send({ rating: 4, comment: 'Clear lessons, said Katherine' });
+    expect(review.status).toBe(200);
 
     const upload = await t.http
       .post(`${API}/files/upload`)
@@ -126,6 +133,7 @@ describe('Personal data (e2e)', () => {
     );
     return {
       user,
+      course: { id: course.id, title: course.title },
       fileId,
       storageKey,
       submissionId,
@@ -185,6 +193,7 @@ describe('Personal data (e2e)', () => {
         notifications: Array<Record<string, unknown>>;
         sessions: Array<Record<string, unknown>>;
         auditEvents: Array<Record<string, unknown>>;
+        reviews: Array<Record<string, unknown>>;
       };
       expect(Object.keys(doc)).toEqual([
         'exportedAt',
@@ -197,6 +206,7 @@ describe('Personal data (e2e)', () => {
         'files',
         'notifications',
         'quizAttempts',
+        'reviews',
         'sessions',
         'submissions',
       ]);
@@ -254,6 +264,16 @@ describe('Personal data (e2e)', () => {
       expect(doc.files).toEqual([
         expect.objectContaining({ id: rich.fileId, fileSize: PNG.length }),
       ]);
+      expect(doc.reviews).toEqual([
+        {
+          id: expect.any(String),
+          course: rich.course,
+          rating: 4,
+          comment: 'Clear lessons, said Katherine',
+          createdAt: expect.any(String),
+          updatedAt: expect.any(String),
+        },
+      ]);
       expect(doc.sessions.length).toBeGreaterThanOrEqual(1);
       expect(doc.sessions[0]).toEqual({
         id: expect.any(String),
@@ -301,8 +321,36 @@ describe('Personal data (e2e)', () => {
 
   describe('POST /users/:id/erase (admin)', () => {
     let rich: RichStudent;
+    let bystander: TestUser;
+    let ratingBefore: { ratingAverage: number | null; ratingCount: number };
+    /** A bulk enrollment job still queued (its rows kept) and a run one with a row error. */
+    let queuedJobId: string;
+    let failedRowJobId: string;
     beforeAll(async () => {
       rich = await richStudent('Ada Erasable');
+      bystander = await createUser(t, 'student');
+      const importCourse = await createCourse(t, teacher, { lessons: 1, publish: true });
+      const bulk = async () => {
+        const res = await post(teacher, `/courses/${importCourse.id}/enrollments/bulk`, {
+          emails: [bystander.email, rich.user.email],
+        });
+        expect(res.status).toBe(202);
+        return res.body.data.jobId as string;
+      };
+      queuedJobId = await bulk();
+      // A deactivated account is a row error that records the email (reactivated after the run).
+      failedRowJobId = await bulk();
+      await t.dataSource.query('UPDATE users SET is_active = false WHERE id = $1', [rich.user.id]);
+      await t.app.get(BulkEnrollmentRunner).run({ jobId: failedRowJobId });
+      await t.dataSource.query('UPDATE users SET is_active = true WHERE id = $1', [rich.user.id]);
+      const { errors } = await one<{ errors: unknown }>('SELECT errors FROM jobs WHERE id = $1', [
+        failedRowJobId,
+      ]);
+      expect(errors).toEqual([
+        { row: 2, email: rich.user.email, message: 'The account is deactivated' },
+      ]);
+      ratingBefore = (await t.http.get(`${API}/courses/${rich.course.id}`).expect(200)).body.data;
+      expect(ratingBefore).toMatchObject({ ratingAverage: 4, ratingCount: 1 });
       expect(await exists(storedPath(rich.storageKey))).toBe(true);
       // A delivery of the certificate.issued event (with the name), as the dispatcher makes it.
       const hook = await post(admin, '/webhooks', {
@@ -468,6 +516,48 @@ describe('Personal data (e2e)', () => {
         [rich.user.id],
       );
       expect(outbox).toEqual([{ data: { id: rich.user.id } }]);
+    });
+
+    it('clears the review comments but keeps the ratings and the course totals', async () => {
+      const rows = await t.dataSource.query<Array<{ rating: number; comment: string | null }>>(
+        'SELECT rating, comment FROM course_reviews WHERE student_id = $1',
+        [rich.user.id],
+      );
+      expect(rows).toEqual([{ rating: 4, comment: null }]);
+      const course = (await t.http.get(`${API}/courses/${rich.course.id}`).expect(200)).body.data;
+      expect(course).toMatchObject({
+        ratingAverage: ratingBefore.ratingAverage,
+        ratingCount: ratingBefore.ratingCount,
+      });
+      const list = await t.http.get(`${API}/courses/${rich.course.id}/reviews`).expect(200);
+      expect(list.body.data).toEqual([
+        expect.objectContaining({
+          rating: 4,
+          comment: null,
+          author: { id: rich.user.id, fullName: 'Erased user' },
+        }),
+      ]);
+    });
+
+    it('replaces the user’s email in import rows and job row errors, and no one else’s', async () => {
+      const erased = `erased-${rich.user.id}@invalid`;
+      const rows = await t.dataSource.query<Array<{ email: string }>>(
+        'SELECT email FROM job_rows WHERE job_id = $1 ORDER BY row',
+        [queuedJobId],
+      );
+      expect(rows).toEqual([{ email: bystander.email }, { email: erased }]);
+      const { errors } = await one<{ errors: unknown }>('SELECT errors FROM jobs WHERE id = $1', [
+        failedRowJobId,
+      ]);
+      expect(errors).toEqual([{ row: 2, email: erased, message: 'The account is deactivated' }]);
+      const job = await t.http.get(`${API}/jobs/${failedRowJobId}`).set(...bearer(teacher));
+      expect(job.status).toBe(200);
+      expect(JSON.stringify(job.body)).not.toContain(rich.user.email);
+      const { n } = await one<{ n: number }>(
+        `SELECT count(*)::int AS n FROM job_rows WHERE email = $1`,
+        [rich.user.email],
+      );
+      expect(n).toBe(0);
     });
 
     it('reduces the logged webhook deliveries about the user to the resource id', async () => {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { AuditEvent } from './entities/audit-event.entity';
 
 export interface AuditFilter {
@@ -19,6 +20,19 @@ export class AuditRepository {
   async insert(manager: EntityManager, row: Omit<AuditEvent, 'id' | 'occurredAt'>): Promise<void> {
     // jsonb: stored as given (TypeORM's deep-partial type does not fit free-form objects).
     await manager.getRepository(AuditEvent).insert({ ...row, changes: row.changes as object });
+  }
+
+  /** Several rows in one multi-row INSERT. */
+  async insertMany(
+    manager: EntityManager,
+    rows: Array<Omit<AuditEvent, 'id' | 'occurredAt'>>,
+  ): Promise<void> {
+    // jsonb: stored as given, as in `insert`.
+    const values = rows.map((row): QueryDeepPartialEntity<AuditEvent> => ({
+      ...row,
+      changes: row.changes as object,
+    }));
+    await manager.getRepository(AuditEvent).insert(values);
   }
 
   /** One page, newest first, and the total: two statements whatever the page. */

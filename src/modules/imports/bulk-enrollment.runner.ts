@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { Role } from '../../common/auth/roles';
 import { JobHandler } from '../../infra/queue/job-handler.decorator';
 import { JOBS, QUEUES } from '../../infra/queue/queue.constants';
 import { AuthService } from '../auth/auth.service';
@@ -52,12 +53,16 @@ export class BulkEnrollmentRunner {
       // The course was deleted: its jobs went with it (cascade).
       if (!course) return;
       const context = await this.enrollments.contextOf(course.id);
+      // The actor of the `user.created` events of new students: who started the job (null if
+      // their account is gone since).
+      const starter = job.createMissingUsers ? await this.users.authState(job.createdById) : null;
+      const actor = starter ? { id: job.createdById, role: starter.role } : null;
       let after = job.processed;
       for (;;) {
         const rows = await this.jobs.rowsAfter(jobId, after, BULK_BATCH_SIZE);
         if (rows.length === 0) break;
         // Another runner of this job took the batch: it carries the job to its end.
-        if (!(await this.runBatch(job, course, context, after, rows))) return;
+        if (!(await this.runBatch(job, course, context, actor, after, rows))) return;
         after = rows[rows.length - 1].row;
       }
       await this.jobs.finish(jobId, 'succeeded');
@@ -72,6 +77,7 @@ export class BulkEnrollmentRunner {
     job: Job,
     course: CourseSummary,
     context: EnrollmentContext,
+    actor: { id: string; role: Role } | null,
     after: number,
     rows: ImportRow[],
   ): Promise<boolean> {
@@ -101,6 +107,7 @@ export class BulkEnrollmentRunner {
           [...missing].map(([email, fullName]) => ({ email, fullName })),
           manager,
         );
+        await this.users.auditCreatedStudents(manager, created, actor);
         await this.auth.queueSetPasswordMails(
           manager,
           created.map((user) => user.id),

@@ -6,6 +6,7 @@ import { UsersModule } from '../users/users.module';
 import { BulkEnrollmentRunner } from './bulk-enrollment.runner';
 import { BulkEnrollmentsController } from './bulk-enrollments.controller';
 import { Job } from './entities/job.entity';
+import { ImportsPersonalData } from './imports.personal-data';
 import { ImportsService } from './imports.service';
 import { JobsRepository } from './jobs.repository';
 
@@ -13,6 +14,6 @@ import { JobsRepository } from './jobs.repository';
 @Module({
   imports: [TypeOrmModule.forFeature([Job]), CoursesModule, UsersModule, AuthModule],
   controllers: [BulkEnrollmentsController],
-  providers: [ImportsService, JobsRepository, BulkEnrollmentRunner],
+  providers: [ImportsService, JobsRepository, BulkEnrollmentRunner, ImportsPersonalData],
 })
 export class ImportsModule {}

@@ -106,6 +106,29 @@ export class JobsRepository {
     return row?.failed ?? 0;
   }
 
+  /**
+   * Erasure: the user's current email, wherever an import holds it (rows not yet run, and row
+   * errors of jobs), becomes `erased-<id>@invalid`, the email of the erased account. Runs before
+   * the account itself is anonymised (its email is read in this transaction).
+   */
+  async scrubEmailOf(manager: EntityManager, userId: string): Promise<void> {
+    const [user] = await manager.query<Array<{ email: string }>>(
+      `SELECT email FROM users WHERE id = $1`,
+      [userId],
+    );
+    if (!user) return;
+    const erased = `erased-${userId}@invalid`;
+    await manager.query(`UPDATE job_rows SET email = $2 WHERE email = $1`, [user.email, erased]);
+    await manager.query(
+      `UPDATE jobs SET errors = (
+         SELECT jsonb_agg(CASE WHEN e->>'email' = $1 THEN jsonb_set(e, '{email}', to_jsonb($2::text))
+                               ELSE e END ORDER BY i)
+           FROM jsonb_array_elements(errors) WITH ORDINALITY AS x(e, i))
+        WHERE errors @> jsonb_build_array(jsonb_build_object('email', $1::text))`,
+      [user.email, erased],
+    );
+  }
+
   /** Ends the job; its rows go once it succeeded (a failed job keeps them for a retry). */
   async finish(id: string, status: 'succeeded' | 'failed'): Promise<void> {
     await this.jobs.query(`UPDATE jobs SET status = $2, finished_at = now() WHERE id = $1`, [

@@ -41,6 +41,11 @@ describe('PersonalDataSections', () => {
       section('auditEvents'),
     );
     expect(sections.all().map((s) => s.key)).toEqual(['profile', 'auditEvents', 'submissions']);
+    expect(sections.forErasure().map((s) => s.key)).toEqual([
+      'auditEvents',
+      'submissions',
+      'profile',
+    ]);
   });
 
   it('refuses two sections with the same key at start-up', async () => {

@@ -37,4 +37,16 @@ export class PersonalDataSections implements OnModuleInit {
   all(): readonly PersonalDataSection[] {
     return this.sections;
   }
+
+  /**
+   * The order of erasure: the profile last, so that the other sections can still find copies
+   * of the account's data by its current values (an import's rows hold the email).
+   */
+  forErasure(): readonly PersonalDataSection[] {
+    const isProfile = (section: PersonalDataSection) => section.key === 'profile';
+    return [
+      ...this.sections.filter((section) => !isProfile(section)),
+      ...this.sections.filter(isProfile),
+    ];
+  }
 }

@@ -33,8 +33,8 @@ export class PrivacyController {
     summary: 'Everything the API holds about the caller, as a JSON download',
     description:
       '`{exportedAt, userId, profile, auditEvents, certificates, credentials, enrollments, files, ' +
-      'notifications, quizAttempts, sessions, submissions, ...}` (one member per section, more as ' +
-      'features are added), streamed, with `Content-Disposition: attachment`. No password hash, MFA ' +
+      'notifications, quizAttempts, reviews, sessions, submissions}` (one member per section), ' +
+      'streamed, with `Content-Disposition: attachment`. No password hash, MFA ' +
       'secret or token is ever included.',
   })
   @ApiResponse({

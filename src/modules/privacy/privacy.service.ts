@@ -76,7 +76,7 @@ export class PrivacyService {
   /**
    * One transaction: the account's row is locked (and, for an active admin, every active
    * admin's first, so that parallel erasures of the last two admins leave one), then the
-   * `user.erased` audit event and webhook event, then every section's erasure. Idempotent: an
+   * `user.erased` audit event and webhook event, then every section's erasure (the profile last). Idempotent: an
    * erased account is left as it is, with no second event. Work that cannot be rolled back
    * (stored files, cache entries) runs after the commit.
    */
@@ -89,7 +89,7 @@ export class PrivacyService {
       if (state.lastActiveAdmin) throw new LastActiveAdminError();
       await this.audit.record(manager, { action: 'user.erased', resourceId: id });
       await this.outbox.add(manager, domainEventJob('user.erased', { id }));
-      for (const section of this.sections.all()) {
+      for (const section of this.sections.forErasure()) {
         const work = await section.erase(manager, id);
         if (work) after.push(work);
       }

@@ -4,6 +4,7 @@ import { CoursesModule } from '../courses/courses.module';
 import { UsersModule } from '../users/users.module';
 import { CourseReview } from './entities/course-review.entity';
 import { ReviewsController } from './reviews.controller';
+import { ReviewsPersonalData } from './reviews.personal-data';
 import { ReviewsRepository } from './reviews.repository';
 import { ReviewsService } from './reviews.service';
 
@@ -11,6 +12,6 @@ import { ReviewsService } from './reviews.service';
 @Module({
   imports: [TypeOrmModule.forFeature([CourseReview]), CoursesModule, UsersModule],
   controllers: [ReviewsController],
-  providers: [ReviewsService, ReviewsRepository],
+  providers: [ReviewsService, ReviewsRepository, ReviewsPersonalData],
 })
 export class ReviewsModule {}

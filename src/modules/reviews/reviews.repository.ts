@@ -98,6 +98,27 @@ export class ReviewsRepository {
     ];
   }
 
+  /** The student's reviews with their course's title, oldest first (personal-data export). */
+  async allOf(studentId: string): Promise<Array<{ review: CourseReview; courseTitle: string }>> {
+    const rows = await this.reviews.query<Array<Record<string, unknown>>>(
+      `SELECT r.id, r.course_id, r.student_id, r.rating, r.comment, r.created_at, r.updated_at,
+              c.title AS course_title
+         FROM course_reviews r JOIN courses c ON c.id = r.course_id
+        WHERE r.student_id = $1
+        ORDER BY r.created_at, r.id`,
+      [studentId],
+    );
+    return rows.map((row) => ({ review: reviewOf(row), courseTitle: row.course_title as string }));
+  }
+
+  /** Erasure: the comments go, the ratings (and so the course's totals) stay. */
+  async clearComments(manager: EntityManager, studentId: string): Promise<void> {
+    await manager.query(
+      `UPDATE course_reviews SET comment = NULL WHERE student_id = $1 AND comment IS NOT NULL`,
+      [studentId],
+    );
+  }
+
   private async write(
     manager: EntityManager,
     sql: string,

@@ -103,6 +103,26 @@ export class UsersService {
     });
   }
 
+  /**
+   * The `user.created` events of the students a bulk import created, in one statement in the
+   * import batch's transaction; `actor` is who started the import (a job has no request scope).
+   */
+  auditCreatedStudents(
+    manager: EntityManager,
+    students: Array<{ id: string; email: string }>,
+    actor: { id: string; role: Role } | null,
+  ): Promise<void> {
+    return this.audit.recordMany(
+      manager,
+      students.map((student) => ({
+        action: 'user.created' as const,
+        resourceId: student.id,
+        changes: { email: student.email, role: 'student' },
+        actor,
+      })),
+    );
+  }
+
   private insertHashed(data: NewUser, passwordHash: string, manager?: EntityManager) {
     return this.users.insert(
       {
