@@ -21,7 +21,8 @@ interface Entry {
  * read from PostgreSQL for its own checks. Once a change commits, every later read of that row,
  * in any process, carries the new version, misses here and reloads. Questions and version are
  * loaded by one statement (one snapshot), so an entry never claims a newer version than its
- * questions. The questions are frozen: callers share them and must not change them.
+ * questions. The questions, their options and answer keys are frozen: callers share them and
+ * must not change them.
  */
 @Injectable()
 export class QuizDefinitions {
@@ -43,7 +44,7 @@ export class QuizDefinitions {
       this.entries.delete(quiz.id);
       this.entries.set(quiz.id, {
         version: loaded.version,
-        questions: loaded.questions.map((question) => Object.freeze(question)),
+        questions: loaded.questions.map(frozen),
       });
       if (this.entries.size > DEFINITION_CACHE_SIZE) {
         this.entries.delete(this.entries.keys().next().value!);
@@ -51,4 +52,12 @@ export class QuizDefinitions {
     }
     return [...loaded.questions];
   }
+}
+
+function frozen(question: Question): Question {
+  if (question.options) Object.freeze(question.options);
+  if (question.correctAnswer !== null && typeof question.correctAnswer === 'object') {
+    Object.freeze(question.correctAnswer);
+  }
+  return Object.freeze(question);
 }
