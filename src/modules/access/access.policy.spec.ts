@@ -201,6 +201,12 @@ describe('access policy', () => {
         ['student, missing', student, { course: null }, hidden('Course')],
         ['student, draft', student, { course: draft }, hidden('Course')],
       ],
+      'enrollment.hold': [
+        ['student', student, {}, ok],
+        ['anonymous', undefined, {}, refused('Only students can enroll')],
+        ['instructor', owner, {}, refused('Only students can enroll')],
+        ['admin', admin, {}, refused('Only students can enroll')],
+      ],
       'course.review': [
         ['enrolled student', student, { course: published, enrollment: ENROLLED }, ok],
         [

@@ -1,5 +1,8 @@
 import type { AuthenticatedUser } from '../../common/auth/roles';
 
+/** Who asks: the policy decides on the account and its current role, nothing else. */
+export type Caller = Pick<AuthenticatedUser, 'id' | 'role'>;
+
 /** What the policy needs to know about a course. */
 export interface CourseFacts {
   instructorId: string;
@@ -25,6 +28,8 @@ export interface PermissionFacts {
   'course.manage': { course: CourseFacts | null };
   /** Enroll: students, in a course they can see. */
   'course.enroll': { course: CourseFacts | null };
+  /** Hold an enrollment at all (enrolled by oneself or by someone else in bulk): students. */
+  'enrollment.hold': Record<string, never>;
   /** A lesson's full content: its managers, enrolled students, anyone for a published preview. */
   'lesson.read': {
     course: CourseFacts | null;
@@ -98,24 +103,24 @@ const ALLOW: Decision = { allowed: true };
 const notFound = (resource: string): Decision => ({ allowed: false, status: 404, resource });
 const forbidden = (message: string): Decision => ({ allowed: false, status: 403, message });
 
-export const isAdmin = (caller?: AuthenticatedUser): boolean => caller?.role === 'admin';
+export const isAdmin = (caller?: Caller): boolean => caller?.role === 'admin';
 
 /**
  * Owns the course in the role that gives control: a demoted instructor (now a student) who is
  * still the course's `instructorId` manages nothing. The role is the current one (the
  * authentication guard reads it on every request), not the one in the token.
  */
-export function managesCourse(caller: AuthenticatedUser | undefined, course: CourseFacts): boolean {
+export function managesCourse(caller: Caller | undefined, course: CourseFacts): boolean {
   if (!caller) return false;
   return isAdmin(caller) || (caller.role === 'instructor' && course.instructorId === caller.id);
 }
 
-function seesCourse(caller: AuthenticatedUser | undefined, course: CourseFacts): boolean {
+function seesCourse(caller: Caller | undefined, course: CourseFacts): boolean {
   return course.isPublished || managesCourse(caller, course);
 }
 
 function quizDecision(
-  caller: AuthenticatedUser | undefined,
+  caller: Caller | undefined,
   { course, quiz }: PermissionFacts['quiz.view'],
 ): Decision {
   if (!course || !quiz || !seesCourse(caller, course)) return notFound('Quiz');
@@ -124,7 +129,7 @@ function quizDecision(
 }
 
 function assignmentDecision(
-  caller: AuthenticatedUser | undefined,
+  caller: Caller | undefined,
   { course, assignment }: PermissionFacts['assignment.view'],
 ): Decision {
   if (!course || !assignment || !seesCourse(caller, course)) return notFound('Assignment');
@@ -142,11 +147,10 @@ const DROPPED = 'You dropped this course: enroll again to continue';
 const notEnrolled = (enrollment: EnrollmentStanding | null, message: string): Decision =>
   forbidden(enrollment?.status === 'dropped' ? DROPPED : message);
 
-const ownedBy = (caller: AuthenticatedUser | undefined, ownerId: string): boolean =>
-  caller?.id === ownerId;
+const ownedBy = (caller: Caller | undefined, ownerId: string): boolean => caller?.id === ownerId;
 
 type Rule<P extends Permission> = (
-  caller: AuthenticatedUser | undefined,
+  caller: Caller | undefined,
   facts: PermissionFacts[P],
 ) => Decision;
 
@@ -168,8 +172,10 @@ const RULES: { [P in Permission]: Rule<P> } = {
   },
   'course.enroll': (caller, { course }) => {
     if (!course || !seesCourse(caller, course)) return notFound('Course');
-    return caller?.role === 'student' ? ALLOW : forbidden('Only students can enroll');
+    return RULES['enrollment.hold'](caller, {});
   },
+  'enrollment.hold': (caller) =>
+    caller?.role === 'student' ? ALLOW : forbidden('Only students can enroll'),
   'lesson.read': (caller, { course, lesson, enrollment }) => {
     if (!course || !lesson || !seesCourse(caller, course)) return notFound('Lesson');
     if (managesCourse(caller, course)) return ALLOW;
@@ -279,7 +285,7 @@ const RULES: { [P in Permission]: Rule<P> } = {
 };
 
 export function decide<P extends Permission>(
-  caller: AuthenticatedUser | undefined,
+  caller: Caller | undefined,
   permission: P,
   facts: PermissionFacts[P],
 ): Decision {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AuthenticatedUser } from '../../common/auth/roles';
 import { ForbiddenError, NotFoundError } from '../../common/errors/app-error';
 import { AccessRepository } from './access.repository';
-import { decide, isAdmin, Permission, PermissionFacts } from './access.policy';
+import { Caller, decide, isAdmin, Permission, PermissionFacts } from './access.policy';
 
 /** How `require` finds the facts of each permission from a resource id. */
 const LOADERS = {
@@ -62,7 +62,7 @@ export class AccessService {
   }
 
   can<P extends Permission>(
-    caller: AuthenticatedUser | undefined,
+    caller: Caller | undefined,
     permission: P,
     facts: PermissionFacts[P],
   ): boolean {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Role } from '../../common/auth/roles';
+import { AccessService } from '../access/access.service';
 import { JobHandler } from '../../infra/queue/job-handler.decorator';
 import { JOBS, QUEUES } from '../../infra/queue/queue.constants';
 import { AuthService } from '../auth/auth.service';
@@ -42,6 +43,7 @@ export class BulkEnrollmentRunner {
     private readonly enrollments: EnrollmentsService,
     private readonly users: UsersService,
     private readonly auth: AuthService,
+    private readonly access: AccessService,
   ) {}
 
   @JobHandler(QUEUES.IMPORTS, JOBS.RUN_BULK_ENROLLMENT)
@@ -120,7 +122,7 @@ export class BulkEnrollmentRunner {
         const account = byEmail.get(row.email);
         const message = !account
           ? 'No account with this email'
-          : account.role !== 'student'
+          : !this.access.can(account, 'enrollment.hold', {})
             ? 'Not a student account'
             : !account.active
               ? 'The account is deactivated'

@@ -144,13 +144,14 @@ export class UsersRepository {
     manager: EntityManager,
     id: string,
     lock: boolean,
-  ): Promise<{ role: Role; isActive: boolean; erasedAt: Date | null } | null> {
-    const [row] = await manager.query<
-      Array<{ role: Role; is_active: boolean; erased_at: Date | null }>
-    >(`SELECT role, is_active, erased_at FROM users WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [
-      id,
-    ]);
-    return row ? { role: row.role, isActive: row.is_active, erasedAt: row.erased_at } : null;
+  ): Promise<{ activeAdmin: boolean; erasedAt: Date | null } | null> {
+    const [row] = await manager.query<Array<{ active_admin: boolean; erased_at: Date | null }>>(
+      `SELECT (role = 'admin' AND is_active) AS active_admin, erased_at FROM users WHERE id = $1${
+        lock ? ' FOR UPDATE' : ''
+      }`,
+      [id],
+    );
+    return row ? { activeAdmin: row.active_admin, erasedAt: row.erased_at } : null;
   }
 
   /**

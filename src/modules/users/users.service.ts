@@ -405,10 +405,9 @@ export class UsersService {
     // and let two erasures of two admins wait for each other).
     const peek = await this.users.erasureState(manager, id, false);
     if (!peek) return null;
-    const admins =
-      peek.role === 'admin' && peek.isActive ? await this.users.lockActiveAdmins(manager) : [];
+    const admins = peek.activeAdmin ? await this.users.lockActiveAdmins(manager) : [];
     const row = (await this.users.erasureState(manager, id, true))!;
-    const isActiveAdmin = row.role === 'admin' && row.isActive && admins.includes(id);
+    const isActiveAdmin = row.activeAdmin && admins.includes(id);
     return { erased: row.erasedAt !== null, lastActiveAdmin: isActiveAdmin && admins.length <= 1 };
   }
 
