@@ -30,6 +30,7 @@ import { APP_OPTIONS, configureApp } from '../src/app.setup';
 import { KeyValueStore } from '../src/infra/kv/key-value.store';
 import { buildDataSourceOptions } from '../src/database/data-source.options';
 import { AnalyticsRepository } from '../src/modules/analytics/analytics.repository';
+import { Stats, stats } from './lib/stats';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const BIG_TABLES = new Set(['enrollments', 'lesson_progress', 'quiz_attempts', 'submissions']);
@@ -109,25 +110,6 @@ async function findCourse(db: DataSource, given?: string): Promise<string> {
 
 // ---------------------------------------------------------------------------------------------
 // Timing
-
-interface Stats {
-  p50: number;
-  p95: number;
-  max: number;
-  mean: number;
-}
-
-/** Nearest-rank percentiles. */
-function stats(samples: number[]): Stats {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const rank = (p: number) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)];
-  return {
-    p50: rank(0.5),
-    p95: rank(0.95),
-    max: sorted[sorted.length - 1],
-    mean: sorted.reduce((sum, value) => sum + value, 0) / sorted.length,
-  };
-}
 
 async function timed(task: () => Promise<unknown>, o: Options): Promise<Stats> {
   for (let i = 0; i < o.warmup; i++) await task();

@@ -45,6 +45,7 @@ import { parseArgs } from 'node:util';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { freePort, NodeProcess, runEntryPoint, waitForHttp } from '../test/utils/processes';
+import { Teardown } from './lib/teardown';
 
 const ROOT = resolve(__dirname, '..');
 const GLOBAL_LIMIT_MS = 15 * 60_000;
@@ -117,40 +118,8 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
 // ---------------------------------------------------------------------------------------------
 // Cleanup
 
-const cleanups: Array<() => Promise<unknown>> = [];
-const children = new Set<ChildProcess>();
-let cleaning: Promise<void> | null = null;
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const step of cleanups.reverse()) {
-      try {
-        await step();
-      } catch (error) {
-        log(`cleanup: ${message(error)}`);
-      }
-    }
-  })();
-  return cleaning;
-}
-process.on('exit', () => {
-  for (const child of children) child.kill('SIGKILL');
-});
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => void cleanup().finally(() => process.exit(130)));
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((done) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      children.delete(child);
-      done();
-    });
-    child.kill('SIGTERM');
-  });
-}
+const teardown = new Teardown(log);
+const cleanup = () => teardown.run();
 
 async function withClient<T>(url: URL | string, work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: url.toString() });
@@ -380,8 +349,8 @@ async function startRaw(): Promise<{ base: string; child: ChildProcess }> {
     },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  children.add(child);
-  cleanups.push(() => stopChild(child));
+  teardown.track(child);
+  teardown.add(() => teardown.stop(child, 'child'));
   const port = await new Promise<number>((done, fail) => {
     const timer = setTimeout(() => fail(new Error('raw server did not start')), 15_000);
     child.once('exit', (code) => fail(new Error(`raw server exited (${code})`)));
@@ -554,8 +523,8 @@ async function main(): Promise<number> {
   }
   const startedAt = new Date();
   const dataDir = await mkdtemp(join(os.tmpdir(), 'lms-bench-exam-'));
-  cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-  cleanups.push(async () => {
+  teardown.add(() => rm(dataDir, { recursive: true, force: true }));
+  teardown.add(async () => {
     const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
     await redis.connect();
     try {
@@ -575,14 +544,14 @@ async function main(): Promise<number> {
     await client.query(`CREATE DATABASE ${DB_NAME}`);
   });
   if (!argv['keep-db']) {
-    cleanups.push(() =>
+    teardown.add(() =>
       withClient(ADMIN_DB_URL, (client) =>
         client.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`),
       ),
     );
   }
   const migrate = runEntryPoint('cli', appEnvironment(dataDir), ['migration:run']);
-  children.add(migrate.child);
+  teardown.track(migrate.child);
   if ((await migrate.exited) !== 0) throw new Error(`migration:run failed\n${migrate.output()}`);
   const { exams, studentIds } = await seed();
   log(`migrated and seeded: ${studentIds.length} students enrolled in ${TARGETS.length} courses`);
@@ -604,9 +573,9 @@ async function main(): Promise<number> {
     'worker',
     appEnvironment(dataDir, { WORKER_HEALTH_PORT: String(workerPort) }),
   );
-  for (const proc of [api, worker]) children.add(proc.child);
-  cleanups.push(() => stopChild(worker.child));
-  cleanups.push(() => stopChild(api.child));
+  for (const proc of [api, worker]) teardown.track(proc.child);
+  teardown.add(() => teardown.stop(worker.child, 'worker'));
+  teardown.add(() => teardown.stop(api.child, 'api'));
   await Promise.all([
     waitReady(`http://127.0.0.1:${port}/api/v1/ready`, api, 'api'),
     waitReady(`http://127.0.0.1:${workerPort}/ready`, worker, 'worker'),

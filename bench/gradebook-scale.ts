@@ -27,6 +27,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { freePort, runEntryPoint, waitForHttp } from '../test/utils/processes';
+import { Stats, stats } from './lib/stats';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const GRADEBOOK_SLUG = 'scale-gradebook';
@@ -71,25 +72,6 @@ function loopbackUrl(name: string, required: boolean): string | undefined {
   }
   if (!LOOPBACK.has(new URL(url).hostname)) throw new Error(`${name} must be on 127.0.0.1`);
   return url;
-}
-
-interface Stats {
-  p50: number;
-  p95: number;
-  max: number;
-  mean: number;
-}
-
-/** Nearest-rank percentiles. */
-function stats(samples: number[]): Stats {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const rank = (p: number) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)];
-  return {
-    p50: rank(0.5),
-    p95: rank(0.95),
-    max: sorted[sorted.length - 1],
-    mean: sorted.reduce((sum, value) => sum + value, 0) / sorted.length,
-  };
 }
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;

@@ -77,6 +77,7 @@ import {
   runEntryPoint,
   waitForHttp,
 } from '../test/utils/processes';
+import { Teardown } from './lib/teardown';
 
 const ROOT = resolve(__dirname, '..');
 const GLOBAL_LIMIT_MS = 20 * 60_000;
@@ -241,51 +242,9 @@ function percentile(sorted: number[], p: number): number {
 // ---------------------------------------------------------------------------------------------
 // Cleanup: every resource registers how to release it; run once, in reverse order.
 
-const cleanups: Array<() => Promise<unknown>> = [];
-const children = new Set<ChildProcess>();
-let cleaning: Promise<void> | null = null;
-
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const step of cleanups.reverse()) {
-      try {
-        await step();
-      } catch (error) {
-        log(`cleanup: ${message(error)}`);
-      }
-    }
-  })();
-  return cleaning;
-}
-
-process.on('exit', () => {
-  for (const child of children) child.kill('SIGKILL');
-});
-// Output piped into `head` and closed early must not skip the cleanup.
-for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    log(`${signal}: stopping`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
-
-/** Sends SIGTERM, waits for the exit (a CPU profile is written then), SIGKILL after the limit. */
-function stopChild(child: ChildProcess, name: string): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((done) => {
-    const timer = setTimeout(() => {
-      log(`${name} did not stop in ${STOP_LIMIT_MS / 1000} s: SIGKILL`);
-      child.kill('SIGKILL');
-    }, STOP_LIMIT_MS);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      children.delete(child);
-      done();
-    });
-    child.kill('SIGTERM');
-  });
-}
+const teardown = new Teardown(log, STOP_LIMIT_MS);
+const cleanup = () => teardown.run();
+const stopChild = (child: ChildProcess, name: string) => teardown.stop(child, name);
 
 // ---------------------------------------------------------------------------------------------
 // Database
@@ -297,7 +256,7 @@ async function prepareDatabase(): Promise<void> {
       await client.query(`CREATE DATABASE ${DEFAULT_DB_NAME}`);
     });
     if (!OPTIONS.keepDb) {
-      cleanups.push(async () => {
+      teardown.add(async () => {
         await withClient(ADMIN_DB_URL, (client) =>
           client.query(`DROP DATABASE IF EXISTS ${DEFAULT_DB_NAME} WITH (FORCE)`),
         );
@@ -345,11 +304,11 @@ function appEnvironment(extra: Record<string, string> = {}): Record<string, stri
 /** An entry point run to its end (the CLI, the seed); its output, or an error with its tail. */
 async function runToEnd(entry: EntryPoint, args: string[], limitMs: number): Promise<string> {
   const run = runEntryPoint(entry, appEnvironment(), args);
-  children.add(run.child);
+  teardown.track(run.child);
   const timer = setTimeout(() => run.child.kill('SIGKILL'), limitMs);
   const code = await run.exited;
   clearTimeout(timer);
-  children.delete(run.child);
+  teardown.untrack(run.child);
   if (code !== 0) {
     const command = args.map((arg) => (arg === PASSWORD ? '***' : arg)).join(' ');
     throw new Error(
@@ -466,15 +425,15 @@ async function startApp(port: number, workerPort: number) {
     'worker',
     appEnvironment({ WORKER_HEALTH_PORT: String(workerPort) }),
   );
-  for (const proc of [api, worker]) children.add(proc.child);
-  cleanups.push(() => stopChild(worker.child, 'worker'));
-  cleanups.push(() => stopChild(api.child, 'api'));
+  for (const proc of [api, worker]) teardown.track(proc.child);
+  teardown.add(() => stopChild(worker.child, 'worker'));
+  teardown.add(() => stopChild(api.child, 'api'));
   for (const [proc, name] of [
     [api, 'api'],
     [worker, 'worker'],
   ] as const) {
     void proc.exited.then((code) => {
-      if (cleaning) return;
+      if (teardown.started) return;
       // Exit code 0 means a SIGTERM/SIGINT from outside (graceful shutdown).
       log(`${name} exited unexpectedly (${code ?? proc.child.signalCode}); last output:`);
       for (const line of tail(proc.output())) log(`  ${name}: ${line}`);
@@ -523,11 +482,11 @@ async function startRaw(): Promise<RawServer> {
     },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
-  children.add(child);
+  teardown.track(child);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  cleanups.push(() => stopChild(child, 'raw server'));
+  teardown.add(() => stopChild(child, 'raw server'));
   const port = await new Promise<number>((done, fail) => {
     const onExit = (code: number | null) => {
       clearTimeout(timer);
@@ -964,8 +923,8 @@ async function main(): Promise<number> {
   }
   const startedAt = new Date();
   DATA_DIR = await mkdtemp(join(os.tmpdir(), 'lms-bench-http-'));
-  cleanups.push(() => rm(DATA_DIR, { recursive: true, force: true }));
-  cleanups.push(() => cleanRedis());
+  teardown.add(() => rm(DATA_DIR, { recursive: true, force: true }));
+  teardown.add(() => cleanRedis());
 
   await prepareDatabase();
   const facts = await seed();
