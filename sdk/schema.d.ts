@@ -1941,7 +1941,7 @@ export interface paths {
         };
         /**
          * My new notifications, live (Server-Sent Events)
-         * @description Authenticated by the bearer header. Each new notification is an `event: notification` whose `data` is the notification JSON; a comment line (`: keep-alive`) comes every 25 s. Only notifications created while the stream is open are sent: read the rest with GET /notifications.
+         * @description Authenticated by the bearer header. Each new notification is an `event: notification` whose `data` is the notification JSON; a comment line (`: keep-alive`) comes every 25 s. Only notifications created while the stream is open are sent: read the rest with GET /notifications. The stream lives as long as the access token that opened it (checked before every event and every keep-alive): after a logout, a deactivation or the expiry it ends; reconnect with a fresh token.
          */
         get: operations["Notifications_stream"];
         put?: never;

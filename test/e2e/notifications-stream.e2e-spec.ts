@@ -231,6 +231,38 @@ describe('notification streams in one process', () => {
     second.source.close();
     await pollUntil(() => streams.openCount() === 0, { what: 'the second stream to be dropped' });
   });
+
+  it('sends nothing after the token that opened it is logged out, and ends the stream', async () => {
+    const streams = t.app.get(NotificationStreams);
+    const user = await createUser(t, 'student');
+    const stream = await openStream(base, user);
+    const notification = (title: string): NotificationBody => ({
+      id: crypto.randomUUID(),
+      type: 'certificate.issued',
+      title,
+      body: 'body',
+      resourceType: 'certificate',
+      resourceId: crypto.randomUUID(),
+      createdAt: new Date().toISOString(),
+      readAt: null,
+    });
+    try {
+      await streams.publish([{ userId: user.id, notification: notification('before') }]);
+      await pollUntil(() => stream.received.length === 1, { what: 'the first notification' });
+
+      const logout = await fetch(`${base}/api/v1/auth/logout`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${user.accessToken}` },
+      });
+      expect(logout.status).toBe(204);
+      await streams.publish([{ userId: user.id, notification: notification('after') }]);
+      // The revoked token's stream is ended instead of fed (the client's reconnections are 401).
+      await pollUntil(() => streams.openCount() === 0, { what: 'the stream to be ended' });
+      expect(stream.received.map((r) => r.notification.title)).toEqual(['before']);
+    } finally {
+      stream.source.close();
+    }
+  });
 });
 
 describe('notification streams with Redis unreachable', () => {

@@ -9,6 +9,7 @@ import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { OneTimeToken } from './entities/one-time-token.entity';
 import { RefreshToken } from './entities/refresh-token.entity';
+import { AccessTokens } from './access-tokens';
 import { JwtAuthGuard } from './guards/jwt-auth.guard';
 import { AccountMailProcessor } from './jobs/account-mail.processor';
 import { PurgeTokensProcessor } from './jobs/purge-tokens.processor';
@@ -45,10 +46,11 @@ import { TokenService } from './token.service';
     RefreshTokensRepository,
     OneTimeTokensRepository,
     JwtAuthGuard,
+    AccessTokens,
     PurgeTokensProcessor,
     AccountMailProcessor,
     SessionsPersonalData,
   ],
-  exports: [JwtAuthGuard, AuthService],
+  exports: [JwtAuthGuard, AccessTokens, AuthService],
 })
 export class AuthModule {}

@@ -1,12 +1,19 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { Broadcaster } from '../../infra/pubsub/broadcaster';
 import { NotificationResponse } from './dto/notification.response';
-import type { StreamSink } from './sse-stream';
+import type { StreamCheck, StreamSink } from './sse-stream';
 
 const CHANNEL = 'notifications';
 /** How long a new stream waits for the channel subscription before it opens anyway. */
 const JOIN_WAIT_MS = 2_000;
 const noop = () => undefined;
+
+/** An open stream, its check, and the chain that keeps its events in order while checked. */
+interface Listener {
+  sink: StreamSink;
+  check: StreamCheck;
+  chain: Promise<void>;
+}
 
 interface Envelope {
   userId: string;
@@ -23,24 +30,32 @@ interface Envelope {
 @Injectable()
 export class NotificationStreams implements BeforeApplicationShutdown {
   private readonly logger = new Logger('NotificationStreams');
-  private readonly sinks = new Map<string, Set<StreamSink>>();
+  private readonly sinks = new Map<string, Set<Listener>>();
   private joined?: Promise<unknown>;
   private closing = false;
 
   constructor(private readonly broadcaster: Broadcaster) {}
 
-  /** Registers `sink` for `userId` until the returned function is called. */
-  async open(userId: string, sink: StreamSink): Promise<() => void> {
+  /**
+   * Registers `sink` for `userId` until the returned function is called; each event is sent only
+   * while `check` holds, and the first failing check ends the stream (a token revoked meanwhile).
+   */
+  async open(
+    userId: string,
+    sink: StreamSink,
+    check: StreamCheck = () => Promise.resolve(true),
+  ): Promise<() => void> {
     if (this.closing) {
       sink.end();
       return () => undefined;
     }
     await this.join();
-    const sinks = this.sinks.get(userId) ?? new Set<StreamSink>();
-    sinks.add(sink);
+    const sinks = this.sinks.get(userId) ?? new Set<Listener>();
+    const listener: Listener = { sink, check, chain: Promise.resolve() };
+    sinks.add(listener);
     this.sinks.set(userId, sinks);
     return () => {
-      sinks.delete(sink);
+      sinks.delete(listener);
       if (sinks.size === 0 && this.sinks.get(userId) === sinks) this.sinks.delete(userId);
     };
   }
@@ -67,7 +82,7 @@ export class NotificationStreams implements BeforeApplicationShutdown {
   /** Ends every open stream; the channel's connection is closed with the broadcaster's module. */
   beforeApplicationShutdown(): void {
     this.closing = true;
-    for (const sinks of this.sinks.values()) for (const sink of [...sinks]) sink.end();
+    for (const sinks of this.sinks.values()) for (const { sink } of [...sinks]) sink.end();
     this.sinks.clear();
   }
 
@@ -103,8 +118,11 @@ export class NotificationStreams implements BeforeApplicationShutdown {
     } catch {
       return;
     }
-    for (const sink of this.sinks.get(envelope.userId) ?? []) {
-      sink.send('notification', envelope.notification);
+    for (const listener of this.sinks.get(envelope.userId) ?? []) {
+      listener.chain = listener.chain.then(async () => {
+        if (await listener.check()) listener.sink.send('notification', envelope.notification);
+        else listener.sink.end();
+      });
     }
   }
 }

@@ -11,6 +11,7 @@ import { ListNotificationsQuery } from './dto/list-notifications.query';
 import { NotificationResponse } from './dto/notification.response';
 import { NotificationsService } from './notifications.service';
 import { SseStream } from './sse-stream';
+import { bearerToken } from '../auth/access-tokens';
 
 @ApiTags('notifications')
 @Controller('notifications')
@@ -36,7 +37,9 @@ export class NotificationsController {
       'Authenticated by the bearer header. Each new notification is an `event: notification` ' +
       'whose `data` is the notification JSON; a comment line (`: keep-alive`) comes every 25 s. ' +
       'Only notifications created while the stream is open are sent: read the rest with ' +
-      'GET /notifications.',
+      'GET /notifications. The stream lives as long as the access token that opened it (checked ' +
+      'before every event and every keep-alive): after a logout, a deactivation or the expiry it ' +
+      'ends; reconnect with a fresh token.',
   })
   @ApiProduces('text/event-stream')
   // The event-stream media type is set on the 200 response only: errors stay JSON envelopes.
@@ -53,7 +56,8 @@ export class NotificationsController {
     @Res() res: Response,
   ): Promise<void> {
     const stream = new SseStream(req, res);
-    const close = await this.notifications.openStream(caller, stream);
+    // The guard has accepted this bearer token: the stream stays open while it holds.
+    const close = await this.notifications.openStream(caller, bearerToken(req)!, stream);
     stream.onClose(close);
     stream.start();
   }

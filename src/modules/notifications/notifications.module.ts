@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AssignmentsModule } from '../assignments/assignments.module';
+import { AuthModule } from '../auth/auth.module';
 import { Notification } from './entities/notification.entity';
 import { NotificationEvents } from './notification-events';
 import { NotificationStreams } from './notification-streams';
@@ -10,7 +11,7 @@ import { NotificationsRepository } from './notifications.repository';
 import { NotificationsService } from './notifications.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Notification]), AssignmentsModule],
+  imports: [TypeOrmModule.forFeature([Notification]), AssignmentsModule, AuthModule],
   controllers: [NotificationsController],
   providers: [
     NotificationsService,

@@ -3,6 +3,7 @@ import type { AuthenticatedUser } from '../../common/auth/roles';
 import { NotFoundError } from '../../common/errors/app-error';
 import { Paginated } from '../../common/dto/paginated';
 import { Clock } from '../../common/time/clock';
+import { AccessTokens } from '../auth/access-tokens';
 import { ListNotificationsQuery } from './dto/list-notifications.query';
 import {
   NotificationResponse,
@@ -15,7 +16,7 @@ import {
   NotificationsRepository,
   NotificationTemplate,
 } from './notifications.repository';
-import type { StreamSink } from './sse-stream';
+import type { SseStream } from './sse-stream';
 
 /**
  * A user's own notifications (others' are 404: their existence is not revealed), and the write
@@ -28,6 +29,7 @@ export class NotificationsService {
     private readonly notifications: NotificationsRepository,
     private readonly streams: NotificationStreams,
     private readonly clock: Clock,
+    private readonly accessTokens: AccessTokens,
   ) {}
 
   async list(
@@ -55,8 +57,15 @@ export class NotificationsService {
   }
 
   /** Streams the caller's new notifications to `sink` until the returned function is called. */
-  openStream(caller: AuthenticatedUser, sink: StreamSink): Promise<() => void> {
-    return this.streams.open(caller.id, sink);
+  /**
+   * The caller's live stream, open while the access token that opened it holds: checked before
+   * every event (nothing is sent after a logout or deactivation) and at every keep-alive (an idle
+   * stream ends within 25 s).
+   */
+  openStream(caller: AuthenticatedUser, token: string, stream: SseStream): Promise<() => void> {
+    const check = () => this.accessTokens.stillValid(token, caller.id);
+    stream.endUnless(check);
+    return this.streams.open(caller.id, stream, check);
   }
 
   async notify(rows: NewNotification[]): Promise<number> {

@@ -62,22 +62,37 @@ describe('SseStream', () => {
     ]);
   });
 
-  it('writes a comment line every 25 s, and stops once the client is gone', () => {
+  it('writes a comment line every 25 s, and stops once the client is gone', async () => {
     const { req, res, stream } = open();
     const closed = jest.fn();
     stream.onClose(closed);
-    jest.advanceTimersByTime(KEEP_ALIVE_MS - 1);
+    await jest.advanceTimersByTimeAsync(KEEP_ALIVE_MS - 1);
     expect(res.written).toEqual([]);
-    jest.advanceTimersByTime(1);
+    await jest.advanceTimersByTimeAsync(1);
     expect(res.written).toEqual([': keep-alive\n\n']);
-    jest.advanceTimersByTime(KEEP_ALIVE_MS);
+    await jest.advanceTimersByTimeAsync(KEEP_ALIVE_MS);
     expect(res.written).toHaveLength(2);
     req.emit('close');
     expect(closed).toHaveBeenCalledTimes(1);
-    jest.advanceTimersByTime(3 * KEEP_ALIVE_MS);
+    await jest.advanceTimersByTimeAsync(3 * KEEP_ALIVE_MS);
     stream.send('notification', {});
     expect(res.written).toHaveLength(2);
     expect(KEEP_ALIVE_MS).toBe(25_000);
+  });
+
+  it('ends the stream at the first keep-alive whose check fails', async () => {
+    const { res, stream } = open();
+    const closed = jest.fn();
+    stream.onClose(closed);
+    let valid = true;
+    stream.endUnless(() => Promise.resolve(valid));
+    await jest.advanceTimersByTimeAsync(KEEP_ALIVE_MS);
+    expect(res.written).toEqual([': keep-alive\n\n']);
+    valid = false;
+    await jest.advanceTimersByTimeAsync(KEEP_ALIVE_MS);
+    expect(res.written).toHaveLength(1);
+    expect(res.ended).toBe(true);
+    expect(closed).toHaveBeenCalledTimes(1);
   });
 
   it('ends the response when the server ends the stream, and reports the close once', () => {

@@ -9,6 +9,9 @@ export interface StreamSink {
   end(): void;
 }
 
+/** Whether the stream's credentials still hold (checked before each event and keep-alive). */
+export type StreamCheck = () => Promise<boolean>;
+
 /**
  * One Server-Sent Events response: headers, `event:`/`data:` frames, a comment line every
  * KEEP_ALIVE_MS, and `onClose` once, whether the client left or the server ended the stream.
@@ -18,6 +21,7 @@ export class SseStream implements StreamSink {
   private readonly timer: NodeJS.Timeout;
   private closed = false;
   private readonly closeListeners: Array<() => void> = [];
+  private check: StreamCheck = () => Promise.resolve(true);
 
   constructor(
     req: Request,
@@ -29,7 +33,7 @@ export class SseStream implements StreamSink {
     res.setHeader('Cache-Control', 'no-cache, no-transform');
     res.setHeader('Connection', 'keep-alive');
     res.setHeader('X-Accel-Buffering', 'no');
-    this.timer = setInterval(() => this.write(': keep-alive\n\n'), keepAliveMs);
+    this.timer = setInterval(() => void this.keepAlive(), keepAliveMs);
     this.timer.unref();
     req.on('close', () => this.close());
     res.on('close', () => this.close());
@@ -40,6 +44,11 @@ export class SseStream implements StreamSink {
     if (this.closed) return;
     this.res.flushHeaders();
     this.write(': connected\n\n');
+  }
+
+  /** Ends the stream at the first keep-alive where `check` fails (a logout, a deactivation). */
+  endUnless(check: StreamCheck): void {
+    this.check = check;
   }
 
   /** Runs `listener` once when the stream closes, for any reason. */
@@ -55,6 +64,11 @@ export class SseStream implements StreamSink {
   end(): void {
     if (!this.closed) this.res.end();
     this.close();
+  }
+
+  private async keepAlive(): Promise<void> {
+    if (await this.check()) this.write(': keep-alive\n\n');
+    else this.end();
   }
 
   private write(frame: string): void {
