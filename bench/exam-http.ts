@@ -46,6 +46,7 @@ import Redis from 'ioredis';
 import { Client } from 'pg';
 import { freePort, NodeProcess, runEntryPoint, waitForHttp } from '../test/utils/processes';
 import { Teardown } from './lib/teardown';
+import { loopbackUrl } from './lib/loopback';
 
 const ROOT = resolve(__dirname, '..');
 const GLOBAL_LIMIT_MS = 15 * 60_000;
@@ -91,15 +92,6 @@ if (!Number.isInteger(poolMax) || poolMax < 1 || poolMax > 100) {
   process.exit(2);
 }
 
-function loopbackUrl(name: string, value: string): URL {
-  const url = new URL(value);
-  if (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost') {
-    console.error(`${name} must point at 127.0.0.1 (got host ${url.hostname})`);
-    process.exit(2);
-  }
-  url.hostname = '127.0.0.1';
-  return url;
-}
 const ADMIN_DB_URL = loopbackUrl(
   'BENCH_PG_ADMIN_URL',
   process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',

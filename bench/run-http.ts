@@ -78,6 +78,7 @@ import {
   waitForHttp,
 } from '../test/utils/processes';
 import { Teardown } from './lib/teardown';
+import { loopbackUrl } from './lib/loopback';
 
 const ROOT = resolve(__dirname, '..');
 const GLOBAL_LIMIT_MS = 20 * 60_000;
@@ -154,16 +155,6 @@ const OPTIONS = {
 if (!Number.isInteger(OPTIONS.poolMax) || OPTIONS.poolMax < 1 || OPTIONS.poolMax > 100) {
   console.error('DB_POOL_MAX must be an integer between 1 and 100');
   process.exit(2);
-}
-
-function loopbackUrl(name: string, value: string): URL {
-  const url = new URL(value);
-  if (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost') {
-    console.error(`${name} must point at 127.0.0.1 (got host ${url.hostname})`);
-    process.exit(2);
-  }
-  url.hostname = '127.0.0.1';
-  return url;
 }
 
 const ADMIN_DB_URL = loopbackUrl(
