@@ -30,6 +30,14 @@ export const JSON_BODY_LIMIT = '1mb';
 export const BULK_JSON_BODY_LIMIT = '4mb';
 const BULK_JSON_PATH = /^\/api\/v1\/courses\/[^/]+\/enrollments\/bulk\/?$/;
 
+/**
+ * Responses smaller than this go out uncompressed: below TCP's initial congestion window (10
+ * segments, about 14 KB) compression saves bytes but no round trip, and a gzip stream per small
+ * response costs more CPU than the rest of a quiz start (bench/RESULTS.md, issue 23). Lists,
+ * exports and the catalogue's larger pages are still compressed.
+ */
+export const COMPRESSION_THRESHOLD_BYTES = 8 * 1024;
+
 /** Options for NestFactory.create / createNestApplication: body parsers are added by configureApp. */
 export const APP_OPTIONS: NestApplicationOptions = { bodyParser: false, bufferLogs: true };
 
@@ -57,7 +65,7 @@ export function configureApp(nest: INestApplication): INestApplication {
   app.use(requestIdMiddleware);
   app.use(trustedHostsMiddleware(cfg.trustedHosts));
   app.use(securityHeadersMiddleware(cfg.isProduction));
-  app.use(compression({ threshold: 1024 }));
+  app.use(compression({ threshold: COMPRESSION_THRESHOLD_BYTES }));
   // Bulk enrollment takes up to 50,000 emails as JSON: a larger limit on that route only (the
   // general parser then finds the body already read).
   app.use(BULK_JSON_PATH, json({ limit: BULK_JSON_BODY_LIMIT, verify: verifyJsonDepth }));

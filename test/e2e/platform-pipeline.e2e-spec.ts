@@ -166,10 +166,16 @@ describe('HTTP pipeline', () => {
     expect(res.headers['strict-transport-security']).toBeUndefined();
   });
 
-  it('compresses responses over 1 KB, not small ones', async () => {
+  it('compresses responses of 8 KB and more, not smaller ones (they fit the first round trip)', async () => {
     const big = await t.http.get('/api/v1/probe/big').set('Accept-Encoding', 'gzip').expect(200);
     expect(big.headers['content-encoding']).toBe('gzip');
     expect(big.body.data.text).toHaveLength(20_000);
+    const medium = await t.http
+      .get('/api/v1/probe/medium')
+      .set('Accept-Encoding', 'gzip')
+      .expect(200);
+    expect(medium.headers['content-encoding']).toBeUndefined();
+    expect(medium.body.data.text).toHaveLength(4_000);
     const small = await t.http.get('/api/v1/health').set('Accept-Encoding', 'gzip').expect(200);
     expect(small.headers['content-encoding']).toBeUndefined();
   });

@@ -29,13 +29,13 @@ describe('Quiz attempts at exam scale: definitions per process, one-statement st
   let one: TestApp;
   let two: TestApp;
   let teacher: TestUser;
-  let course: TestCourse;
+  let course: TestCourse & { lessonIds: string[] };
 
   beforeAll(async () => {
     one = await createTestApp();
     two = await createTestApp({}, { share: one.env });
     teacher = await createUser(one, 'instructor');
-    course = await createCourse(one, teacher, { lessons: 1, publish: true });
+    course = await createCourse(one, teacher, { lessons: 2, publish: true });
   });
   afterAll(async () => {
     await two?.close();
@@ -172,7 +172,7 @@ describe('Quiz attempts at exam scale: definitions per process, one-statement st
     expect(await versionOf(quiz.id)).toBe(v0 + 4);
   });
 
-  it('starts a warm quiz in 4 statements: quiz, course, enrollment, one INSERT; no question read', async () => {
+  it('starts a warm quiz in 3 statements: quiz with its course, enrollment, one INSERT; no question read', async () => {
     const quiz = await createQuiz(one, teacher, course.id, {}, QUESTIONS);
     await warmBoth(quiz);
     const user = await student();
@@ -186,14 +186,61 @@ describe('Quiz attempts at exam scale: definitions per process, one-statement st
         .map(([sql]) => sql.replace(/\s+/g, ' ').trim())
         .filter((sql) => /"?(quizzes|courses|enrollments|quiz_attempts|questions)"? /.test(sql));
       expect(touched).toEqual([
-        expect.stringMatching(/^SELECT .* FROM "?quizzes"? /),
-        expect.stringMatching(/^SELECT .* FROM "courses" /),
-        expect.stringMatching(/^SELECT .* FROM "enrollments" /),
+        expect.stringMatching(/^SELECT .* FROM quizzes q JOIN courses c /),
+        expect.stringMatching(/^SELECT \* FROM enrollments /),
         expect.stringMatching(/^INSERT INTO quiz_attempts /),
       ]);
     } finally {
       spy.mockRestore();
     }
+  });
+
+  it('submits a passing lesson-tied quiz in 11 statements: 3 reads, a transaction of 6', async () => {
+    // The lesson is not the course's last: the completion records progress, it does not finish.
+    const lessonId = course.lessonIds[1];
+    const quiz = await createQuiz(one, teacher, course.id, { lessonId }, QUESTIONS);
+    await warmBoth(quiz);
+    const user = await student();
+    const started = await start(one, user, quiz.id);
+    const spy = jest.spyOn(PostgresQueryRunner.prototype, 'query');
+    try {
+      const graded = await submit(one, user, started.attempt.id, [
+        { questionId: quiz.questions[0].id, answer: 'Paris' },
+        { questionId: quiz.questions[1].id, answer: true },
+      ]);
+      expect(graded).toMatchObject({ status: 'submitted', passed: true, score: 3 });
+      // Background work (the outbox relay) may run meanwhile: keep the submit's tables.
+      const touched = /quiz_attempts|enrollments|quizzes|courses|lesson_progress|INSERT INTO outbox_messages/;
+      const request = spy.mock.calls
+        .map(([sql]) => sql.replace(/\s+/g, ' ').trim())
+        .filter((sql) => touched.test(sql) || sql === 'START TRANSACTION' || sql === 'COMMIT');
+      expect(request).toEqual([
+        expect.stringMatching(/^SELECT \* FROM quiz_attempts WHERE id/),
+        expect.stringMatching(/^SELECT \* FROM (enrollments|quizzes) WHERE id/),
+        expect.stringMatching(/^SELECT \* FROM (enrollments|quizzes) WHERE id/),
+        'START TRANSACTION',
+        expect.stringMatching(/^UPDATE "?quiz_attempts"? /),
+        expect.stringMatching(/^SELECT id, title, slug FROM courses .* FOR KEY SHARE$/),
+        expect.stringMatching(/^SELECT \* FROM enrollments WHERE id = \$1 FOR UPDATE$/),
+        expect.stringMatching(/^WITH marked AS \( INSERT INTO lesson_progress /),
+        expect.stringMatching(/^UPDATE enrollments SET completed_lessons/),
+        expect.stringMatching(/^INSERT INTO outbox_messages /),
+        'COMMIT',
+      ]);
+    } finally {
+      spy.mockRestore();
+    }
+    const [row] = await one.dataSource.query<Array<{ completed: number; events: number }>>(
+      `SELECT e.completed_lessons AS completed,
+              (SELECT count(*)::int FROM outbox_messages o
+                WHERE o.payload->>'type' = 'lesson.completed'
+                  AND o.payload->'data'->>'lessonId' = $2
+                  AND o.payload->'data'->>'id' = e.id::text) AS events
+         FROM enrollments e JOIN users u ON u.id = e.student_id
+        WHERE u.email = $1 AND e.course_id = $3`,
+      [user.email, lessonId, course.id],
+    );
+    expect(row).toEqual({ completed: 1, events: 1 });
   });
 
   it('still starts exactly one attempt from 8 parallel starts of one student across both processes', async () => {

@@ -18,9 +18,9 @@ describe('EnrollmentsService.recordCompletion (medium: real repositories and dat
 
   /** One lesson completed in its own transaction, as completeLesson and submit do. */
   async function record(enrollmentId: string, lessonId: string): Promise<void> {
-    const lookups = await service.prepareCompletion(enrollmentId);
+    const { courseId } = await reload(enrollmentId);
     await ctx.dataSource.transaction((manager) =>
-      service.recordCompletion(manager, enrollmentId, lessonId, lookups),
+      service.recordCompletion(manager, { id: enrollmentId, courseId }, lessonId),
     );
   }
 

@@ -117,6 +117,12 @@ class ProbeController {
     return { text: 'x'.repeat(20_000) };
   }
 
+  /** A response of about 4 KB: below the compression threshold. */
+  @Get('medium')
+  medium(): { text: string } {
+    return { text: 'x'.repeat(4_000) };
+  }
+
   @Post('mail')
   @HttpCode(202)
   async mail(@Body() body: MailProbeDto): Promise<{ queued: true }> {

@@ -20,6 +20,9 @@ import { redisOptionsFromUrl } from './redis-options';
               maxRetriesPerRequest: 2,
               enableOfflineQueue: false,
               lazyConnect: false,
+              // Commands issued in the same tick go out as one write (a request's token check
+              // asks for its revocation and its user's state together: one round trip).
+              enableAutoPipelining: true,
             })
           : null,
     },

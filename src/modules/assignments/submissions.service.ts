@@ -204,11 +204,7 @@ export class SubmissionsService {
     const outcome = scoreOf(assignment!, dto);
     if (!outcome.ok) throw new ValidationFailedError(outcome.problems);
     const finalScore = finalScoreOf(outcome.score, assignment!, found.late);
-    // Read before the transaction (see EnrollmentsService.prepareCompletion).
-    const completion =
-      assignment!.lessonId && passes(finalScore, assignment!)
-        ? await this.enrollments.prepareCompletion(found.enrollmentId)
-        : null;
+    const completes = assignment!.lessonId !== null && passes(finalScore, assignment!);
     const [lookups, contacts] = await Promise.all([
       this.lookupsFor([found], [caller.id]),
       this.users.contacts([found.studentId]),
@@ -231,12 +227,11 @@ export class SubmissionsService {
         resourceId: id,
         changes: { score: { from: current.finalScore, to: grade.finalScore } },
       });
-      if (completion && assignment!.lessonId) {
+      if (completes && assignment!.lessonId) {
         await this.enrollments.recordCompletion(
           manager,
-          current.enrollmentId,
+          { id: current.enrollmentId, courseId: assignment!.courseId },
           assignment!.lessonId,
-          completion,
         );
       }
       const saved = (await this.submissions.findById(id, manager))!;

@@ -141,8 +141,16 @@ export class CoursesRepository {
    * FOR KEY SHARE: conflicts with lockById (FOR UPDATE) but neither with other sharers nor with
    * plain updates of the course's columns.
    */
-  async shareLock(manager: EntityManager, id: string): Promise<void> {
-    await manager.query('SELECT 1 FROM courses WHERE id = $1 FOR KEY SHARE', [id]);
+  /** Holds the row (FOR KEY SHARE) and returns its summary: one statement. */
+  async shareLock(
+    manager: EntityManager,
+    id: string,
+  ): Promise<{ id: string; title: string; slug: string } | null> {
+    const rows = await manager.query<Array<{ id: string; title: string; slug: string }>>(
+      'SELECT id, title, slug FROM courses WHERE id = $1 FOR KEY SHARE',
+      [id],
+    );
+    return rows[0] ?? null;
   }
 
   /**

@@ -197,15 +197,14 @@ export class LessonsService {
   /**
    * For other modules: inside `manager`'s transaction, keeps the course's set of lessons from
    * changing until it ends (a shared lock on the course row, which lesson additions and removals
-   * lock exclusively). Course edits do not wait for it.
+   * lock exclusively). Course edits do not wait for it. Returns the course's summary (null for
+   * an unknown course), read by the same statement.
    */
-  holdLessonSet(manager: EntityManager, courseId: string): Promise<void> {
+  holdLessonSet(
+    manager: EntityManager,
+    courseId: string,
+  ): Promise<{ id: string; title: string; slug: string } | null> {
     return this.courses.shareLock(manager, courseId);
-  }
-
-  /** For other modules: lesson count inside a transaction. */
-  countInCourse(manager: EntityManager, courseId: string): Promise<number> {
-    return this.lessons.count(manager, courseId);
   }
 
   /** For other modules: the lesson if it belongs to this course, else null. */

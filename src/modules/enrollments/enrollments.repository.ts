@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Enrollment, EnrollmentStatus } from './entities/enrollment.entity';
 import { LessonProgress } from './entities/lesson-progress.entity';
 
@@ -17,6 +16,33 @@ interface EnrollmentRow {
   completed_lessons: number;
   created_at: Date;
   updated_at: Date;
+}
+
+/** The entity of a raw row (the driver gives Dates, numbers and the numeric as a string). */
+function fromRow(row: EnrollmentRow): Enrollment {
+  return Object.assign(new Enrollment(), {
+    id: row.id,
+    studentId: row.student_id,
+    courseId: row.course_id,
+    status: row.status,
+    enrolledAt: row.enrolled_at,
+    completedAt: row.completed_at,
+    progressPercentage: row.progress_percentage,
+    completedLessons: row.completed_lessons,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  });
+}
+
+/** What marking a lesson completed found, read after the enrollment's lock (one statement). */
+export interface LessonMarked {
+  /** False when the lesson was already completed (nothing changed). */
+  isNew: boolean;
+  /** Completed lessons of the enrollment, this one included. */
+  completed: number;
+  /** Lessons of the course now. */
+  totalLessons: number;
+  certificateId: string | null;
 }
 
 @Injectable()
@@ -99,39 +125,65 @@ export class EnrollmentsRepository {
     return { created: rows, reactivated };
   }
 
-  findById(id: string, manager?: EntityManager): Promise<Enrollment | null> {
-    return (manager ? manager.getRepository(Enrollment) : this.enrollments).findOneBy({ id });
+  /** Plain SQL, mapped by hand: read by every quiz submit and lesson completion. */
+  async findById(id: string, manager?: EntityManager): Promise<Enrollment | null> {
+    const rows = await (manager ?? this.enrollments.manager).query<EnrollmentRow[]>(
+      'SELECT * FROM enrollments WHERE id = $1',
+      [id],
+    );
+    return rows.length > 0 ? fromRow(rows[0]) : null;
   }
 
-  findByStudentAndCourse(studentId: string, courseId: string): Promise<Enrollment | null> {
-    return this.enrollments.findOneBy({ studentId, courseId });
+  /** Plain SQL: read by every quiz start. */
+  async findByStudentAndCourse(studentId: string, courseId: string): Promise<Enrollment | null> {
+    const rows = await this.enrollments.query<EnrollmentRow[]>(
+      'SELECT * FROM enrollments WHERE student_id = $1 AND course_id = $2',
+      [studentId, courseId],
+    );
+    return rows.length > 0 ? fromRow(rows[0]) : null;
   }
 
-  lockById(manager: EntityManager, id: string): Promise<Enrollment | null> {
-    return manager
-      .getRepository(Enrollment)
-      .createQueryBuilder('e')
-      .setLock('pessimistic_write')
-      .where('e.id = :id', { id })
-      .getOne();
+  async lockById(manager: EntityManager, id: string): Promise<Enrollment | null> {
+    const rows = await manager.query<EnrollmentRow[]>(
+      'SELECT * FROM enrollments WHERE id = $1 FOR UPDATE',
+      [id],
+    );
+    return rows.length > 0 ? fromRow(rows[0]) : null;
   }
 
-  /** Records a completed lesson; true when it was not recorded before. */
+  /**
+   * Marks the lesson completed and counts, in one statement, what the enrollment's progress needs.
+   * Call it holding the enrollment's lock: the statement's snapshot then sees every completion
+   * committed before, and the row it writes itself is counted by `isNew` (a statement does not
+   * see its own writes). A row may already record time spent on the lesson without completing it.
+   */
   async markLessonCompleted(
     manager: EntityManager,
-    enrollmentId: string,
+    enrollment: { id: string; courseId: string },
     lessonId: string,
-  ): Promise<boolean> {
-    // A row may already record time spent on the lesson without completing it.
-    const rows = await manager.query<Array<{ id: string }>>(
-      `INSERT INTO lesson_progress (enrollment_id, lesson_id, completed, completed_at)
-       VALUES ($1, $2, true, now())
-       ON CONFLICT (enrollment_id, lesson_id) DO UPDATE SET completed = true, completed_at = now()
-        WHERE NOT lesson_progress.completed
-       RETURNING id`,
-      [enrollmentId, lessonId],
+  ): Promise<LessonMarked> {
+    const [row] = await manager.query<
+      Array<{ marked: number; others: number; total: number; certificate_id: string | null }>
+    >(
+      `WITH marked AS (
+         INSERT INTO lesson_progress (enrollment_id, lesson_id, completed, completed_at)
+         VALUES ($1, $2, true, now())
+         ON CONFLICT (enrollment_id, lesson_id) DO UPDATE SET completed = true, completed_at = now()
+          WHERE NOT lesson_progress.completed
+         RETURNING id)
+       SELECT (SELECT count(*) FROM marked)::int AS marked,
+              (SELECT count(*) FROM lesson_progress
+                WHERE enrollment_id = $1 AND completed AND lesson_id <> $2)::int AS others,
+              (SELECT count(*) FROM lessons WHERE course_id = $3)::int AS total,
+              (SELECT id FROM certificates WHERE enrollment_id = $1) AS certificate_id`,
+      [enrollment.id, lessonId, enrollment.courseId],
     );
-    return rows.length > 0;
+    return {
+      isNew: row.marked > 0,
+      completed: row.others + 1,
+      totalLessons: row.total,
+      certificateId: row.certificate_id,
+    };
   }
 
   /**
@@ -155,37 +207,29 @@ export class EnrollmentsRepository {
     );
   }
 
-  countCompletedLessons(manager: EntityManager, enrollmentId: string): Promise<number> {
-    return manager.getRepository(LessonProgress).countBy({ enrollmentId, completed: true });
-  }
-
-  /** Updates the row and returns it as written (one statement: UPDATE ... RETURNING). */
-  async update(
+  /**
+   * Writes recomputed progress and returns the row as written (one statement); `finishes`
+   * completes the enrollment, a null percentage keeps the stored one (enrollments no longer
+   * active keep theirs).
+   */
+  async recordProgress(
     manager: EntityManager,
     id: string,
-    changes: QueryDeepPartialEntity<Enrollment>,
+    progress: { completedLessons: number; progressPercentage: string | null; finishes: boolean },
   ): Promise<Enrollment> {
-    const result = await manager
-      .getRepository(Enrollment)
-      .createQueryBuilder()
-      .update()
-      .set(changes)
-      .where('id = :id', { id })
-      .returning('*')
-      .execute();
-    const [row] = result.raw as EnrollmentRow[];
-    return Object.assign(new Enrollment(), {
-      id: row.id,
-      studentId: row.student_id,
-      courseId: row.course_id,
-      status: row.status,
-      enrolledAt: row.enrolled_at,
-      completedAt: row.completed_at,
-      progressPercentage: row.progress_percentage,
-      completedLessons: row.completed_lessons,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    });
+    // TypeORM answers an UPDATE with [rows, affected].
+    const [rows] = await manager.query<[EnrollmentRow[], number]>(
+      `UPDATE enrollments
+          SET completed_lessons = $2,
+              progress_percentage = COALESCE($3::numeric, progress_percentage),
+              status = CASE WHEN $4 THEN 'completed' ELSE status END,
+              completed_at = CASE WHEN $4 THEN now() ELSE completed_at END,
+              updated_at = now()
+        WHERE id = $1
+       RETURNING *`,
+      [id, progress.completedLessons, progress.progressPercentage, progress.finishes],
+    );
+    return fromRow(rows[0]);
   }
 
   async completedLessonIds(enrollmentId: string): Promise<string[]> {

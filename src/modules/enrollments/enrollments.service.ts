@@ -5,11 +5,12 @@ import type { AuthenticatedUser } from '../../common/auth/roles';
 import { Paginated } from '../../common/dto/paginated';
 import { mailJob } from '../../infra/mail/mail.service';
 import { domainEventJob } from '../../infra/outbox/domain-event';
-import { OutboxService } from '../../infra/outbox/outbox.service';
+import { OutboxJob, OutboxService } from '../../infra/outbox/outbox.service';
 import { AccessService } from '../access/access.service';
 import { CoursesService } from '../courses/courses.service';
 import { LessonsService } from '../courses/lessons.service';
 import { LessonNotFoundError } from '../courses/courses.errors';
+import { UserNotFoundError } from '../users/users.errors';
 import { UsersService } from '../users/users.service';
 import { CompletionJobs, MailRecipient } from './completion-jobs';
 import {
@@ -27,12 +28,6 @@ import { EnrollmentsRepository } from './enrollments.repository';
 import { CompletionByAssessmentError, EnrollmentNotFoundError } from './enrollments.errors';
 import { LessonLocksService } from '../courses/lesson-locks.service';
 import { isComplete, progressPercentage } from './progress';
-
-/** Read before a completion's transaction (see EnrollmentPresenter.contextOf). */
-export interface CompletionLookups {
-  student: MailRecipient;
-  context: EnrollmentContext;
-}
 
 export interface EnrollOutcome {
   created: boolean;
@@ -221,11 +216,8 @@ export class EnrollmentsService {
       throw new CompletionByAssessmentError();
     }
 
-    // Read before the transaction: concurrent completions wait inside theirs for this one's lock
-    // (see EnrollmentPresenter.contextOf), so it must not need a second connection.
-    const lookups = await this.completionLookups(existing!);
     await this.dataSource.transaction((manager) =>
-      this.recordCompletion(manager, id, lessonId, lookups),
+      this.recordCompletion(manager, existing!, lessonId),
     );
     return this.detail((await this.enrollments.findById(id))!);
   }
@@ -257,56 +249,56 @@ export class EnrollmentsService {
   /**
    * Records a completed lesson inside the caller's transaction (a passed quiz completes its
    * lesson in the submit transaction): recomputes progress and, for the last lesson, completes
-   * the enrollment with its side effects. Does nothing when the lesson was already completed.
+   * the enrollment with its side effects. Nothing changes when the lesson was already completed.
+   * `events` (the caller's own outbox jobs) are written with this one's in one statement either
+   * way. Everything is read on the transaction's own connection, so a code path holding the
+   * enrollment's lock never waits for a second pooled connection: four statements and the outbox
+   * insert (the quiz submit's hot path, bench/RESULTS.md).
    */
   async recordCompletion(
     manager: EntityManager,
-    enrollmentId: string,
+    target: { id: string; courseId: string },
     lessonId: string,
-    lookups: CompletionLookups,
+    events: OutboxJob[] = [],
   ): Promise<void> {
     // Lesson additions and removals lock the course row and recount every enrollment: holding
     // the course steady first means the count below and theirs never miss each other's change,
     // so an enrollment's completion is decided exactly once.
-    await this.lessons.holdLessonSet(manager, lookups.context.course.id);
-    const enrollment = (await this.enrollments.lockById(manager, enrollmentId))!;
-    const isNew = await this.enrollments.markLessonCompleted(manager, enrollmentId, lessonId);
-    if (!isNew) return;
-    const completed = await this.enrollments.countCompletedLessons(manager, enrollmentId);
-    const total = await this.lessons.countInCourse(manager, enrollment.courseId);
-    const finishes = enrollment.status === 'active' && isComplete(completed, total);
-    const updated = await this.enrollments.update(manager, enrollmentId, {
+    const course = await this.lessons.holdLessonSet(manager, target.courseId);
+    const enrollment = (await this.enrollments.lockById(manager, target.id))!;
+    const marked = await this.enrollments.markLessonCompleted(manager, enrollment, lessonId);
+    if (!marked.isNew) return this.outbox.add(manager, ...events);
+    const { completed, totalLessons } = marked;
+    const active = enrollment.status === 'active';
+    const finishes = active && isComplete(completed, totalLessons);
+    const updated = await this.enrollments.recordProgress(manager, enrollment.id, {
       completedLessons: completed,
-      ...(enrollment.status === 'active'
-        ? { progressPercentage: String(progressPercentage(completed, total)) }
-        : {}),
-      ...(finishes ? { status: 'completed', completedAt: () => 'now()' } : {}),
+      progressPercentage: active ? String(progressPercentage(completed, totalLessons)) : null,
+      finishes,
     });
-    const presented = toEnrollmentResponse(updated, { ...lookups.context, totalLessons: total });
+    const presented = toEnrollmentResponse(updated, {
+      course: course ?? { id: target.courseId, title: '', slug: '' },
+      totalLessons,
+      certificateId: marked.certificateId,
+    });
+    const finished = finishes
+      ? this.completion.for(presented, await this.studentOf(manager, updated))
+      : [];
     await this.outbox.add(
       manager,
+      ...events,
       domainEventJob('lesson.completed', { ...presented, lessonId }),
-      ...(finishes ? this.completion.for(presented, lookups.student) : []),
+      ...finished,
     );
   }
 
-  /**
-   * What recordCompletion needs besides the transaction (the student, the presenter context), read
-   * BEFORE the transaction: reading it inside, on other pooled connections while holding the
-   * enrollment's lock, starves the pool when many students complete at once.
-   */
-  async prepareCompletion(enrollmentId: string): Promise<CompletionLookups> {
-    const enrollment = await this.enrollments.findById(enrollmentId);
-    if (!enrollment) throw new EnrollmentNotFoundError();
-    return this.completionLookups(enrollment);
-  }
-
-  private async completionLookups(enrollment: Enrollment): Promise<CompletionLookups> {
-    const [student, context] = await Promise.all([
-      this.users.getById(enrollment.studentId),
-      this.presenter.contextOf(enrollment.courseId, enrollment.id),
-    ]);
-    return { student, context };
+  /** The completion mail's recipient, read on the transaction's connection. */
+  private async studentOf(manager: EntityManager, enrollment: Enrollment): Promise<MailRecipient> {
+    const student = (await this.users.contacts([enrollment.studentId], manager)).get(
+      enrollment.studentId,
+    );
+    if (!student) throw new UserNotFoundError();
+    return student;
   }
 
   /** For certificates (jobs act without a caller): the enrollment, whoever owns it. */

@@ -103,8 +103,6 @@ export class AgsService {
       dto.gradingProgress === 'FullyGraded' &&
       dto.scoreGiven !== undefined &&
       passes(dto.scoreGiven, dto.scoreMaximum!, passingPercentage(lesson.ltiCustom));
-    // Read before the transaction (see EnrollmentsService.prepareCompletion).
-    const lookups = completes ? await this.enrollments.prepareCompletion(enrollment.id) : null;
     await this.dataSource.transaction(async (manager) => {
       const written = await this.repository.upsertScore(manager, {
         lineItemId: item.id,
@@ -116,8 +114,8 @@ export class AgsService {
         comment: dto.comment ?? null,
         timestamp: new Date(dto.timestamp),
       });
-      if (written && lookups && lesson) {
-        await this.enrollments.recordCompletion(manager, enrollment.id, lesson.id, lookups);
+      if (written && completes && lesson) {
+        await this.enrollments.recordCompletion(manager, enrollment, lesson.id);
       }
     });
   }

@@ -16,7 +16,7 @@ import { domainEventJob } from '../../infra/outbox/domain-event';
 import { OutboxService } from '../../infra/outbox/outbox.service';
 import { AccessService } from '../access/access.service';
 import { AuditLog } from '../audit/audit-log.service';
-import { CompletionLookups, EnrollmentsService } from '../enrollments/enrollments.service';
+import { EnrollmentsService } from '../enrollments/enrollments.service';
 import { AttemptClashError, AttemptsRepository, NewAttempt } from './attempts.repository';
 import {
   AttemptDetailResponse,
@@ -135,9 +135,12 @@ export class AttemptsService {
   ): Promise<AttemptResponse> {
     const attempt = await this.attempts.findById(attemptId);
     if (!attempt) throw new AttemptNotFoundError();
-    const enrollment = await this.enrollments.findById(attempt.enrollmentId);
+    const [enrollment, found] = await Promise.all([
+      this.enrollments.findById(attempt.enrollmentId),
+      this.quizzes.findById(attempt.quizId),
+    ]);
     this.access.assert(caller, 'attempt.submit', { attempt, enrollment });
-    const quiz = (await this.quizzes.findById(attempt.quizId))!;
+    const quiz = found!;
     if (attempt.status === 'expired') throw new AttemptExpiredError();
     if (attempt.status === 'submitted') throw new AttemptAlreadySubmittedError();
     const answerMap = this.answerMap(attempt, answers);
@@ -155,11 +158,6 @@ export class AttemptsService {
       graded.gradingStatus === 'pending'
         ? null
         : hasPassed(graded.percentage, quiz.passingScorePercentage);
-    // Read before the transaction: see EnrollmentsService.prepareCompletion.
-    const completion =
-      passed && quiz.lessonId
-        ? await this.enrollments.prepareCompletion(attempt.enrollmentId)
-        : null;
     const submitted = await this.dataSource.transaction(async (manager) => {
       const saved = await this.attempts.finish(manager, attempt.id, {
         status: 'submitted',
@@ -173,7 +171,7 @@ export class AttemptsService {
         gradingStatus: graded.gradingStatus,
       });
       if (!saved) throw new AttemptAlreadySubmittedError();
-      return this.finalize(manager, saved, quiz, completion, 'quiz.attempt.submitted', saved);
+      return this.finalize(manager, saved, quiz, passed === true, 'quiz.attempt.submitted', saved);
     });
     return toAttemptResponse(submitted, quiz.showCorrectAnswers);
   }
@@ -213,12 +211,6 @@ export class AttemptsService {
     if (!found) throw new AttemptNotFoundError();
     const { quiz } = await this.quizzesService.findAllowed(found.quizId, caller, 'quiz.manage');
     if (found.gradingStatus !== 'pending') throw new AttemptNotPendingGradingError();
-    // Read before the transaction (see EnrollmentsService.prepareCompletion); unused unless this
-    // request turns out to finish a passing attempt.
-    const completion = quiz.lessonId
-      ? await this.enrollments.prepareCompletion(found.enrollmentId)
-      : null;
-
     const graded = await this.dataSource.transaction(async (manager) => {
       const attempt = (await this.attempts.lockById(manager, attemptId))!;
       if (attempt.gradingStatus !== 'pending') throw new AttemptNotPendingGradingError();
@@ -240,43 +232,37 @@ export class AttemptsService {
         changes: { score: outcome.score, percentage, passed, gradingStatus: status },
       });
       if (!outcome.complete) return (await this.attempts.findById(attempt.id, manager))!;
-      return this.finalize(
-        manager,
-        attempt,
-        quiz,
-        passed ? completion : null,
-        'quiz.attempt.graded',
-      );
+      return this.finalize(manager, attempt, quiz, passed === true, 'quiz.attempt.graded');
     });
     return toAttemptResponse(graded, quiz.showCorrectAnswers);
   }
 
   /**
-   * The end of a submit or of manual grading, inside its transaction: a passed lesson-tied quiz
-   * completes its lesson (`completion` was read before the transaction), and the event is written.
+   * The end of a submit or of manual grading, inside its transaction: the event is written and a
+   * passed lesson-tied quiz completes its lesson (the event goes into the completion's outbox
+   * statement).
    */
   private async finalize(
     manager: EntityManager,
     attempt: QuizAttempt,
     quiz: Quiz,
-    completion: CompletionLookups | null,
+    passed: boolean,
     event: 'quiz.attempt.submitted' | 'quiz.attempt.graded',
     /** The attempt as its final update returned it; read again on `manager` when absent. */
     written?: QuizAttempt,
   ): Promise<QuizAttempt> {
-    if (completion && quiz.lessonId) {
+    const saved = written ?? (await this.attempts.findById(attempt.id, manager))!;
+    const events = [domainEventJob(event, toAttemptResponse(saved, quiz.showCorrectAnswers))];
+    if (passed && quiz.lessonId) {
       await this.enrollments.recordCompletion(
         manager,
-        attempt.enrollmentId,
+        { id: attempt.enrollmentId, courseId: quiz.courseId },
         quiz.lessonId,
-        completion,
+        events,
       );
+    } else {
+      await this.outbox.add(manager, ...events);
     }
-    const saved = written ?? (await this.attempts.findById(attempt.id, manager))!;
-    await this.outbox.add(
-      manager,
-      domainEventJob(event, toAttemptResponse(saved, quiz.showCorrectAnswers)),
-    );
     return saved;
   }
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { CourseFacts } from '../access/access.policy';
 import type { QuizStats } from './dto/quiz.response';
 import { Question } from './entities/question.entity';
 import { Quiz } from './entities/quiz.entity';
@@ -26,6 +27,27 @@ interface QuizRow {
   updated_at: Date;
 }
 
+function fromRow(row: QuizRow): Quiz {
+  return Object.assign(new Quiz(), {
+    id: row.id,
+    courseId: row.course_id,
+    lessonId: row.lesson_id,
+    title: row.title,
+    description: row.description,
+    timeLimitMinutes: row.time_limit_minutes,
+    passingScorePercentage: row.passing_score_percentage,
+    shuffleQuestions: row.shuffle_questions,
+    shuffleOptions: row.shuffle_options,
+    draw: row.draw,
+    maxAttempts: row.max_attempts,
+    showCorrectAnswers: row.show_correct_answers,
+    isPublished: row.is_published,
+    definitionVersion: row.definition_version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  });
+}
+
 @Injectable()
 export class QuizzesRepository {
   constructor(
@@ -38,29 +60,31 @@ export class QuizzesRepository {
     return this.quizzes.findOneByOrFail({ id: (result.identifiers[0] as { id: string }).id });
   }
 
-  /** Plain SQL, mapped by hand: read by every start and submit (no query builder). */
+  /** Plain SQL, mapped by hand: read by every submit (no query builder). */
   async findById(id: string): Promise<Quiz | null> {
     const rows = await this.quizzes.query<QuizRow[]>('SELECT * FROM quizzes WHERE id = $1', [id]);
+    return rows.length > 0 ? fromRow(rows[0]) : null;
+  }
+
+  /**
+   * The quiz with the facts of its course the access policy decides on, in one statement: read
+   * by every start (null when the quiz does not exist).
+   */
+  async findWithCourse(id: string): Promise<{ quiz: Quiz; course: CourseFacts } | null> {
+    const rows = await this.quizzes.query<
+      Array<QuizRow & { course_instructor_id: string; course_is_published: boolean }>
+    >(
+      `SELECT q.*, c.instructor_id AS course_instructor_id, c.is_published AS course_is_published
+         FROM quizzes q JOIN courses c ON c.id = q.course_id
+        WHERE q.id = $1`,
+      [id],
+    );
     if (rows.length === 0) return null;
-    const row = rows[0];
-    return Object.assign(new Quiz(), {
-      id: row.id,
-      courseId: row.course_id,
-      lessonId: row.lesson_id,
-      title: row.title,
-      description: row.description,
-      timeLimitMinutes: row.time_limit_minutes,
-      passingScorePercentage: row.passing_score_percentage,
-      shuffleQuestions: row.shuffle_questions,
-      shuffleOptions: row.shuffle_options,
-      draw: row.draw,
-      maxAttempts: row.max_attempts,
-      showCorrectAnswers: row.show_correct_answers,
-      isPublished: row.is_published,
-      definitionVersion: row.definition_version,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    });
+    const [row] = rows;
+    return {
+      quiz: fromRow(row),
+      course: { instructorId: row.course_instructor_id, isPublished: row.course_is_published },
+    };
   }
 
   findByCourse(courseId: string, publishedOnly: boolean): Promise<Quiz[]> {

@@ -180,10 +180,12 @@ export class QuizzesService {
     caller: AuthenticatedUser | undefined,
     permission: QuizPermission,
   ): Promise<{ quiz: Quiz; course: CourseFacts }> {
-    const quiz = await this.quizzes.findById(id);
-    const course = quiz ? await this.courses.findById(quiz.courseId) : null;
-    this.access.assert(caller, permission, { course, quiz });
-    return { quiz: quiz!, course: course! };
+    const found = await this.quizzes.findWithCourse(id);
+    this.access.assert(caller, permission, {
+      course: found?.course ?? null,
+      quiz: found?.quiz ?? null,
+    });
+    return found!;
   }
 
   private findManageable(id: string, caller: AuthenticatedUser) {
