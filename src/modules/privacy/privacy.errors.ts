@@ -1,17 +1,14 @@
-import { ConflictError, ForbiddenError } from '../../common/errors/app-error';
+import { ForbiddenError } from '../../common/errors/app-error';
 
-/** The codes only this module sends (beside the generic ones of common/errors). */
-export const PRIVACY_ERROR_CODES = ['LAST_ACTIVE_ADMIN'] as const;
+/**
+ * The codes only this module sends (beside the generic ones of common/errors): none of its own,
+ * the last active admin's 409 (`LAST_ACTIVE_ADMIN`) is the users module's.
+ */
+export const PRIVACY_ERROR_CODES = [] as const;
 
 declare module '../../common/errors/error-codes' {
   interface ErrorCodeRegistry {
     privacy: (typeof PRIVACY_ERROR_CODES)[number];
-  }
-}
-
-export class LastActiveAdminError extends ConflictError {
-  constructor() {
-    super('The last active admin cannot be erased', 'LAST_ACTIVE_ADMIN');
   }
 }
 

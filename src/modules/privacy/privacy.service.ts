@@ -7,10 +7,10 @@ import { Clock } from '../../common/time/clock';
 import { domainEventJob } from '../../infra/outbox/domain-event';
 import { OutboxService } from '../../infra/outbox/outbox.service';
 import { AuditLog } from '../audit/audit-log.service';
-import { UserNotFoundError } from '../users/users.errors';
+import { LastActiveAdminError, UserNotFoundError } from '../users/users.errors';
 import { UsersService } from '../users/users.service';
 import { PersonalDataSections } from './personal-data-sections';
-import { LastActiveAdminError, OwnErasureByIdError } from './privacy.errors';
+import { OwnErasureByIdError } from './privacy.errors';
 
 /**
  * Export and erasure of a user's personal data, section by section (see PersonalDataSection):
@@ -86,7 +86,7 @@ export class PrivacyService {
       const state = await this.users.lockForErasure(manager, id);
       if (!state) throw new UserNotFoundError();
       if (state.erased) return false;
-      if (state.lastActiveAdmin) throw new LastActiveAdminError();
+      if (state.lastActiveAdmin) throw new LastActiveAdminError('erased');
       await this.audit.record(manager, { action: 'user.erased', resourceId: id });
       await this.outbox.add(manager, domainEventJob('user.erased', { id }));
       for (const section of this.sections.forErasure()) {

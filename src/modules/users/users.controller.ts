@@ -95,9 +95,12 @@ export class UsersController {
   @ApiOperation({
     summary: 'Change a user’s name, role or status (admin)',
     description:
-      'Deactivation ends the user’s sessions at once. Admins cannot demote or deactivate themselves.',
+      'Deactivation ends the user’s sessions at once. Admins cannot demote or deactivate ' +
+      'themselves. The last active admin cannot be demoted or deactivated (409 ' +
+      '`LAST_ACTIVE_ADMIN`, decided under row locks: of two admins demoting or deactivating each ' +
+      'other at once, one is refused).',
   })
-  @ApiEnvelope(UserResponse, { errors: [404, 422] })
+  @ApiEnvelope(UserResponse, { errors: [404, 409, 422] })
   async update(
     @CurrentUser() caller: AuthenticatedUser,
     @Param('id', uuidParam()) id: string,
@@ -111,9 +114,11 @@ export class UsersController {
   @Auth('admin')
   @ApiOperation({
     summary: 'Soft-delete a user (admin)',
-    description: 'The account is deactivated, hidden and can no longer log in; its rows are kept.',
+    description:
+      'The account is deactivated, hidden and can no longer log in; its rows are kept. The last ' +
+      'active admin cannot be deleted (409 `LAST_ACTIVE_ADMIN`).',
   })
-  @ApiEnvelope(null, { status: 204, errors: [404, 422] })
+  @ApiEnvelope(null, { status: 204, errors: [404, 409, 422] })
   async remove(
     @CurrentUser() caller: AuthenticatedUser,
     @Param('id', uuidParam()) id: string,

@@ -139,8 +139,11 @@ export class UsersRepository {
     );
   }
 
-  /** The row's state, soft-deleted or not; locked for the rest of the transaction if `lock`. */
-  async erasureState(
+  /**
+   * Whether the row is an active admin, and when it was erased, soft-deleted or not; locked for
+   * the rest of the transaction if `lock`.
+   */
+  async adminState(
     manager: EntityManager,
     id: string,
     lock: boolean,

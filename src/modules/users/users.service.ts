@@ -15,7 +15,7 @@ import { PasswordHasher } from './password-hasher';
 import { nextTokenCutoff, validAfterSeconds } from './token-validity';
 import { UserAuthState, UserStateCache } from './user-state.cache';
 import { UserFilter, UsersRepository, UserSortField } from './users.repository';
-import { UserNotFoundError, WrongPasswordError } from './users.errors';
+import { LastActiveAdminError, UserNotFoundError, WrongPasswordError } from './users.errors';
 
 export interface NewUser {
   email: string;
@@ -233,16 +233,26 @@ export class UsersService {
     await Promise.all(this.nameListeners.map((listener) => listener(userId)));
   }
 
+  /**
+   * Name, role and status. The last active admin can be neither demoted nor deactivated (409
+   * LAST_ACTIVE_ADMIN), decided under the same locks as erasure (see lockAmongAdmins).
+   */
   async adminUpdate(actorId: string, id: string, changes: AdminUserChanges): Promise<User> {
     await this.getById(id);
     await this.dataSource.transaction(async (manager) => {
       // Locked, so that the recorded `from` values are the ones this change replaced.
-      const user = await this.users.findByIdForUpdate(manager, id);
-      if (!user) throw new UserNotFoundError();
+      const locked = await this.lockAmongAdmins(manager, id, () =>
+        this.users.findByIdForUpdate(manager, id),
+      );
+      if (!locked) throw new UserNotFoundError();
+      const user = locked.row;
       const demotes = changes.role !== undefined && changes.role !== user.role;
       const deactivates = changes.isActive === false && user.isActive;
       if (actorId === id && (demotes || changes.isActive === false)) {
         throw new ForbiddenError('You cannot change your own role or deactivate yourself');
+      }
+      if (locked.lastActiveAdmin && (demotes || deactivates)) {
+        throw new LastActiveAdminError('demoted or deactivated');
       }
       await this.users.update(
         id,
@@ -274,10 +284,17 @@ export class UsersService {
     return this.getById(id);
   }
 
+  /** The last active admin cannot be deleted (409 LAST_ACTIVE_ADMIN, see lockAmongAdmins). */
   async softDelete(actorId: string, id: string): Promise<void> {
     if (actorId === id) throw new ForbiddenError('You cannot delete your own account');
     await this.getById(id);
     await this.dataSource.transaction(async (manager) => {
+      // Null: deleted meanwhile (a concurrent delete), nothing left to do.
+      const locked = await this.lockAmongAdmins(manager, id, () =>
+        this.users.findByIdForUpdate(manager, id),
+      );
+      if (!locked) return;
+      if (locked.lastActiveAdmin) throw new LastActiveAdminError('deleted');
       if (!(await this.users.softDelete(manager, id))) return;
       await this.audit.record(manager, { action: 'user.deleted', resourceId: id });
     });
@@ -393,22 +410,42 @@ export class UsersService {
   }
 
   /**
-   * For the erasure of an account, in its transaction: locks the row (soft-deleted ones too) and,
-   * when it is an active admin, first the rows of every active admin, so that concurrent
-   * erasures of the last admins queue and see each other's outcome. Null for an unknown id.
+   * For the erasure of an account, in its transaction: locks the row (soft-deleted ones too) the
+   * way lockAmongAdmins does. Null for an unknown id.
    */
   async lockForErasure(
     manager: EntityManager,
     id: string,
   ): Promise<{ erased: boolean; lastActiveAdmin: boolean } | null> {
-    // Admins' rows are locked before the target's (whose own lock would otherwise come first
-    // and let two erasures of two admins wait for each other).
-    const peek = await this.users.erasureState(manager, id, false);
+    const locked = await this.lockAmongAdmins(manager, id, () =>
+      this.users.adminState(manager, id, true),
+    );
+    if (!locked) return null;
+    return { erased: locked.row.erasedAt !== null, lastActiveAdmin: locked.lastActiveAdmin };
+  }
+
+  /**
+   * The one way to lock an account that a change may remove from the active admins (erasure,
+   * demotion, deactivation, deletion), in `manager`'s transaction: when the account is an active
+   * admin, the rows of every active admin are locked first (in id order), then its own row, by
+   * `lockRow`. Concurrent removals of the last admins thus queue instead of deadlocking (the
+   * target's own lock would otherwise come first and let two removals of two admins wait for each
+   * other), and each sees the others' outcome. `lastActiveAdmin`: the account is the only active
+   * admin left. Every statement runs on `manager`: no second pooled connection while rows are
+   * locked. Null for an unknown id (or when `lockRow` finds no row).
+   */
+  private async lockAmongAdmins<T>(
+    manager: EntityManager,
+    id: string,
+    lockRow: () => Promise<T | null>,
+  ): Promise<{ row: T; lastActiveAdmin: boolean } | null> {
+    const peek = await this.users.adminState(manager, id, false);
     if (!peek) return null;
     const admins = peek.activeAdmin ? await this.users.lockActiveAdmins(manager) : [];
-    const row = (await this.users.erasureState(manager, id, true))!;
-    const isActiveAdmin = row.activeAdmin && admins.includes(id);
-    return { erased: row.erasedAt !== null, lastActiveAdmin: isActiveAdmin && admins.length <= 1 };
+    const row = await lockRow();
+    if (!row) return null;
+    // Listed among the locked active admins: it still is one (its row has been locked since).
+    return { row, lastActiveAdmin: admins.length === 1 && admins[0] === id };
   }
 
   /** Anonymises the account (see UsersRepository.anonymise); returns the after-commit work. */
