@@ -492,7 +492,7 @@ describe('Courses (e2e)', () => {
       expectMatchesOpenApi(res, 'get', '/api/v1/courses');
     });
 
-    it('loads a page of 20 courses with lessons in as many SQL queries as a page of 5', async () => {
+    it('loads a page of 20 courses with lessons in one SQL statement, as a page of 5', async () => {
       const category = word();
       const teachers = await Promise.all(Array.from({ length: 20 }, () => instructor()));
       for (const [i, teacher] of teachers.entries()) {
@@ -545,12 +545,19 @@ describe('Courses (e2e)', () => {
       try {
         const small = await queriesFor('small', 5);
         const large = await queriesFor('large', 20);
-        expect(small).toBeGreaterThan(0);
-        expect(large).toBe(small);
-        expect(large).toBeLessThanOrEqual(4);
+        expect(small).toBe(1);
+        expect(large).toBe(1);
       } finally {
         spy.mockRestore();
       }
+      // A page past the end has no row to carry the total: it is counted on its own.
+      const past = await t.http
+        .get(`${API}/courses`)
+        .query({ category: `${category}-large`, pageSize: 20, page: 2 })
+        .set(...bearer(admin))
+        .expect(200);
+      expect(past.body.data).toEqual([]);
+      expect(past.body.meta).toMatchObject({ total: 20, page: 2, pageSize: 20 });
     });
   });
 

@@ -4,7 +4,7 @@ import { CourseCache, LOCAL_ENTRIES } from './course-cache';
 
 class FakeClock extends Clock {
   ms = 1_000_000;
-  now(): Date {
+  override now(): Date {
     return new Date(this.ms);
   }
 }

@@ -262,25 +262,27 @@ export class CoursesRepository {
     }
     const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
     const direction = sort.direction === 'DESC' ? 'DESC' : 'ASC';
-    const filterParams = [...params];
-    const pageSql = `SELECT ${PAGE_COLUMNS}
+    const countSql = `SELECT count(*)::int AS total FROM courses c ${where}`;
+    // One round trip: the total rides along as an uncorrelated subquery (computed once; its own
+    // `c` shadows the page's). Only a page past the end, which has no row to carry it, counts
+    // again.
+    const pageSql = `SELECT ${PAGE_COLUMNS}, (${countSql}) AS total
         FROM courses c LEFT JOIN users u ON u.id = c.instructor_id
         ${where}
        ORDER BY ${SORT_COLUMNS[sort.field]} ${direction}, c.id ASC
        LIMIT ${param(limit)} OFFSET ${param(offset)}`;
-    const [rows, counted] = await Promise.all([
-      this.courses.query<PageRow[]>(pageSql, params),
-      this.courses.query<Array<{ total: number }>>(
-        `SELECT count(*)::int AS total FROM courses c ${where}`,
-        filterParams,
-      ),
-    ]);
+    const rows = await this.courses.query<Array<PageRow & { total: number }>>(pageSql, params);
+    const total =
+      rows.length > 0
+        ? rows[0].total
+        : ((await this.courses.query<Array<{ total: number }>>(countSql, params.slice(0, -2)))[0]
+            ?.total ?? 0);
     const page = rows.map((row) => ({
       course: courseOf(row),
       lessonCount: row.lesson_count,
       instructorName: row.instructor_name,
     }));
-    return [page, counted[0]?.total ?? 0];
+    return [page, total];
   }
 
   /** id, title and slug of each course, in one query. */
