@@ -61,6 +61,10 @@ export function configureApp(nest: INestApplication): INestApplication {
 
   app.useLogger(new StartupQuietLogger(app.get(Logger)));
   app.disable('x-powered-by');
+  // No automatic ETag: it is a SHA-1 of every response body (about 6 % of a catalogue page's CPU,
+  // bench/RESULTS.md) for conditional requests nothing in the contract makes; public documents
+  // (JWKS, status lists) are cached by their max-age.
+  app.set('etag', false);
   app.set('trust proxy', parseTrustProxy(cfg.trustProxy));
   app.use(requestIdMiddleware);
   app.use(trustedHostsMiddleware(cfg.trustedHosts));

@@ -180,6 +180,11 @@ describe('HTTP pipeline', () => {
     expect(small.headers['content-encoding']).toBeUndefined();
   });
 
+  it('computes no ETag for response bodies', async () => {
+    const res = await t.http.get('/api/v1/probe/big').expect(200);
+    expect(res.headers.etag).toBeUndefined();
+  });
+
   it('sends no CORS headers when no origin is configured', async () => {
     const res = await t.http.get('/api/v1/health').set('Origin', 'https://evil.example');
     expect(res.headers['access-control-allow-origin']).toBeUndefined();
