@@ -28,7 +28,8 @@
  *    (VmHWM; goal < 300 MB).
  *
  * Options: --students N (300), --targets api,raw (both), --cpu-prof DIR (the API runs with
- * --cpu-prof), --node-flags=... (Node/V8 flags for the API), --keep-db, --json FILE.
+ * --cpu-prof), --node-flags=... (Node/V8 flags for the API; absent: the Dockerfile's NODE_OPTIONS,
+ * as deployed; `--node-flags=` for none), --keep-db, --json FILE.
  * Environment: BENCH_PG_ADMIN_URL (postgres://postgres@127.0.0.1:5432/postgres), BENCH_REDIS_URL
  * (redis://127.0.0.1:6379), DB_POOL_MAX (10, the API and the raw server alike).
  * Only 127.0.0.1 is contacted; every phase is bounded (global limit 15 min); children are killed,
@@ -47,6 +48,7 @@ import { Client } from 'pg';
 import { freePort, NodeProcess, runEntryPoint, waitForHttp } from '../test/utils/processes';
 import { Teardown } from './lib/teardown';
 import { loopbackUrl } from './lib/loopback';
+import { apiNodeFlags } from './lib/node-flags';
 
 const ROOT = resolve(__dirname, '..');
 const GLOBAL_LIMIT_MS = 15 * 60_000;
@@ -62,7 +64,7 @@ const { values: argv } = parseArgs({
     students: { type: 'string', default: '300' },
     targets: { type: 'string', default: 'api,raw' },
     'cpu-prof': { type: 'string' },
-    'node-flags': { type: 'string', default: '' },
+    'node-flags': { type: 'string' },
     'keep-db': { type: 'boolean', default: false },
     json: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
@@ -552,7 +554,7 @@ async function main(): Promise<number> {
   const cpuProf = argv['cpu-prof'] ? resolve(argv['cpu-prof']) : null;
   if (cpuProf) await mkdir(cpuProf, { recursive: true });
   const nodeFlags = [
-    ...argv['node-flags'].split(/\s+/).filter(Boolean),
+    ...apiNodeFlags(argv['node-flags']),
     ...(cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`] : []),
   ];
   const api = runEntryPoint(

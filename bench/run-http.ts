@@ -52,8 +52,8 @@
  * Options: --duration S (10), --warmup S (2), --connections N (16), --login-connections N (4),
  * --students N (20000: big-course enrollments, at least 64), --only a,b,... (scenario names),
  * --rounds N (1: repeat the catalogue / catalogue-uncached / raw-catalogue trio N times,
- * interleaved, and judge the ratio by the median), --node-flags=... (Node/V8 flags for the API,
- * e.g. --node-flags=--max-old-space-size=384 as in deploy/k8s), --cpu-prof DIR (run the API with
+ * interleaved, and judge the ratio by the median), --node-flags=... (Node/V8 flags for the API;
+ * absent: the Dockerfile's NODE_OPTIONS, as deployed; `--node-flags=` for none), --cpu-prof DIR (run the API with
  * --cpu-prof into DIR and print its top functions), --json FILE (results), --keep-db.
  * Environment: BENCH_DATABASE_URL, BENCH_REDIS_URL (redis://127.0.0.1:6379), BENCH_PG_ADMIN_URL
  * (postgres://postgres@127.0.0.1:5432/postgres, to create and drop the scratch database),
@@ -79,6 +79,7 @@ import {
 } from '../test/utils/processes';
 import { Teardown } from './lib/teardown';
 import { loopbackUrl } from './lib/loopback';
+import { apiNodeFlags } from './lib/node-flags';
 
 const ROOT = resolve(__dirname, '..');
 const GLOBAL_LIMIT_MS = 20 * 60_000;
@@ -116,7 +117,7 @@ const { values: argv } = parseArgs({
     json: { type: 'string' },
     'keep-db': { type: 'boolean', default: false },
     rounds: { type: 'string', default: '1' },
-    'node-flags': { type: 'string', default: '' },
+    'node-flags': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -149,7 +150,7 @@ const OPTIONS = {
   json: argv.json ? resolve(argv.json) : null,
   keepDb: argv['keep-db'],
   rounds: intOption('rounds', 1, 10),
-  nodeFlags: argv['node-flags'].split(/\s+/).filter(Boolean),
+  nodeFlags: apiNodeFlags(argv['node-flags']),
   poolMax: Number(process.env.DB_POOL_MAX ?? 10),
 };
 if (!Number.isInteger(OPTIONS.poolMax) || OPTIONS.poolMax < 1 || OPTIONS.poolMax > 100) {

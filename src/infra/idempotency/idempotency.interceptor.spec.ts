@@ -81,11 +81,12 @@ describe('IdempotencyInterceptor', () => {
   it('keeps a 2xx response sealed and replays it with the header', async () => {
     const store = new FakeStore({ kind: 'claimed' });
     const { ctx } = context({ 'idempotency-key': 'k' }, { statusCode: 201 });
-    const body = { success: true, data: { id: 'c1' } };
+    // A long marker: a short one ("c1") turns up in random ciphertext now and then.
+    const body = { success: true, data: { id: 'plaintext-course-identifier' } };
     expect(await lastValueFrom(make(store).intercept(ctx, { handle: () => of(body) }))).toBe(body);
     expect(store.calls).toEqual(['claim', 'complete']);
     expect(store.completed!.status).toBe(201);
-    expect(store.completed!.body).not.toContain('c1');
+    expect(store.completed!.body).not.toContain('plaintext-course-identifier');
 
     const replaying = new FakeStore({ kind: 'replay', response: store.completed! });
     const again = context({ 'idempotency-key': 'k' }, { statusCode: 201 });

@@ -26,6 +26,7 @@ import { Enrollment } from './entities/enrollment.entity';
 import { EnrollmentPresenter } from './enrollment.presenter';
 import { EnrollmentsRepository } from './enrollments.repository';
 import { CompletionByAssessmentError, EnrollmentNotFoundError } from './enrollments.errors';
+import type { LockedEnrollment } from '../courses/enrollment.gateway';
 import { LessonLocksService } from '../courses/lesson-locks.service';
 import { isComplete, progressPercentage } from './progress';
 
@@ -307,7 +308,7 @@ export class EnrollmentsService {
   }
 
   /** For quizzes and assignments: LESSON_LOCKED (403) when the lesson is locked for them. */
-  assertLessonAvailable(enrollment: Enrollment, lessonId: string): Promise<void> {
+  assertLessonAvailable(enrollment: LockedEnrollment, lessonId: string): Promise<void> {
     return this.locks.assertAvailable(enrollment, lessonId);
   }
 

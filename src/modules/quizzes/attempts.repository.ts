@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, QueryFailedError, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { EnrollmentStanding } from '../access/access.policy';
 import { GradingStatus, QuizAttempt } from './entities/quiz-attempt.entity';
 
 /** Raised when the unique indexes refuse a second in-progress attempt or a duplicate number. */
@@ -16,6 +17,13 @@ export interface NewAttempt {
   expiresAt: Date | null;
   questionOrder: string[];
   optionOrders: Record<string, string[]> | null;
+}
+
+/** See AttemptsRepository.findForSubmit. */
+export interface SubmitFacts {
+  attempt: QuizAttempt;
+  quiz: { id: string; definitionVersion: number };
+  enrollment: EnrollmentStanding | null;
 }
 
 /** A quiz_attempts row as the driver returns it (RETURNING *). */
@@ -109,6 +117,31 @@ export class AttemptsRepository {
    * Returns the new attempt, or null when the limit or an attempt in progress refused it; a clash
    * on the attempt number (ux_quiz_attempts_number, a parallel start) is AttemptClashError.
    */
+  /**
+   * What a submit decides on, in one statement: the attempt, the current definition version of
+   * its quiz (the quiz row and questions then come from QuizDefinitions) and the standing of the
+   * enrollment it was started under (null when that enrollment is gone).
+   */
+  async findForSubmit(id: string): Promise<SubmitFacts | null> {
+    const rows = await this.attempts.query<
+      Array<AttemptRow & { quiz_version: number; enrollment_status: string | null }>
+    >(
+      `SELECT a.*, q.definition_version AS quiz_version, e.status AS enrollment_status
+         FROM quiz_attempts a
+         JOIN quizzes q ON q.id = a.quiz_id
+         LEFT JOIN enrollments e ON e.id = a.enrollment_id
+        WHERE a.id = $1`,
+      [id],
+    );
+    if (rows.length === 0) return null;
+    const [row] = rows;
+    return {
+      attempt: fromRow(row),
+      quiz: { id: row.quiz_id, definitionVersion: row.quiz_version },
+      enrollment: row.enrollment_status === null ? null : { status: row.enrollment_status },
+    };
+  }
+
   async insertIfAllowed(data: NewAttempt, maxAttempts: number | null): Promise<QuizAttempt | null> {
     try {
       const rows = await this.attempts.query<AttemptRow[]>(

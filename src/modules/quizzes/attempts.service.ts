@@ -98,9 +98,14 @@ export class AttemptsService {
     quizId: string,
     caller: AuthenticatedUser,
   ): Promise<StartedAttemptResponse> {
-    const { quiz, course } = await this.quizzesService.findAllowed(quizId, caller, 'quiz.view');
-    const enrollment = await this.enrollments.findForStudent(caller.id, quiz.courseId);
-    this.access.assert(caller, 'quiz.take', { course, quiz, enrollment });
+    const found = await this.quizzes.findForTaker(quizId, caller.id);
+    const enrollment = found?.enrollment ?? null;
+    this.access.assert(caller, 'quiz.take', {
+      course: found?.course ?? null,
+      quiz: found?.quiz ?? null,
+      enrollment,
+    });
+    const { quiz } = found!;
     if (quiz.lessonId) await this.enrollments.assertLessonAvailable(enrollment!, quiz.lessonId);
     const ordered = drawQuestions(quiz, await this.definitions.questionsOf(quiz));
     const optionOrders = optionOrdersFor(quiz, ordered);
@@ -133,14 +138,12 @@ export class AttemptsService {
     caller: AuthenticatedUser,
     answers: AnswerDto[],
   ): Promise<AttemptResponse> {
-    const attempt = await this.attempts.findById(attemptId);
-    if (!attempt) throw new AttemptNotFoundError();
-    const [enrollment, found] = await Promise.all([
-      this.enrollments.findById(attempt.enrollmentId),
-      this.quizzes.findById(attempt.quizId),
-    ]);
+    const facts = await this.attempts.findForSubmit(attemptId);
+    if (!facts) throw new AttemptNotFoundError();
+    const { attempt, enrollment } = facts;
     this.access.assert(caller, 'attempt.submit', { attempt, enrollment });
-    const quiz = found!;
+    const quiz = await this.definitions.quizOf(facts.quiz);
+    if (!quiz) throw new AttemptNotFoundError();
     if (attempt.status === 'expired') throw new AttemptExpiredError();
     if (attempt.status === 'submitted') throw new AttemptAlreadySubmittedError();
     const answerMap = this.answerMap(attempt, answers);
@@ -298,7 +301,6 @@ export class AttemptsService {
     );
   }
 
-  /** Before a new start: an in-progress attempt past its deadline is closed as expired. */
   /**
    * The start's write: one INSERT that the partial unique index (one attempt in progress) and the
    * attempt limit may refuse. Only when refused does it look why: an attempt in progress past its
@@ -375,8 +377,8 @@ export class AttemptsService {
     );
   }
 
-  /** The attempt's questions in its order; questions deleted since the start are left out. */
-  /** The attempt's questions in its order, from the quiz's current definition. */
+  /** The attempt's questions in its order, from the quiz's current definition (questions deleted
+   * since the start are left out). */
   private async questionsInOrder(attempt: QuizAttempt, quiz: Quiz): Promise<Question[]> {
     const byId = new Map(
       (await this.definitions.questionsOf(quiz)).map((question) => [question.id, question]),

@@ -27,6 +27,26 @@ interface QuizRow {
   updated_at: Date;
 }
 
+/** The enrollment a start needs: the policy's standing, the lesson locks' dates, its id. */
+export interface TakerEnrollment {
+  id: string;
+  courseId: string;
+  status: string;
+  enrolledAt: Date;
+}
+
+const COURSE_COLUMNS =
+  'c.instructor_id AS course_instructor_id, c.is_published AS course_is_published';
+
+interface CourseColumns {
+  course_instructor_id: string;
+  course_is_published: boolean;
+}
+
+function courseOf(row: CourseColumns): CourseFacts {
+  return { instructorId: row.course_instructor_id, isPublished: row.course_is_published };
+}
+
 function fromRow(row: QuizRow): Quiz {
   return Object.assign(new Quiz(), {
     id: row.id,
@@ -67,23 +87,58 @@ export class QuizzesRepository {
   }
 
   /**
-   * The quiz with the facts of its course the access policy decides on, in one statement: read
-   * by every start (null when the quiz does not exist).
+   * The quiz with the facts of its course the access policy decides on, in one statement (null
+   * when the quiz does not exist).
    */
   async findWithCourse(id: string): Promise<{ quiz: Quiz; course: CourseFacts } | null> {
-    const rows = await this.quizzes.query<
-      Array<QuizRow & { course_instructor_id: string; course_is_published: boolean }>
-    >(
-      `SELECT q.*, c.instructor_id AS course_instructor_id, c.is_published AS course_is_published
-         FROM quizzes q JOIN courses c ON c.id = q.course_id
+    const rows = await this.quizzes.query<Array<QuizRow & CourseColumns>>(
+      `SELECT q.*, ${COURSE_COLUMNS} FROM quizzes q JOIN courses c ON c.id = q.course_id
         WHERE q.id = $1`,
       [id],
+    );
+    return rows.length > 0 ? { quiz: fromRow(rows[0]), course: courseOf(rows[0]) } : null;
+  }
+
+  /**
+   * What a start decides on, in one statement: the quiz, its course's facts and the student's
+   * enrollment in that course (null when not enrolled; dropped ones too: the policy decides).
+   */
+  async findForTaker(
+    id: string,
+    studentId: string,
+  ): Promise<{ quiz: Quiz; course: CourseFacts; enrollment: TakerEnrollment | null } | null> {
+    const rows = await this.quizzes.query<
+      Array<
+        QuizRow &
+          CourseColumns & {
+            enrollment_id: string | null;
+            enrollment_status: string;
+            enrollment_enrolled_at: Date;
+          }
+      >
+    >(
+      `SELECT q.*, ${COURSE_COLUMNS}, e.id AS enrollment_id, e.status AS enrollment_status,
+              e.enrolled_at AS enrollment_enrolled_at
+         FROM quizzes q
+         JOIN courses c ON c.id = q.course_id
+         LEFT JOIN enrollments e ON e.course_id = q.course_id AND e.student_id = $2
+        WHERE q.id = $1`,
+      [id, studentId],
     );
     if (rows.length === 0) return null;
     const [row] = rows;
     return {
       quiz: fromRow(row),
-      course: { instructorId: row.course_instructor_id, isPublished: row.course_is_published },
+      course: courseOf(row),
+      enrollment:
+        row.enrollment_id === null
+          ? null
+          : {
+              id: row.enrollment_id,
+              courseId: row.course_id,
+              status: row.enrollment_status,
+              enrolledAt: row.enrollment_enrolled_at,
+            },
     };
   }
 
