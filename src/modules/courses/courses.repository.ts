@@ -141,18 +141,6 @@ export class CoursesRepository {
    * FOR KEY SHARE: conflicts with lockById (FOR UPDATE) but neither with other sharers nor with
    * plain updates of the course's columns.
    */
-  /** Holds the row (FOR KEY SHARE) and returns its summary: one statement. */
-  async shareLock(
-    manager: EntityManager,
-    id: string,
-  ): Promise<{ id: string; title: string; slug: string } | null> {
-    const rows = await manager.query<Array<{ id: string; title: string; slug: string }>>(
-      'SELECT id, title, slug FROM courses WHERE id = $1 FOR KEY SHARE',
-      [id],
-    );
-    return rows[0] ?? null;
-  }
-
   /**
    * Until the transaction ends, other callers asking for the same base wait: slugs generated from
    * one title are handed out one at a time (a transaction-scoped advisory lock on the base).

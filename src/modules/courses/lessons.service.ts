@@ -194,19 +194,6 @@ export class LessonsService {
     return this.lessons.findByCourse(courseId, manager);
   }
 
-  /**
-   * For other modules: inside `manager`'s transaction, keeps the course's set of lessons from
-   * changing until it ends (a shared lock on the course row, which lesson additions and removals
-   * lock exclusively). Course edits do not wait for it. Returns the course's summary (null for
-   * an unknown course), read by the same statement.
-   */
-  holdLessonSet(
-    manager: EntityManager,
-    courseId: string,
-  ): Promise<{ id: string; title: string; slug: string } | null> {
-    return this.courses.shareLock(manager, courseId);
-  }
-
   /** For other modules: the lesson if it belongs to this course, else null. */
   async findInCourse(lessonId: string, courseId: string): Promise<Lesson | null> {
     const lesson = await this.lessons.findById(lessonId);

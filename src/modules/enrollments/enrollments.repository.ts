@@ -143,12 +143,35 @@ export class EnrollmentsRepository {
     return rows.length > 0 ? fromRow(rows[0]) : null;
   }
 
-  async lockById(manager: EntityManager, id: string): Promise<Enrollment | null> {
-    const rows = await manager.query<EnrollmentRow[]>(
-      'SELECT * FROM enrollments WHERE id = $1 FOR UPDATE',
+  /**
+   * Locks the enrollment for a completion, and its course's row with a shared lock taken FIRST (the
+   * order of the locking clauses is the order PostgreSQL takes them): lesson additions and removals
+   * lock the course row, then recount its enrollments, so holding the course before the enrollment
+   * means neither misses the other's change and they never deadlock. Returns the enrollment and
+   * its course's summary (one statement); null for an unknown enrollment.
+   */
+  async lockForCompletion(
+    manager: EntityManager,
+    id: string,
+  ): Promise<{
+    enrollment: Enrollment;
+    course: { id: string; title: string; slug: string };
+  } | null> {
+    const rows = await manager.query<
+      Array<EnrollmentRow & { course_title: string; course_slug: string }>
+    >(
+      `SELECT e.*, c.title AS course_title, c.slug AS course_slug
+         FROM courses c JOIN enrollments e ON e.course_id = c.id
+        WHERE e.id = $1
+          FOR KEY SHARE OF c FOR UPDATE OF e`,
       [id],
     );
-    return rows.length > 0 ? fromRow(rows[0]) : null;
+    if (rows.length === 0) return null;
+    const [row] = rows;
+    return {
+      enrollment: fromRow(row),
+      course: { id: row.course_id, title: row.course_title, slug: row.course_slug },
+    };
   }
 
   /**

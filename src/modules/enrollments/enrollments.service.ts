@@ -253,7 +253,7 @@ export class EnrollmentsService {
    * the enrollment with its side effects. Nothing changes when the lesson was already completed.
    * `events` (the caller's own outbox jobs) are written with this one's in one statement either
    * way. Everything is read on the transaction's own connection, so a code path holding the
-   * enrollment's lock never waits for a second pooled connection: four statements and the outbox
+   * enrollment's lock never waits for a second pooled connection: three statements and the outbox
    * insert (the quiz submit's hot path, bench/RESULTS.md).
    */
   async recordCompletion(
@@ -262,11 +262,10 @@ export class EnrollmentsService {
     lessonId: string,
     events: OutboxJob[] = [],
   ): Promise<void> {
-    // Lesson additions and removals lock the course row and recount every enrollment: holding
-    // the course steady first means the count below and theirs never miss each other's change,
-    // so an enrollment's completion is decided exactly once.
-    const course = await this.lessons.holdLessonSet(manager, target.courseId);
-    const enrollment = (await this.enrollments.lockById(manager, target.id))!;
+    // The course's row is held first (see lockForCompletion): the counts below then see every
+    // lesson change and every other completion committed before, so an enrollment's completion
+    // is decided exactly once.
+    const { enrollment, course } = (await this.enrollments.lockForCompletion(manager, target.id))!;
     const marked = await this.enrollments.markLessonCompleted(manager, enrollment, lessonId);
     if (!marked.isNew) return this.outbox.add(manager, ...events);
     const { completed, totalLessons } = marked;
@@ -278,7 +277,7 @@ export class EnrollmentsService {
       finishes,
     });
     const presented = toEnrollmentResponse(updated, {
-      course: course ?? { id: target.courseId, title: '', slug: '' },
+      course,
       totalLessons,
       certificateId: marked.certificateId,
     });
