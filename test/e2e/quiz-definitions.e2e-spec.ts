@@ -172,8 +172,10 @@ describe('Quiz attempts at exam scale: definitions per process, one-statement st
     expect(await versionOf(quiz.id)).toBe(v0 + 4);
   });
 
-  it('starts a warm quiz in 2 statements: quiz with its course and the enrollment, one INSERT; no question read', async () => {
-    const quiz = await createQuiz(one, teacher, course.id, {}, QUESTIONS);
+  it('starts a warm lesson-tied quiz in 2 statements: quiz with its course, enrollment and module check, one INSERT', async () => {
+    // Tied to a lesson of a course without modules: nothing can be locked, no structure is read.
+    const lessonId = course.lessonIds[0];
+    const quiz = await createQuiz(one, teacher, course.id, { lessonId }, QUESTIONS);
     await warmBoth(quiz);
     const user = await student();
     // Warm the caller's auth state too: what is counted below is the start's own work.
@@ -184,7 +186,11 @@ describe('Quiz attempts at exam scale: definitions per process, one-statement st
       // Background work of the app (the outbox relay) may run meanwhile: count the start's tables.
       const touched = spy.mock.calls
         .map(([sql]) => sql.replace(/\s+/g, ' ').trim())
-        .filter((sql) => /"?(quizzes|courses|enrollments|quiz_attempts|questions)"? /.test(sql));
+        .filter((sql) =>
+          /"?(quizzes|courses|enrollments|quiz_attempts|questions|course_modules|lessons)"? /.test(
+            sql,
+          ),
+        );
       expect(touched).toEqual([
         expect.stringMatching(
           /^SELECT q\.\*, .* FROM quizzes q JOIN courses c .* LEFT JOIN enrollments e /,

@@ -7,6 +7,12 @@ import { LearningModulesRepository } from './learning-modules.repository';
 import { lockStates, LockStates } from './lesson-locks';
 import { LessonsRepository } from './lessons.repository';
 
+/** What a caller may already know of the course's structure. */
+export interface KnownStructure {
+  /** Without modules nothing can be locked. */
+  courseHasModules: boolean;
+}
+
 const NOTHING_LOCKED: LockStates = { modules: new Map(), lessons: new Map() };
 
 /**
@@ -41,8 +47,17 @@ export class LessonLocksService {
     return enrollment ? this.statesFor(enrollment) : null;
   }
 
-  /** LESSON_LOCKED (403) when the policy keeps the lesson closed for this enrollment. */
-  async assertAvailable(enrollment: LockedEnrollment, lessonId: string): Promise<void> {
+  /**
+   * LESSON_LOCKED (403) when the policy keeps the lesson closed for this enrollment. A caller that
+   * has just read whether the course has modules says so, and a course without any costs no
+   * statement (the quiz start's hot path).
+   */
+  async assertAvailable(
+    enrollment: LockedEnrollment,
+    lessonId: string,
+    known?: KnownStructure,
+  ): Promise<void> {
+    if (known && !known.courseHasModules) return;
     const state = (await this.statesFor(enrollment)).lessons.get(lessonId);
     if (state?.status === 'locked') throw new LessonLockedError(state);
   }

@@ -27,7 +27,7 @@ import { EnrollmentPresenter } from './enrollment.presenter';
 import { EnrollmentsRepository } from './enrollments.repository';
 import { CompletionByAssessmentError, EnrollmentNotFoundError } from './enrollments.errors';
 import type { LockedEnrollment } from '../courses/enrollment.gateway';
-import { LessonLocksService } from '../courses/lesson-locks.service';
+import { KnownStructure, LessonLocksService } from '../courses/lesson-locks.service';
 import { isComplete, progressPercentage } from './progress';
 
 export interface EnrollOutcome {
@@ -307,8 +307,12 @@ export class EnrollmentsService {
   }
 
   /** For quizzes and assignments: LESSON_LOCKED (403) when the lesson is locked for them. */
-  assertLessonAvailable(enrollment: LockedEnrollment, lessonId: string): Promise<void> {
-    return this.locks.assertAvailable(enrollment, lessonId);
+  assertLessonAvailable(
+    enrollment: LockedEnrollment,
+    lessonId: string,
+    known?: KnownStructure,
+  ): Promise<void> {
+    return this.locks.assertAvailable(enrollment, lessonId, known);
   }
 
   /**

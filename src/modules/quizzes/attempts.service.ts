@@ -106,7 +106,11 @@ export class AttemptsService {
       enrollment,
     });
     const { quiz } = found!;
-    if (quiz.lessonId) await this.enrollments.assertLessonAvailable(enrollment!, quiz.lessonId);
+    if (quiz.lessonId) {
+      await this.enrollments.assertLessonAvailable(enrollment!, quiz.lessonId, {
+        courseHasModules: found!.courseHasModules,
+      });
+    }
     const ordered = drawQuestions(quiz, await this.definitions.questionsOf(quiz));
     const optionOrders = optionOrdersFor(quiz, ordered);
 

@@ -100,13 +100,20 @@ export class QuizzesRepository {
   }
 
   /**
-   * What a start decides on, in one statement: the quiz, its course's facts and the student's
-   * enrollment in that course (null when not enrolled; dropped ones too: the policy decides).
+   * What a start decides on, in one statement: the quiz, its course's facts, the student's
+   * enrollment in that course (null when not enrolled; dropped ones too: the policy decides) and
+   * whether the course has modules (the lesson locks' question).
    */
   async findForTaker(
     id: string,
     studentId: string,
-  ): Promise<{ quiz: Quiz; course: CourseFacts; enrollment: TakerEnrollment | null } | null> {
+  ): Promise<{
+    quiz: Quiz;
+    course: CourseFacts;
+    enrollment: TakerEnrollment | null;
+    /** Without modules no lesson can be locked (LessonLocksService). */
+    courseHasModules: boolean;
+  } | null> {
     const rows = await this.quizzes.query<
       Array<
         QuizRow &
@@ -114,11 +121,14 @@ export class QuizzesRepository {
             enrollment_id: string | null;
             enrollment_status: string;
             enrollment_enrolled_at: Date;
+            course_has_modules: boolean;
           }
       >
     >(
       `SELECT q.*, ${COURSE_COLUMNS}, e.id AS enrollment_id, e.status AS enrollment_status,
-              e.enrolled_at AS enrollment_enrolled_at
+              e.enrolled_at AS enrollment_enrolled_at,
+              EXISTS (SELECT 1 FROM course_modules m WHERE m.course_id = q.course_id)
+                AS course_has_modules
          FROM quizzes q
          JOIN courses c ON c.id = q.course_id
          LEFT JOIN enrollments e ON e.course_id = q.course_id AND e.student_id = $2
@@ -139,6 +149,7 @@ export class QuizzesRepository {
               status: row.enrollment_status,
               enrolledAt: row.enrollment_enrolled_at,
             },
+      courseHasModules: row.course_has_modules,
     };
   }
 
