@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateEnvironment } from '../../src/config/environment';
-import { loadYaml } from '../utils/deploy-files';
+import { dockerNodeOptions, loadYaml } from '../utils/deploy-files';
 import { DRAIN_SECONDS, ENV_VARIABLES, SECRET_VARIABLES } from './app-facts';
 
 const DIR = 'deploy/k8s';
@@ -199,6 +199,19 @@ describe('deploy/k8s', () => {
         });
         expect(Object.keys(limits)).toContain('memory');
       }
+    }
+  });
+
+  it("starts the API and the worker with the image's Node flags (heap limits under the memory limit)", () => {
+    const flags = dockerNodeOptions();
+    expect(flags).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^--max-old-space-size=/)]),
+    );
+    for (const [component, entry] of [
+      ['api', 'dist/main'],
+      ['worker', 'dist/worker'],
+    ]) {
+      expect(deployment(component).container.command).toEqual(['node', ...flags, entry]);
     }
   });
 

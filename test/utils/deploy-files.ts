@@ -13,6 +13,14 @@ export function loadYaml<T>(file: string): T[] {
     .filter((doc) => doc !== null && doc !== undefined) as T[];
 }
 
+/** The Node flags of the production image: the Dockerfile's `NODE_OPTIONS`, quoted or not. */
+export function dockerNodeOptions(): string[] {
+  const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+  const match = /NODE_OPTIONS=(?:"([^"]*)"|(\S+))/.exec(dockerfile);
+  if (!match) throw new Error('the Dockerfile sets no NODE_OPTIONS');
+  return (match[1] ?? match[2]).split(/\s+/).filter(Boolean);
+}
+
 export type Env = Record<string, string>;
 
 /**
