@@ -19,6 +19,19 @@ export interface NewAttempt {
   optionOrders: Record<string, string[]> | null;
 }
 
+/** What a submit records (AttemptsRepository.finish). */
+export type SubmitOutcome = Pick<
+  QuizAttempt,
+  | 'submittedAt'
+  | 'answers'
+  | 'results'
+  | 'score'
+  | 'maxScore'
+  | 'percentage'
+  | 'passed'
+  | 'gradingStatus'
+>;
+
 /** See AttemptsRepository.findForSubmit. */
 export interface SubmitFacts {
   attempt: QuizAttempt;
@@ -175,21 +188,34 @@ export class AttemptsRepository {
    * Moves an in-progress attempt to its final state. Conditional on `in_progress`, so of two
    * concurrent submits exactly one wins; returns whether this one did.
    */
+  /**
+   * Records a submit's outcome unless the attempt is no longer in progress (null then: a parallel
+   * submit won). Plain SQL, one statement: every submit passes here.
+   */
   async finish(
     manager: EntityManager,
     id: string,
-    changes: Partial<QuizAttempt>,
+    outcome: SubmitOutcome,
   ): Promise<QuizAttempt | null> {
-    const result = await manager
-      .getRepository(QuizAttempt)
-      .createQueryBuilder()
-      .update()
-      // jsonb answers and results do not fit TypeORM's deep-partial type.
-      .set(changes as QueryDeepPartialEntity<QuizAttempt>)
-      .where('id = :id AND status = :status', { id, status: 'in_progress' })
-      .returning('*')
-      .execute();
-    const rows = result.raw as AttemptRow[];
+    const [rows] = await manager.query<[AttemptRow[], number]>(
+      `UPDATE quiz_attempts
+          SET status = 'submitted', submitted_at = $2, answers = $3, results = $4, score = $5,
+              max_score = $6, percentage = $7, passed = $8, grading_status = $9,
+              updated_at = now()
+        WHERE id = $1 AND status = 'in_progress'
+       RETURNING *`,
+      [
+        id,
+        outcome.submittedAt,
+        JSON.stringify(outcome.answers),
+        JSON.stringify(outcome.results),
+        outcome.score,
+        outcome.maxScore,
+        outcome.percentage,
+        outcome.passed,
+        outcome.gradingStatus,
+      ],
+    );
     return rows.length > 0 ? fromRow(rows[0]) : null;
   }
 

@@ -167,7 +167,6 @@ export class AttemptsService {
         : hasPassed(graded.percentage, quiz.passingScorePercentage);
     const submitted = await this.dataSource.transaction(async (manager) => {
       const saved = await this.attempts.finish(manager, attempt.id, {
-        status: 'submitted',
         submittedAt: now,
         answers: answers.map((a) => ({ questionId: a.questionId, answer: a.answer })),
         results: graded.results,
