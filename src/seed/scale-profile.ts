@@ -178,7 +178,7 @@ async function insertEnrollments(runner: QueryRunner, o: ScaleOptions) {
     [o.courses],
   );
   await runner.query('ANALYZE seed_enrollment');
-  // progress_percentage mirrors progressPercentage() in enrollments/progress.ts.
+  // progress_percentage follows progressSql() in enrollments/progress.ts.
   return affected(
     runner,
     `INSERT INTO enrollments (id, student_id, course_id, status, enrolled_at, completed_at,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
+import { completesSql, progressSql } from './progress';
 import { Enrollment, EnrollmentStatus } from './entities/enrollment.entity';
 import { LessonProgress } from './entities/lesson-progress.entity';
 
@@ -34,13 +35,9 @@ function fromRow(row: EnrollmentRow): Enrollment {
   });
 }
 
-/** What marking a lesson completed found, read after the enrollment's lock (one statement). */
-export interface LessonMarked {
-  /** False when the lesson was already completed (nothing changed). */
-  isNew: boolean;
-  /** Completed lessons of the enrollment, this one included. */
-  completed: number;
-  /** Lessons of the course now. */
+/** A lesson newly completed: the enrollment as written, with what its event shows. */
+export interface LessonRecorded {
+  enrollment: Enrollment;
   totalLessons: number;
   certificateId: string | null;
 }
@@ -175,36 +172,55 @@ export class EnrollmentsRepository {
   }
 
   /**
-   * Marks the lesson completed and counts, in one statement, what the enrollment's progress needs.
-   * Call it holding the enrollment's lock: the statement's snapshot then sees every completion
-   * committed before, and the row it writes itself is counted by `isNew` (a statement does not
-   * see its own writes). A row may already record time spent on the lesson without completing it.
+   * Records the lesson completed and the enrollment's progress in one statement: marks the lesson,
+   * counts the enrollment's completed lessons and the course's lessons, and updates the enrollment
+   * (progress while active; `completed` when the last lesson is done: progress.ts). Null when the
+   * lesson was already completed (nothing changes). Call it holding the enrollment's lock
+   * (lockForCompletion): the statement's snapshot then sees every completion and lesson change
+   * committed before, and the row it marks itself is the `+ 1` (a statement does not see its own
+   * writes). A row may already record time spent on the lesson without completing it.
    */
-  async markLessonCompleted(
+  async recordLessonCompleted(
     manager: EntityManager,
     enrollment: { id: string; courseId: string },
     lessonId: string,
-  ): Promise<LessonMarked> {
-    const [row] = await manager.query<
-      Array<{ marked: number; others: number; total: number; certificate_id: string | null }>
+  ): Promise<LessonRecorded | null> {
+    const completes = completesSql('c.done', 'c.total');
+    const rows = await manager.query<
+      Array<EnrollmentRow & { total_lessons: number; certificate_id: string | null }>
     >(
       `WITH marked AS (
          INSERT INTO lesson_progress (enrollment_id, lesson_id, completed, completed_at)
          VALUES ($1, $2, true, now())
          ON CONFLICT (enrollment_id, lesson_id) DO UPDATE SET completed = true, completed_at = now()
           WHERE NOT lesson_progress.completed
-         RETURNING id)
-       SELECT (SELECT count(*) FROM marked)::int AS marked,
-              (SELECT count(*) FROM lesson_progress
-                WHERE enrollment_id = $1 AND completed AND lesson_id <> $2)::int AS others,
-              (SELECT count(*) FROM lessons WHERE course_id = $3)::int AS total,
-              (SELECT id FROM certificates WHERE enrollment_id = $1) AS certificate_id`,
+         RETURNING id),
+       counts AS (
+         SELECT (SELECT count(*)::int FROM lesson_progress
+                  WHERE enrollment_id = $1 AND completed AND lesson_id <> $2) + 1 AS done,
+                (SELECT count(*)::int FROM lessons WHERE course_id = $3) AS total),
+       updated AS (
+         UPDATE enrollments e
+            SET completed_lessons = c.done,
+                progress_percentage = CASE WHEN e.status = 'active'
+                  THEN ${progressSql('c.done', 'c.total')} ELSE e.progress_percentage END,
+                status = CASE WHEN e.status = 'active' AND ${completes}
+                  THEN 'completed' ELSE e.status END,
+                completed_at = CASE WHEN e.status = 'active' AND ${completes}
+                  THEN now() ELSE e.completed_at END,
+                updated_at = now()
+           FROM counts c
+          WHERE e.id = $1 AND EXISTS (SELECT 1 FROM marked)
+         RETURNING e.*, c.total AS total_lessons)
+       SELECT u.*, (SELECT id FROM certificates WHERE enrollment_id = $1) AS certificate_id
+         FROM updated u`,
       [enrollment.id, lessonId, enrollment.courseId],
     );
+    if (rows.length === 0) return null;
+    const [row] = rows;
     return {
-      isNew: row.marked > 0,
-      completed: row.others + 1,
-      totalLessons: row.total,
+      enrollment: fromRow(row),
+      totalLessons: row.total_lessons,
       certificateId: row.certificate_id,
     };
   }
@@ -228,31 +244,6 @@ export class EnrollmentsRepository {
               position_seconds = COALESCE(EXCLUDED.position_seconds, lesson_progress.position_seconds)`,
       [enrollmentId, lessonId, seconds, positionSeconds],
     );
-  }
-
-  /**
-   * Writes recomputed progress and returns the row as written (one statement); `finishes`
-   * completes the enrollment, a null percentage keeps the stored one (enrollments no longer
-   * active keep theirs).
-   */
-  async recordProgress(
-    manager: EntityManager,
-    id: string,
-    progress: { completedLessons: number; progressPercentage: string | null; finishes: boolean },
-  ): Promise<Enrollment> {
-    // TypeORM answers an UPDATE with [rows, affected].
-    const [rows] = await manager.query<[EnrollmentRow[], number]>(
-      `UPDATE enrollments
-          SET completed_lessons = $2,
-              progress_percentage = COALESCE($3::numeric, progress_percentage),
-              status = CASE WHEN $4 THEN 'completed' ELSE status END,
-              completed_at = CASE WHEN $4 THEN now() ELSE completed_at END,
-              updated_at = now()
-        WHERE id = $1
-       RETURNING *`,
-      [id, progress.completedLessons, progress.progressPercentage, progress.finishes],
-    );
-    return fromRow(rows[0]);
   }
 
   async completedLessonIds(enrollmentId: string): Promise<string[]> {
@@ -290,11 +281,10 @@ export class EnrollmentsRepository {
           SET completed_lessons = c.done,
               progress_percentage = CASE
                 WHEN e.status = 'completed' THEN e.progress_percentage
-                WHEN $2::int = 0 THEN 0
-                ELSE round(100.0 * LEAST(c.done, $2::int) / $2::int, 2) END,
-              status = CASE WHEN e.status = 'active' AND $2::int > 0 AND c.done >= $2::int
+                ELSE ${progressSql('c.done', '$2::int')} END,
+              status = CASE WHEN e.status = 'active' AND ${completesSql('c.done', '$2::int')}
                             THEN 'completed' ELSE e.status END,
-              completed_at = CASE WHEN e.status = 'active' AND $2::int > 0 AND c.done >= $2::int
+              completed_at = CASE WHEN e.status = 'active' AND ${completesSql('c.done', '$2::int')}
                                   THEN now() ELSE e.completed_at END,
               updated_at = now()
          FROM counts c

@@ -28,7 +28,6 @@ import { EnrollmentsRepository } from './enrollments.repository';
 import { CompletionByAssessmentError, EnrollmentNotFoundError } from './enrollments.errors';
 import type { LockedEnrollment } from '../courses/enrollment.gateway';
 import { KnownStructure, LessonLocksService } from '../courses/lesson-locks.service';
-import { isComplete, progressPercentage } from './progress';
 
 export interface EnrollOutcome {
   created: boolean;
@@ -253,7 +252,7 @@ export class EnrollmentsService {
    * the enrollment with its side effects. Nothing changes when the lesson was already completed.
    * `events` (the caller's own outbox jobs) are written with this one's in one statement either
    * way. Everything is read on the transaction's own connection, so a code path holding the
-   * enrollment's lock never waits for a second pooled connection: three statements and the outbox
+   * enrollment's lock never waits for a second pooled connection: two statements and the outbox
    * insert (the quiz submit's hot path, bench/RESULTS.md).
    */
   async recordCompletion(
@@ -266,20 +265,14 @@ export class EnrollmentsService {
     // lesson change and every other completion committed before, so an enrollment's completion
     // is decided exactly once.
     const { enrollment, course } = (await this.enrollments.lockForCompletion(manager, target.id))!;
-    const marked = await this.enrollments.markLessonCompleted(manager, enrollment, lessonId);
-    if (!marked.isNew) return this.outbox.add(manager, ...events);
-    const { completed, totalLessons } = marked;
-    const active = enrollment.status === 'active';
-    const finishes = active && isComplete(completed, totalLessons);
-    const updated = await this.enrollments.recordProgress(manager, enrollment.id, {
-      completedLessons: completed,
-      progressPercentage: active ? String(progressPercentage(completed, totalLessons)) : null,
-      finishes,
-    });
+    const recorded = await this.enrollments.recordLessonCompleted(manager, enrollment, lessonId);
+    if (!recorded) return this.outbox.add(manager, ...events);
+    const updated = recorded.enrollment;
+    const finishes = enrollment.status === 'active' && updated.status === 'completed';
     const presented = toEnrollmentResponse(updated, {
       course,
-      totalLessons,
-      certificateId: marked.certificateId,
+      totalLessons: recorded.totalLessons,
+      certificateId: recorded.certificateId,
     });
     const finished = finishes
       ? this.completion.for(presented, await this.studentOf(manager, updated))
