@@ -1,5 +1,4 @@
-import { PDFDocument, PDFFont, PDFPage, rgb, StandardFonts } from 'pdf-lib';
-import { toBuffer as qrPng } from 'qrcode';
+import type { Color, PDFFont, PDFPage } from 'pdf-lib';
 
 export interface CertificateContent {
   courseTitle: string;
@@ -12,9 +11,10 @@ export interface CertificateContent {
 }
 
 const PAGE = { width: 842, height: 595 }; // A4 landscape, points
-const INK = rgb(0.12, 0.16, 0.22);
-const MUTED = rgb(0.4, 0.45, 0.52);
-const ACCENT = rgb(0.16, 0.38, 0.72);
+/** Ink, muted and accent colours as RGB fractions. */
+const INK = [0.12, 0.16, 0.22] as const;
+const MUTED = [0.4, 0.45, 0.52] as const;
+const ACCENT = [0.16, 0.38, 0.72] as const;
 
 /**
  * The standard PDF fonts only cover Windows-1252: other characters are transliterated where
@@ -40,7 +40,7 @@ function centered(
   y: number,
   font: PDFFont,
   size: number,
-  color = INK,
+  color: Color,
 ): void {
   const safe = printable(text);
   let fontSize = size;
@@ -49,8 +49,17 @@ function centered(
   page.drawText(safe, { x: (PAGE.width - width) / 2, y, size: fontSize, font, color });
 }
 
-/** A one-page landscape certificate with a QR code of the verification URL. */
+/**
+ * A one-page landscape certificate with a QR code of the verification URL. pdf-lib and qrcode
+ * are loaded on the first certificate, not when a process starts: the API rarely renders one and
+ * they weigh about 15 MB (bench/RESULTS.md, issue 23).
+ */
 export async function renderCertificatePdf(content: CertificateContent): Promise<Uint8Array> {
+  const [{ PDFDocument, rgb, StandardFonts }, { toBuffer: qrPng }] = await Promise.all([
+    import('pdf-lib'),
+    import('qrcode'),
+  ]);
+  const [ink, muted, accent] = [INK, MUTED, ACCENT].map((c) => rgb(c[0], c[1], c[2]));
   const pdf = await PDFDocument.create();
   pdf.setTitle(printable(`Certificate ${content.certificateNumber}`));
   pdf.setSubject(printable(content.courseTitle));
@@ -65,7 +74,7 @@ export async function renderCertificatePdf(content: CertificateContent): Promise
     y: 24,
     width: PAGE.width - 48,
     height: PAGE.height - 48,
-    borderColor: ACCENT,
+    borderColor: accent,
     borderWidth: 3,
   });
   page.drawRectangle({
@@ -73,22 +82,23 @@ export async function renderCertificatePdf(content: CertificateContent): Promise
     y: 34,
     width: PAGE.width - 68,
     height: PAGE.height - 68,
-    borderColor: ACCENT,
+    borderColor: accent,
     borderWidth: 0.75,
   });
 
-  centered(page, 'CERTIFICATE OF COMPLETION', 470, bold, 30, ACCENT);
-  centered(page, 'This certifies that', 420, regular, 14, MUTED);
-  centered(page, content.studentName ?? 'the holder of this certificate', 375, serif, 36);
-  centered(page, 'has successfully completed the course', 335, regular, 14, MUTED);
-  centered(page, content.courseTitle, 295, bold, 24);
-  centered(page, `Instructor: ${content.instructorName}`, 255, regular, 13);
+  centered(page, 'CERTIFICATE OF COMPLETION', 470, bold, 30, accent);
+  centered(page, 'This certifies that', 420, regular, 14, muted);
+  centered(page, content.studentName ?? 'the holder of this certificate', 375, serif, 36, ink);
+  centered(page, 'has successfully completed the course', 335, regular, 14, muted);
+  centered(page, content.courseTitle, 295, bold, 24, ink);
+  centered(page, `Instructor: ${content.instructorName}`, 255, regular, 13, ink);
   centered(
     page,
     `Completed on ${content.completedAt.toISOString().slice(0, 10)}`,
     235,
     regular,
     13,
+    ink,
   );
 
   const qr = await pdf.embedPng(
@@ -100,15 +110,15 @@ export async function renderCertificatePdf(content: CertificateContent): Promise
     y: 100,
     size: 11,
     font: bold,
-    color: INK,
+    color: ink,
   });
-  page.drawText('Verify at:', { x: 60, y: 82, size: 10, font: regular, color: MUTED });
+  page.drawText('Verify at:', { x: 60, y: 82, size: 10, font: regular, color: muted });
   page.drawText(printable(content.verificationUrl), {
     x: 60,
     y: 66,
     size: 9,
     font: regular,
-    color: ACCENT,
+    color: accent,
   });
 
   return pdf.save();
