@@ -12,18 +12,15 @@
  * upload sets createMissingUsers). See bench/README.md; figures in bench/RESULTS.md.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
-import { AppModule } from '../src/app.module';
-import { APP_OPTIONS, configureApp } from '../src/app.setup';
 import { PasswordHasher } from '../src/modules/users/password-hasher';
 import { UsersService } from '../src/modules/users/users.service';
+import { bootInProcessApi, configureInProcessApi } from './lib/in-process-api';
+import { percentile } from './lib/stats';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const JOB_DEADLINE_MS = 10 * 60_000;
@@ -39,24 +36,6 @@ function parseRows(argv: string[]): number {
     throw new Error('--rows must be an integer between 10 and 50000');
   }
   return rows;
-}
-
-function configureEnvironment(databaseUrl: string, dataDir: string): void {
-  Object.assign(process.env, {
-    NODE_ENV: process.env.NODE_ENV ?? 'development',
-    DATABASE_URL: databaseUrl,
-    DATA_DIR: dataDir,
-    RATE_LIMIT_ENABLED: 'false',
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-    API_DOCS_ENABLED: 'false',
-  });
-  if (process.env.BENCH_REDIS_URL) process.env.REDIS_URL = process.env.BENCH_REDIS_URL;
-  else delete process.env.REDIS_URL;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
@@ -103,15 +82,12 @@ async function main(): Promise<number> {
     return 2;
   }
   const dataDir = await mkdtemp(join(tmpdir(), 'lms-bench-bulk-'));
-  configureEnvironment(databaseUrl, dataDir);
+  configureInProcessApi(databaseUrl, dataDir);
   let app: INestApplication | undefined;
   try {
     console.log(`booting the API against ${host} (migrations run on start)...`);
-    app = await NestFactory.create(AppModule.forRoot(), APP_OPTIONS);
-    configureApp(app);
-    await app.listen(0, '127.0.0.1');
-    const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
-    const base = `http://127.0.0.1:${port}/api/v1`;
+    let base: string;
+    ({ app, base } = await bootInProcessApi());
     const dataSource = app.get(DataSource);
     const run = Date.now().toString(36);
     const password = 'Bench-passw0rd!';

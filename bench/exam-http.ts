@@ -44,11 +44,13 @@ import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import Redis from 'ioredis';
-import { Client } from 'pg';
 import { freePort, NodeProcess, runEntryPoint, waitForHttp } from '../test/utils/processes';
 import { Teardown } from './lib/teardown';
 import { loopbackUrl } from './lib/loopback';
 import { apiNodeFlags } from './lib/node-flags';
+import { withClient } from './lib/pg';
+import { cpuSeconds, procStatus } from './lib/proc';
+import { percentile } from './lib/stats';
 
 const ROOT = resolve(__dirname, '..');
 const GLOBAL_LIMIT_MS = 15 * 60_000;
@@ -114,38 +116,6 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
 
 const teardown = new Teardown(log);
 const cleanup = () => teardown.run();
-
-async function withClient<T>(url: URL | string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-/** utime + stime of a process, in seconds. */
-function cpuSeconds(pid: number | undefined): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
-
-function procStatus(pid: number | undefined): { rssKb: number; hwmKb: number } {
-  try {
-    const text = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (key: string) =>
-      Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0);
-    return { rssKb: kb('VmRSS'), hwmKb: kb('VmHWM') };
-  } catch {
-    return { rssKb: 0, hwmKb: 0 };
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Data
@@ -388,11 +358,6 @@ async function post(url: string, token: string, body?: unknown): Promise<Sample>
   } catch (error) {
     return { status: 0, ms: performance.now() - startedAt, body: message(error) };
   }
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.max(0, Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
 interface Phase {

@@ -10,21 +10,16 @@
  * correctness check fails).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
-// Configuration is read from process.env when AppModule.forRoot() runs, not at import time, so
-// main() can set the environment first.
-import { AppModule } from '../src/app.module';
-import { APP_OPTIONS, configureApp } from '../src/app.setup';
 import { TokenService } from '../src/modules/auth/token.service';
 import { validAfterSeconds } from '../src/modules/users/token-validity';
 import { UsersService } from '../src/modules/users/users.service';
+import { bootInProcessApi, configureInProcessApi } from './lib/in-process-api';
+import { percentile } from './lib/stats';
 
 const REQUEST_TIMEOUT_MS = 60_000;
 const SEED_CONCURRENCY = 20;
@@ -53,21 +48,6 @@ function parseArgs(argv: string[]): Options {
 }
 
 /** The app reads its configuration from the environment while its modules are set up. */
-function configureEnvironment(databaseUrl: string, dataDir: string): void {
-  Object.assign(process.env, {
-    NODE_ENV: process.env.NODE_ENV ?? 'development',
-    DATABASE_URL: databaseUrl,
-    DATA_DIR: dataDir,
-    RATE_LIMIT_ENABLED: 'false',
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-    ARGON2_MEMORY_COST: '1024',
-    ARGON2_TIME_COST: '1',
-    API_DOCS_ENABLED: 'false',
-  });
-  // In-process cache, rate limits and jobs unless a Redis is asked for explicitly.
-  if (process.env.BENCH_REDIS_URL) process.env.REDIS_URL = process.env.BENCH_REDIS_URL;
-  else delete process.env.REDIS_URL;
-}
 
 interface Sample {
   status: number;
@@ -142,11 +122,6 @@ async function drainOutbox(dataSource: DataSource): Promise<boolean> {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return false;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 function summarize(name: string, samples: Sample[], expected: number, wallMs: number) {
@@ -233,16 +208,17 @@ async function main(): Promise<number> {
     }
   }
   const dataDir = await mkdtemp(join(tmpdir(), 'lms-bench-'));
-  configureEnvironment(databaseUrl, dataDir);
+  configureInProcessApi(databaseUrl, dataDir, {
+    ARGON2_MEMORY_COST: '1024',
+    ARGON2_TIME_COST: '1',
+  });
 
   let app: INestApplication | undefined;
   try {
     console.log(`booting the API against ${host} (migrations run on start)...`);
-    app = await NestFactory.create(AppModule.forRoot(), APP_OPTIONS);
-    configureApp(app);
-    await app.listen(0, '127.0.0.1');
-    const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
-    const http = new Client(`http://127.0.0.1:${port}/api/v1`);
+    let base: string;
+    ({ app, base } = await bootInProcessApi());
+    const http = new Client(base);
     const users = app.get(UsersService);
     const tokens = app.get(TokenService);
     const dataSource = app.get(DataSource);

@@ -68,7 +68,6 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import Redis from 'ioredis';
-import { Client } from 'pg';
 import { BIG_COURSE_SLUG, SCALE_DOMAIN, SCALE_QUESTIONS } from '../src/seed/scale-profile';
 import {
   EntryPoint,
@@ -80,6 +79,9 @@ import {
 import { Teardown } from './lib/teardown';
 import { loopbackUrl } from './lib/loopback';
 import { apiNodeFlags } from './lib/node-flags';
+import { withClient } from './lib/pg';
+import { cpuSeconds, procStatus } from './lib/proc';
+import { percentile } from './lib/stats';
 
 const ROOT = resolve(__dirname, '..');
 const GLOBAL_LIMIT_MS = 20 * 60_000;
@@ -181,16 +183,6 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 const dbLabel = (url: string) => `${new URL(url).host}${new URL(url).pathname}`;
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-async function withClient<T>(url: URL | string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 /** Last lines of a child's output (the password masked), shown only when something fails. */
 function tail(output: string, lines = 40): string[] {
   return output
@@ -201,35 +193,7 @@ function tail(output: string, lines = 40): string[] {
     .map((line) => (line.length > 400 ? `${line.slice(0, 400)}...` : line));
 }
 
-function procStatus(pid: number | undefined): { rssKb: number; hwmKb: number } {
-  try {
-    const text = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (key: string) =>
-      Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0);
-    return { rssKb: kb('VmRSS'), hwmKb: kb('VmHWM') };
-  } catch {
-    return { rssKb: 0, hwmKb: 0 };
-  }
-}
-
-/** utime + stime of a process, in seconds. */
-function cpuSeconds(pid: number | undefined): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
-
 const mb = (kb: number) => kb / 1024;
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return sorted[Math.max(0, index)];
-}
 
 // ---------------------------------------------------------------------------------------------
 // Cleanup: every resource registers how to release it; run once, in reverse order.

@@ -16,3 +16,9 @@ export function stats(samples: number[]): Stats {
     mean: sorted.reduce((sum, value) => sum + value, 0) / sorted.length,
   };
 }
+
+/** Nearest-rank percentile `p` (0-100) of an ascending sample; NaN when it is empty. */
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.max(0, Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1))];
+}
