@@ -160,6 +160,9 @@ describe('Learning records: xAPI statements to an LRS (e2e)', () => {
     expect(passed[0]).toMatchObject({
       actor: actorOf(student),
       object: { definition: { type: 'http://adlnet.gov/expapi/activities/assessment' } },
+      context: {
+        contextActivities: { parent: [{ id: `${PUBLIC_URL}/api/v1/courses/${course.id}` }] },
+      },
       result: {
         score: { scaled: 0.75, raw: 3, min: 0, max: 4 },
         success: true,
@@ -207,7 +210,11 @@ describe('Learning records: xAPI statements to an LRS (e2e)', () => {
     expect(scored[0]).toMatchObject({
       actor: actorOf(student),
       object: { id: `${PUBLIC_URL}/api/v1/assignments/${assignmentId}` },
-      result: { score: { raw: 42, min: 0 }, completion: true },
+      // The maximum is the assignment's maxPoints, read by the consumer (not in the event).
+      result: { score: { scaled: 0.84, raw: 42, min: 0, max: 50 }, completion: true },
+      context: {
+        contextActivities: { parent: [{ id: `${PUBLIC_URL}/api/v1/courses/${course.id}` }] },
+      },
     });
     expectValidXapi(scored[0]);
     expect(JSON.stringify(scored[0])).not.toMatch(/private/i);

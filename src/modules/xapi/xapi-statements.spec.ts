@@ -45,6 +45,43 @@ describe('statementFor', () => {
     expect(JSON.stringify(statement)).not.toContain('secret answer');
   });
 
+  it('names the course of a quiz or an assignment as parent, and an assignment score its max', () => {
+    const facts = { courseId: 'c1', maxScore: 50 };
+    const graded = statementFor(
+      event('submission.graded', {
+        studentId: 'u1',
+        assignmentId: 'a1',
+        grade: { finalScore: 42 },
+      }),
+      BASE,
+      facts,
+    )!;
+    expect(graded.result).toEqual({
+      score: { scaled: 0.84, raw: 42, min: 0, max: 50 },
+      completion: true,
+    });
+    expect(graded.context?.contextActivities).toEqual({
+      parent: [expect.objectContaining({ id: `${BASE}/api/v1/courses/c1` })],
+    });
+    const quiz = statementFor(
+      event('quiz.attempt.submitted', { studentId: 'u1', quizId: 'q1', passed: false }),
+      BASE,
+      { courseId: 'c1' },
+    )!;
+    expect(quiz.context?.contextActivities?.parent).toHaveLength(1);
+    // Without the facts (the activity is gone): no parent and a score without max.
+    const bare = statementFor(
+      event('submission.graded', {
+        studentId: 'u1',
+        assignmentId: 'a1',
+        grade: { finalScore: 42 },
+      }),
+      BASE,
+    )!;
+    expect(bare.result).toEqual({ score: { raw: 42, min: 0 }, completion: true });
+    expect(bare.context?.contextActivities).toBeUndefined();
+  });
+
   it('sends nothing for an attempt waiting for a person, nor for other events', () => {
     const pending = { studentId: 'u1', quizId: 'q1', score: 1, maxScore: 4, passed: null };
     expect(statementFor(event('quiz.attempt.submitted', pending), BASE)).toBeNull();

@@ -58,6 +58,14 @@ export function uuidV5(name: string, namespace = STATEMENT_NAMESPACE): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+/** Read from the database for events that do not carry them (XapiRepository.activityFacts). */
+export interface ActivityFacts {
+  /** The course of the quiz or assignment: the statement's parent activity. */
+  courseId?: string;
+  /** An assignment's maximum points: the score's max (and scaled). */
+  maxScore?: number;
+}
+
 /** The fields of event payloads read here; anything else (answers, texts, emails) is ignored. */
 interface EventData {
   id?: unknown;
@@ -83,7 +91,11 @@ const num = (value: unknown): number | undefined =>
  * (and quiz attempts whose outcome a person has not decided yet). Built only from ids, scores and
  * outcomes: no email, name, answer or submission text leaves the system.
  */
-export function statementFor(event: DomainEvent, baseUrl: string): XapiStatement | null {
+export function statementFor(
+  event: DomainEvent,
+  baseUrl: string,
+  facts: ActivityFacts = {},
+): XapiStatement | null {
   const data = (event.data ?? {}) as EventData;
   const activity = (kind: ActivityKind, id: string, title?: string): Activity => ({
     objectType: 'Activity',
@@ -114,7 +126,7 @@ export function statementFor(event: DomainEvent, baseUrl: string): XapiStatement
 
   const student = text(data.studentId);
   if (!student) return null;
-  const courseId = text(data.courseId);
+  const courseId = text(data.courseId) ?? facts.courseId;
   const course = courseId ? activity('courses', courseId, text(data.course?.title)) : undefined;
   switch (event.type) {
     case 'enrollment.created':
@@ -143,6 +155,7 @@ export function statementFor(event: DomainEvent, baseUrl: string): XapiStatement
       const quizId = text(data.quizId);
       if (!quizId || typeof data.passed !== 'boolean') return null;
       return statement(student, data.passed ? 'passed' : 'failed', activity('quizzes', quizId), {
+        parent: course,
         result: {
           ...scoreOf(num(data.score), num(data.maxScore)),
           success: data.passed,
@@ -155,7 +168,8 @@ export function statementFor(event: DomainEvent, baseUrl: string): XapiStatement
       const raw = num(data.grade?.finalScore);
       if (!assignmentId || raw === undefined) return null;
       return statement(student, 'scored', activity('assignments', assignmentId), {
-        result: { score: { raw, min: 0 }, completion: true },
+        parent: course,
+        result: { ...scoreOf(raw, facts.maxScore), completion: true },
       });
     }
     default:

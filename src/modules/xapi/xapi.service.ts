@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { isUUID } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { appConfig, webhooksConfig, xapiConfig } from '../../config/configuration';
 import {
@@ -14,7 +15,7 @@ import { OutboxService } from '../../infra/outbox/outbox.service';
 import { JobHandler } from '../../infra/queue/job-handler.decorator';
 import { JOBS, QUEUES } from '../../infra/queue/queue.constants';
 import { postStatement, verdictOf } from './lrs.client';
-import { statementFor } from './xapi-statements';
+import { ActivityFacts, statementFor } from './xapi-statements';
 import { XapiRepository } from './xapi.repository';
 
 const SCAN_BATCH = 200;
@@ -42,7 +43,7 @@ export class XapiService {
   @OnDomainEvent()
   async record(event: DomainEvent): Promise<void> {
     if (!this.cfg.endpoint) return;
-    const statement = statementFor(event, this.app.publicUrl);
+    const statement = statementFor(event, this.app.publicUrl, await this.factsOf(event));
     if (!statement) return;
     await this.dataSource.transaction(async (manager) => {
       const created = await this.statements.insertIfAbsent(manager, {
@@ -53,6 +54,21 @@ export class XapiService {
       });
       if (created) await this.outbox.add(manager, deliveryJob(this.kind, statement.id));
     });
+  }
+
+  /** Quiz and assignment events name their activity, not its course or maximum points. */
+  private factsOf(event: DomainEvent): Promise<ActivityFacts> {
+    const data = (event.data ?? {}) as { quizId?: unknown; assignmentId?: unknown };
+    const id = (value: unknown) => (typeof value === 'string' && isUUID(value) ? value : undefined);
+    switch (event.type) {
+      case 'quiz.attempt.submitted':
+      case 'quiz.attempt.graded':
+        return this.statements.activityFacts(id(data.quizId));
+      case 'submission.graded':
+        return this.statements.activityFacts(undefined, id(data.assignmentId));
+      default:
+        return Promise.resolve({});
+    }
   }
 
   @JobHandler(QUEUES.WEBHOOKS, JOBS.DELIVER_XAPI_STATEMENT)
