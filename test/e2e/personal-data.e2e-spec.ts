@@ -443,6 +443,14 @@ describe('Personal data (e2e)', () => {
 
     it('deletes the stored file and its row', async () => {
       expect(await exists(storedPath(rich.storageKey))).toBe(false);
+      // ...and queued, in the erasure's transaction, the job that retries the deletion if the
+      // attempt after the commit had failed: storage keys only.
+      const { payload } = await one<{ payload: unknown }>(
+        `SELECT payload FROM outbox_messages WHERE name = 'delete-stored-objects'
+            AND payload->'keys' ? $1`,
+        [rich.storageKey],
+      );
+      expect(payload).toEqual({ keys: [rich.storageKey] });
       const { count } = await one<{ count: number }>(
         'SELECT count(*)::int AS count FROM files WHERE uploaded_by_id = $1',
         [rich.user.id],

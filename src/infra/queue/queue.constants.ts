@@ -35,6 +35,11 @@ export const JOBS = {
   NOTIFY_ASSIGNMENT_PUBLISHED: 'notify-assignment-published',
   /** Periodic: notify students of assignments due within 24 h they have not submitted to. */
   NOTIFY_DUE_SOON: 'notify-due-soon',
+  /**
+   * Delete stored objects by key until every one is gone (after an erasure: the immediate attempt
+   * after the commit may fail; this job, written in the erasure's transaction, retries).
+   */
+  DELETE_STORED_OBJECTS: 'delete-stored-objects',
   /** Run one bulk enrollment job, by job id (its rows are in the database, never in Redis). */
   RUN_BULK_ENROLLMENT: 'run-bulk-enrollment',
 } as const;

@@ -5,6 +5,7 @@ import { appConfig, storageConfig } from '../../config/configuration';
 import { AzureStorageBackend } from './azure-storage.backend';
 import { LocalStorageBackend } from './local-storage.backend';
 import { StorageBackend } from './storage.backend';
+import { StoredObjectDeletions } from './stored-object-deletions';
 
 /**
  * STORAGE_PROVIDER picks the backend, checked at start-up: in production a backend that does not
@@ -34,6 +35,7 @@ import { StorageBackend } from './storage.backend';
         return backend;
       },
     },
+    StoredObjectDeletions,
   ],
   exports: [StorageBackend],
 })
