@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
 import { generateSync } from 'otplib';
 import type { DomainEvent } from '../../src/infra/outbox/domain-event';
 import { DomainEventDispatcher } from '../../src/infra/outbox/domain-event.dispatcher';
+import { StorageBackend } from '../../src/infra/storage/storage.backend';
+import { renderCertificatePdf } from '../../src/modules/certificates/certificate-pdf';
+import { RerenderCertificatesProcessor } from '../../src/modules/certificates/jobs/rerender-certificates.processor';
 import { BulkEnrollmentRunner } from '../../src/modules/imports/bulk-enrollment.runner';
 import { bearer, createUser, TestUser } from '../factories/users.factory';
 import { createCourse } from '../factories/courses.factory';
@@ -506,6 +510,50 @@ describe('Personal data (e2e)', () => {
       const text = await pdfText(pdf.body as Buffer);
       expect(text).toContain(number);
       expect(text).not.toContain('Ada Erasable');
+      expect(text).not.toContain('Erasable');
+    });
+
+    it('queues the PDF re-rendering with the erasure, and that job replaces a PDF still naming the student', async () => {
+      const id = rich.certificate.id;
+      // Written in the erasure's transaction: certificate ids only.
+      const { payload } = await one<{ payload: { certificateIds: string[] } }>(
+        `SELECT payload FROM outbox_messages WHERE name = 'rerender-certificates'
+            AND payload->'certificateIds' ? $1`,
+        [id],
+      );
+      expect(payload).toEqual({ certificateIds: [id] });
+      const download = async () =>
+        pdfText(
+          (
+            await t.http
+              .get(`${API}/certificates/${id}/download`)
+              .set(...bearer(admin))
+              .buffer(true)
+              .parse(binaryParser)
+              .expect(200)
+          ).body as Buffer,
+        );
+      // As if the attempt right after the commit had failed: the stored PDF still names them.
+      const { storage_key: key } = await one<{ storage_key: string }>(
+        'SELECT storage_key FROM certificates WHERE id = $1',
+        [id],
+      );
+      const stale = await renderCertificatePdf({
+        courseTitle: 'Course',
+        studentName: 'Ada Erasable',
+        instructorName: 'Teacher',
+        completedAt: new Date(),
+        certificateNumber: rich.certificate.certificateNumber,
+        verificationUrl: 'http://127.0.0.1/verify',
+      });
+      await t.app
+        .get(StorageBackend)
+        .put(key, Readable.from([Buffer.from(stale)]), 'application/pdf');
+      expect(await download()).toContain('Ada Erasable');
+
+      await t.app.get(RerenderCertificatesProcessor).rerender(payload);
+      const text = await download();
+      expect(text).toContain(rich.certificate.certificateNumber);
       expect(text).not.toContain('Erasable');
     });
 

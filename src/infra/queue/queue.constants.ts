@@ -31,6 +31,8 @@ export const JOBS = {
   EXPIRE_ATTEMPTS: 'expire-attempts',
   /** Issue the certificate of a completed enrollment. */
   ISSUE_CERTIFICATE: 'issue-certificate',
+  /** Store certificates' PDFs again from their rows (after an erasure: without the name). */
+  RERENDER_CERTIFICATES: 'rerender-certificates',
   /** Notify a course's enrolled students of a newly published assignment (webhooks queue). */
   NOTIFY_ASSIGNMENT_PUBLISHED: 'notify-assignment-published',
   /** Periodic: notify students of assignments due within 24 h they have not submitted to. */

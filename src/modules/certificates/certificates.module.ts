@@ -11,6 +11,7 @@ import { CertificatesPersonalData } from './certificates.personal-data';
 import { CertificatesRepository } from './certificates.repository';
 import { CertificatesService } from './certificates.service';
 import { Certificate } from './entities/certificate.entity';
+import { RerenderCertificatesProcessor } from './jobs/rerender-certificates.processor';
 import { IssueCertificateProcessor } from './jobs/issue-certificate.processor';
 
 /** Global only to hand the enrollments module its CertificateLookup (see that class). */
@@ -28,6 +29,7 @@ import { IssueCertificateProcessor } from './jobs/issue-certificate.processor';
     CertificatesService,
     CertificatesRepository,
     IssueCertificateProcessor,
+    RerenderCertificatesProcessor,
     CertificatesPersonalData,
     { provide: CertificateLookup, useClass: CertificateLookupProvider },
   ],

@@ -5,13 +5,16 @@ import {
   PersonalDataSection,
   PersonalDataSectionProvider,
 } from '../../common/personal-data/personal-data-section';
+import { OutboxService } from '../../infra/outbox/outbox.service';
 import { CertificatesRepository } from './certificates.repository';
+import { rerenderCertificatesJob } from './jobs/rerender-certificates.processor';
 import { CertificatesService } from './certificates.service';
 import { toCertificateResponse } from './dto/certificate.response';
 
 /**
  * Certificates. Erasure keeps them (number, course, dates: verification still answers) without
- * the student's name, in the row and, after the commit, in the stored PDF.
+ * the student's name, in the row and, after the commit, in the stored PDF (a retrying job,
+ * written in the erasure's transaction, makes sure of the PDF).
  */
 @Injectable()
 @PersonalDataSectionProvider()
@@ -22,6 +25,7 @@ export class CertificatesPersonalData implements PersonalDataSection {
   constructor(
     private readonly certificates: CertificatesRepository,
     private readonly service: CertificatesService,
+    private readonly outbox: OutboxService,
   ) {}
 
   async *export(userId: string): AsyncIterable<unknown> {
@@ -32,6 +36,10 @@ export class CertificatesPersonalData implements PersonalDataSection {
 
   async erase(manager: EntityManager, userId: string): Promise<AfterErasure | void> {
     const rows = await this.certificates.clearStudentName(manager, userId);
-    if (rows.length > 0) return () => this.service.rerender(rows);
+    if (rows.length === 0) return;
+    // The retrying job commits with the rows; the attempt right after the commit usually makes
+    // it a repeat of the same PDFs, so they name no one when the erasure answers.
+    await this.outbox.add(manager, rerenderCertificatesJob(rows.map((row) => row.id)));
+    return () => this.service.rerender(rows);
   }
 }

@@ -109,6 +109,14 @@ export class CertificatesRepository {
     });
   }
 
+  findByIds(ids: string[]): Promise<Certificate[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.certificates.find({
+      where: { id: In(ids) },
+      order: { issuedAt: 'ASC', id: 'ASC' },
+    });
+  }
+
   findAllByStudent(studentId: string): Promise<Certificate[]> {
     return this.certificates.find({ where: { studentId }, order: { issuedAt: 'ASC', id: 'ASC' } });
   }
