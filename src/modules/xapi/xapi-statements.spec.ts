@@ -46,16 +46,12 @@ describe('statementFor', () => {
   });
 
   it('names the course of a quiz or an assignment as parent, and an assignment score its max', () => {
-    const facts = { courseId: 'c1', maxScore: 50 };
-    const graded = statementFor(
-      event('submission.graded', {
-        studentId: 'u1',
-        assignmentId: 'a1',
-        grade: { finalScore: 42 },
-      }),
-      BASE,
-      facts,
-    )!;
+    const submission = event('submission.graded', {
+      studentId: 'u1',
+      assignmentId: 'a1',
+      grade: { finalScore: 42 },
+    });
+    const graded = statementFor(submission, BASE, { courseId: 'c1', maxScore: 50 })!;
     expect(graded.result).toEqual({
       score: { scaled: 0.84, raw: 42, min: 0, max: 50 },
       completion: true,
@@ -70,14 +66,7 @@ describe('statementFor', () => {
     )!;
     expect(quiz.context?.contextActivities?.parent).toHaveLength(1);
     // Without the facts (the activity is gone): no parent and a score without max.
-    const bare = statementFor(
-      event('submission.graded', {
-        studentId: 'u1',
-        assignmentId: 'a1',
-        grade: { finalScore: 42 },
-      }),
-      BASE,
-    )!;
+    const bare = statementFor(submission, BASE)!;
     expect(bare.result).toEqual({ score: { raw: 42, min: 0 }, completion: true });
     expect(bare.context?.contextActivities).toBeUndefined();
   });
