@@ -207,19 +207,32 @@ export class EnrollmentsService {
     lessonId: string,
     caller: AuthenticatedUser,
   ): Promise<EnrollmentDetailResponse> {
-    const existing = await this.enrollments.findById(id);
-    this.access.assert(caller, 'enrollment.progress', { enrollment: existing });
-    const lesson = await this.lessons.findInCourse(lessonId, existing!.courseId);
-    if (!lesson) throw new LessonNotFoundError();
-    await this.locks.assertAvailable(existing!, lessonId);
+    const existing = await this.progressTarget(id, lessonId, caller);
     if (await this.lessons.completedByAssessment(lessonId)) {
       throw new CompletionByAssessmentError();
     }
 
     await this.dataSource.transaction((manager) =>
-      this.recordCompletion(manager, existing!, lessonId),
+      this.recordCompletion(manager, existing, lessonId),
     );
     return this.detail((await this.enrollments.findById(id))!);
+  }
+
+  /**
+   * The enrollment whose progress on `lessonId` the caller may record: theirs (policy
+   * `enrollment.progress`), the lesson in its course (404 otherwise) and not locked (403).
+   */
+  private async progressTarget(
+    id: string,
+    lessonId: string,
+    caller: AuthenticatedUser,
+  ): Promise<Enrollment> {
+    const existing = await this.enrollments.findById(id);
+    this.access.assert(caller, 'enrollment.progress', { enrollment: existing });
+    const lesson = await this.lessons.findInCourse(lessonId, existing!.courseId);
+    if (!lesson) throw new LessonNotFoundError();
+    await this.locks.assertAvailable(existing!, lessonId);
+    return existing!;
   }
 
   /**
@@ -232,18 +245,14 @@ export class EnrollmentsService {
     body: LessonTimeDto,
     caller: AuthenticatedUser,
   ): Promise<EnrollmentDetailResponse> {
-    const existing = await this.enrollments.findById(id);
-    this.access.assert(caller, 'enrollment.progress', { enrollment: existing });
-    const lesson = await this.lessons.findInCourse(lessonId, existing!.courseId);
-    if (!lesson) throw new LessonNotFoundError();
-    await this.locks.assertAvailable(existing!, lessonId);
+    const existing = await this.progressTarget(id, lessonId, caller);
     await this.enrollments.addLessonTime(
       id,
       lessonId,
       body.timeSpentSeconds,
       body.positionSeconds ?? null,
     );
-    return this.detail(existing!);
+    return this.detail(existing);
   }
 
   /**
