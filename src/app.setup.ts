@@ -8,15 +8,12 @@ import { Logger } from 'nestjs-pino';
 import { appConfig } from './config/configuration';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { requestIdMiddleware } from './common/http/request-context';
-import { RequestScopeInterceptor } from './common/interceptors/request-scope.interceptor';
+import { requestScopeMiddleware } from './common/http/request-scope';
 import { ResponseEnvelopeInterceptor } from './common/interceptors/response-envelope.interceptor';
 import { securityHeadersMiddleware } from './common/middleware/security-headers.middleware';
 import { trustedHostsMiddleware } from './common/middleware/trusted-hosts.middleware';
 import { verifyJsonDepth } from './common/http/json-depth';
-import {
-  IdempotencyInterceptor,
-  REPLAYED_HEADER,
-} from './infra/idempotency/idempotency.interceptor';
+import { REPLAYED_HEADER } from './infra/idempotency/idempotency.constants';
 import { RejectNulPipe } from './common/pipes/reject-nul.pipe';
 import { createValidationPipe } from './common/pipes/validation.pipe';
 import { JWKS_PATH } from './infra/jwks/jwks.controller';
@@ -85,14 +82,15 @@ export function configureApp(nest: INestApplication): INestApplication {
     exposedHeaders: EXPOSED_HEADERS,
     maxAge: 600,
   });
+  // After the body parsers, which would lose the asynchronous context (request-scope.ts).
+  app.use(requestScopeMiddleware);
 
   applyGlobalPrefix(app);
   app.useGlobalPipes(new RejectNulPipe(), createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter(errorStatus));
-  // Idempotency first (outermost): it keeps and replays the enveloped body.
+  // The one global interceptor: Nest builds an rxjs chain and binds an async resource per
+  // interceptor and request, so route concerns (idempotency, uploads) are route-scoped.
   app.useGlobalInterceptors(
-    app.get(IdempotencyInterceptor),
-    new RequestScopeInterceptor(),
     new ResponseEnvelopeInterceptor(app.get(Reflector), cfg.responseEnvelope),
   );
 

@@ -3,7 +3,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { APP_INFO } from './common/app-info';
 import { applyErrorCatalog } from './common/openapi/error-catalog';
 import { ErrorEnvelopeSchema, PageMetaSchema } from './common/openapi/error-envelope.schema';
-import { IDEMPOTENCY_HEADER } from './common/decorators/idempotent.decorator';
+import { IDEMPOTENCY_HEADER } from './infra/idempotency/idempotency.constants';
 import { ERROR_CATALOG } from './error-codes';
 
 const DESCRIPTION = `

@@ -19,10 +19,34 @@ export interface SuccessEnvelope<T> {
 }
 
 /**
- * Wraps handler results in `{success, message, data, meta?}` (when enabled). Streams, 204s and
- * handlers that write the response themselves are left alone. With the envelope disabled, lists
- * still answer `{data, meta}` so that clients keep the page counts.
+ * A body that is already what the client gets (an idempotent replay of an enveloped response):
+ * the envelope interceptor sends `body` as it is.
  */
+export class EnvelopedBody {
+  constructor(readonly body: unknown) {}
+}
+
+/**
+ * The body the client gets for a handler's result: `{success, message, data, meta?}` when the
+ * envelope is enabled; without it, lists still answer `{data, meta}` so that clients keep the page
+ * counts. Streams, 204s and responses the handler wrote itself are left alone.
+ */
+export function envelope(body: unknown, res: Response, enabled: boolean): unknown {
+  if (body instanceof EnvelopedBody) return body.body;
+  if (body instanceof StreamableFile || res.statusCode === 204 || res.headersSent) return body;
+  if (body instanceof Paginated) {
+    return enabled
+      ? { success: true, message: 'OK', data: body.items, meta: body.meta }
+      : { data: body.items, meta: body.meta };
+  }
+  if (body instanceof PagedObject) {
+    const { data, meta } = body as PagedObject<unknown>;
+    return enabled ? { success: true, message: 'OK', data, meta } : { data, meta };
+  }
+  return enabled ? { success: true, message: 'OK', data: body ?? null } : body;
+}
+
+/** Applies `envelope` to every handler's result but those of `@RawResponse()` routes. */
 @Injectable()
 export class ResponseEnvelopeInterceptor implements NestInterceptor {
   /** `@RawResponse()` per controller and handler: decorator metadata, fixed at boot. */
@@ -36,23 +60,7 @@ export class ResponseEnvelopeInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const res = context.switchToHttp().getResponse<Response>();
     if (this.isRaw(context)) return next.handle();
-    return next.handle().pipe(
-      map((body: unknown) => {
-        if (body instanceof StreamableFile || res.statusCode === 204 || res.headersSent) {
-          return body;
-        }
-        if (body instanceof Paginated) {
-          return this.enabled
-            ? { success: true, message: 'OK', data: body.items, meta: body.meta }
-            : { data: body.items, meta: body.meta };
-        }
-        if (body instanceof PagedObject) {
-          const { data, meta } = body as PagedObject<unknown>;
-          return this.enabled ? { success: true, message: 'OK', data, meta } : { data, meta };
-        }
-        return this.enabled ? { success: true, message: 'OK', data: body ?? null } : body;
-      }),
-    );
+    return next.handle().pipe(map((body: unknown) => envelope(body, res, this.enabled)));
   }
 
   /** Looked up once per route rather than on every request. */

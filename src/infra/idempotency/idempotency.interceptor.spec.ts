@@ -1,7 +1,7 @@
 import { ExecutionContext, InternalServerErrorException } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import type { Response } from 'express';
 import { lastValueFrom, of, throwError } from 'rxjs';
-import { IDEMPOTENT_KEY } from '../../common/decorators/idempotent.decorator';
+import { envelope, EnvelopedBody } from '../../common/interceptors/response-envelope.interceptor';
 import { Clock } from '../../common/time/clock';
 import { SecretBox } from '../crypto/secret-box';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
@@ -27,14 +27,10 @@ class FakeStore {
   }
 }
 
-function marked() {
-  return undefined;
-}
-Reflect.defineMetadata(IDEMPOTENT_KEY, true, marked);
-
 function context(headers: Record<string, string>, res: { statusCode: number }) {
   const response = {
     ...res,
+    headersSent: false,
     headers: {} as Record<string, string>,
     getHeader: (name: string) => response.headers[name],
     setHeader: (name: string, value: string) => (response.headers[name] = value),
@@ -52,7 +48,6 @@ function context(headers: Record<string, string>, res: { statusCode: number }) {
   };
   const ctx = {
     getType: () => 'http',
-    getHandler: () => marked,
     switchToHttp: () => ({ getRequest: () => request, getResponse: () => response }),
   } as unknown as ExecutionContext;
   return { ctx, response };
@@ -62,7 +57,7 @@ describe('IdempotencyInterceptor', () => {
   const box = new SecretBox('a-test-key-that-is-long-enough-0123456789');
   const make = (store: FakeStore) =>
     new IdempotencyInterceptor(
-      new Reflector(),
+      { responseEnvelope: true } as never,
       store as unknown as IdempotencyStore,
       box,
       new Clock(),
@@ -78,20 +73,27 @@ describe('IdempotencyInterceptor', () => {
     expect(store.calls).toEqual(['claim', 'release']);
   });
 
-  it('keeps a 2xx response sealed and replays it with the header', async () => {
+  it('keeps the enveloped 2xx response sealed and replays it, enveloped once, with the header', async () => {
     const store = new FakeStore({ kind: 'claimed' });
-    const { ctx } = context({ 'idempotency-key': 'k' }, { statusCode: 201 });
+    const first = context({ 'idempotency-key': 'k' }, { statusCode: 201 });
     // A long marker: a short one ("c1") turns up in random ciphertext now and then.
-    const body = { success: true, data: { id: 'plaintext-course-identifier' } };
-    expect(await lastValueFrom(make(store).intercept(ctx, { handle: () => of(body) }))).toBe(body);
+    const body = { id: 'plaintext-course-identifier' };
+    const result = await lastValueFrom(
+      make(store).intercept(first.ctx, { handle: () => of(body) }),
+    );
+    expect(result).toBe(body);
     expect(store.calls).toEqual(['claim', 'complete']);
     expect(store.completed!.status).toBe(201);
     expect(store.completed!.body).not.toContain('plaintext-course-identifier');
+    const sent = envelope(result, first.response as unknown as Response, true);
+    expect(sent).toEqual({ success: true, message: 'OK', data: body });
 
     const replaying = new FakeStore({ kind: 'replay', response: store.completed! });
     const again = context({ 'idempotency-key': 'k' }, { statusCode: 201 });
     const handler = { handle: jest.fn(() => of({ other: true })) };
-    expect(await lastValueFrom(make(replaying).intercept(again.ctx, handler))).toEqual(body);
+    const replayed = await lastValueFrom(make(replaying).intercept(again.ctx, handler));
+    expect(replayed).toBeInstanceOf(EnvelopedBody);
+    expect(envelope(replayed, again.response as unknown as Response, true)).toEqual(sent);
     expect(handler.handle).not.toHaveBeenCalled();
     expect(again.response.headers['Idempotent-Replayed']).toBe('true');
     expect(again.response.statusCode).toBe(201);

@@ -1,34 +1,37 @@
 import {
   CallHandler,
   ExecutionContext,
+  Inject,
   Injectable,
   Logger,
   NestInterceptor,
   StreamableFile,
 } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import type { ConfigType } from '@nestjs/config';
 import type { Request, Response } from 'express';
 import { catchError, concatMap, defer, from, Observable, of, switchMap, throwError } from 'rxjs';
 import type { AuthenticatedUser } from '../../common/auth/roles';
+import { ValidationFailedError } from '../../common/errors/app-error';
+import { envelope, EnvelopedBody } from '../../common/interceptors/response-envelope.interceptor';
+import { Clock } from '../../common/time/clock';
+import { appConfig } from '../../config/configuration';
+import { SecretBox } from '../crypto/secret-box';
+import { requestFingerprint } from './fingerprint';
 import {
   IDEMPOTENCY_HEADER,
   IDEMPOTENCY_KEY_MAX_LENGTH,
-  IDEMPOTENT_KEY,
-} from '../../common/decorators/idempotent.decorator';
-import { ValidationFailedError } from '../../common/errors/app-error';
-import { Clock } from '../../common/time/clock';
-import { SecretBox } from '../crypto/secret-box';
-import { requestFingerprint } from './fingerprint';
+  REPLAYED_HEADER,
+} from './idempotency.constants';
 import { IdempotencyKeyInUseError, IdempotencyKeyReusedError } from './idempotency.errors';
 import { IdempotencyStore, StoredResponse } from './idempotency.store';
 
-export const REPLAYED_HEADER = 'Idempotent-Replayed';
 /** Response headers kept with the first response and replayed. */
 const KEPT_HEADERS = ['location'];
 
 /**
- * `Idempotency-Key` on the routes marked `@Idempotent()`. Runs outside the response envelope, so
- * the stored body is exactly what the client got. Only successful (2xx) first responses are kept:
+ * `Idempotency-Key` on the routes marked `@Idempotent()` (which apply it). It runs inside the
+ * global response envelope, so it keeps the enveloped body, exactly what the client got, and
+ * replays it as an `EnvelopedBody` that the envelope sends untouched. Only successful (2xx) first responses are kept:
  * a first request that fails (4xx, 5xx or thrown) releases the key, so a corrected retry with the
  * same key runs for real (a 4xx changed nothing, so there is nothing to protect).
  */
@@ -37,7 +40,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   private readonly logger = new Logger('Idempotency');
 
   constructor(
-    private readonly reflector: Reflector,
+    @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
     private readonly store: IdempotencyStore,
     private readonly box: SecretBox,
     private readonly clock: Clock,
@@ -45,7 +48,6 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
-    if (!this.reflector.get<boolean>(IDEMPOTENT_KEY, context.getHandler())) return next.handle();
     const req = context.switchToHttp().getRequest<Request & { user?: AuthenticatedUser }>();
     const res = context.switchToHttp().getResponse<Response>();
     const key = req.headers[IDEMPOTENCY_HEADER.toLowerCase()];
@@ -117,7 +119,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const response: StoredResponse = {
       status: res.statusCode,
       headers,
-      body: body === undefined || body === null ? null : this.box.seal(JSON.stringify(body)),
+      body: this.sealed(envelope(body, res, this.app.responseEnvelope)),
     };
     try {
       await this.store.complete(scope, key, response);
@@ -128,10 +130,17 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
   }
 
+  private sealed(clientBody: unknown): string | null {
+    return clientBody === undefined || clientBody === null
+      ? null
+      : this.box.seal(JSON.stringify(clientBody));
+  }
+
   private replay(res: Response, stored: StoredResponse): unknown {
     res.status(stored.status);
     for (const [name, value] of Object.entries(stored.headers)) res.setHeader(name, value);
     res.setHeader(REPLAYED_HEADER, 'true');
-    return stored.body === null ? undefined : (JSON.parse(this.box.open(stored.body)) as unknown);
+    if (stored.body === null) return undefined;
+    return new EnvelopedBody(JSON.parse(this.box.open(stored.body)) as unknown);
   }
 }

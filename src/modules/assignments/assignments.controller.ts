@@ -10,7 +10,7 @@ import { AssignmentsService } from './assignments.service';
 import { AssignmentResponse } from './dto/assignment.response';
 import { CreateAssignmentDto } from './dto/create-assignment.dto';
 import { UpdateAssignmentDto } from './dto/update-assignment.dto';
-import { Idempotent } from '../../common/decorators/idempotent.decorator';
+import { Idempotent } from '../../infra/idempotency/idempotent.decorator';
 
 @ApiTags('assignments')
 @Controller()

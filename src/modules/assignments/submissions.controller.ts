@@ -13,7 +13,7 @@ import { GradeSubmissionDto } from './dto/grade-submission.dto';
 import { ListSubmissionsQuery } from './dto/list-submissions.query';
 import { SubmissionResponse } from './dto/submission.response';
 import { SubmissionsService } from './submissions.service';
-import { Idempotent } from '../../common/decorators/idempotent.decorator';
+import { Idempotent } from '../../infra/idempotency/idempotent.decorator';
 
 @ApiTags('assignments')
 @Controller()

@@ -24,7 +24,7 @@ import {
   VerifyEmailDto,
 } from './dto/auth.dto';
 import { MfaChallengeResponse, MfaSetupResponse, SessionResponse } from './dto/auth.response';
-import { Idempotent } from '../../common/decorators/idempotent.decorator';
+import { Idempotent } from '../../infra/idempotency/idempotent.decorator';
 
 @ApiTags('auth')
 @RateLimit('auth')

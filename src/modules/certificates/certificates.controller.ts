@@ -21,7 +21,7 @@ import {
   toCertificateResponse,
 } from './dto/certificate.response';
 import { GenerateCertificateDto } from './dto/generate-certificate.dto';
-import { Idempotent } from '../../common/decorators/idempotent.decorator';
+import { Idempotent } from '../../infra/idempotency/idempotent.decorator';
 
 @ApiTags('certificates')
 @Controller('certificates')

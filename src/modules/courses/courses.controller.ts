@@ -15,7 +15,7 @@ import { LessonOutlineResponse, LessonResponse } from './dto/lesson.response';
 import { ListCoursesQuery } from './dto/list-courses.query';
 import { UpdateCourseDto } from './dto/update-course.dto';
 import { LessonsService } from './lessons.service';
-import { Idempotent } from '../../common/decorators/idempotent.decorator';
+import { Idempotent } from '../../infra/idempotency/idempotent.decorator';
 
 const DRAFTS = 'Drafts are 404 to everyone but their instructor and admins.';
 

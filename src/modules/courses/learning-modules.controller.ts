@@ -11,7 +11,7 @@ import { ModuleResponse, ModuleWithLessonsResponse } from './dto/module.response
 import { ReorderModulesDto } from './dto/reorder-modules.dto';
 import { UpdateModuleDto } from './dto/update-module.dto';
 import { LearningModulesService } from './learning-modules.service';
-import { Idempotent } from '../../common/decorators/idempotent.decorator';
+import { Idempotent } from '../../infra/idempotency/idempotent.decorator';
 
 const LOCKING =
   'For a student enrolled in the course, each module and lesson carries `state` ' +

@@ -23,7 +23,7 @@ import { EnrollmentDetailResponse, EnrollmentResponse } from './dto/enrollment.r
 import { LessonTimeDto } from './dto/lesson-time.dto';
 import { ListEnrollmentsQuery } from './dto/list-enrollments.query';
 import { EnrollmentsService } from './enrollments.service';
-import { Idempotent } from '../../common/decorators/idempotent.decorator';
+import { Idempotent } from '../../infra/idempotency/idempotent.decorator';
 
 @ApiTags('enrollments')
 @Controller('enrollments')

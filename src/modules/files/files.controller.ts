@@ -12,7 +12,7 @@ import { uuidParam } from '../../common/pipes/parse-uuid.pipe';
 import { FileResponse } from './dto/file.response';
 import { ListFilesQuery } from './dto/list-files.query';
 import { FilesService } from './files.service';
-import { Idempotent } from '../../common/decorators/idempotent.decorator';
+import { Idempotent } from '../../infra/idempotency/idempotent.decorator';
 
 @ApiTags('files')
 @Controller('files')

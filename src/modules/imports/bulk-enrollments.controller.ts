@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import type { AuthenticatedUser } from '../../common/auth/roles';
 import { Auth } from '../../common/decorators/auth.decorator';
 import { CurrentUser } from '../../common/decorators/current-user.decorator';
-import { Idempotent } from '../../common/decorators/idempotent.decorator';
+import { Idempotent } from '../../infra/idempotency/idempotent.decorator';
 import { ApiEnvelope } from '../../common/openapi/api-envelope.decorator';
 import { createValidationPipe } from '../../common/pipes/validation.pipe';
 import { uuidParam } from '../../common/pipes/parse-uuid.pipe';

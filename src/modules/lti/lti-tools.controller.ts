@@ -8,7 +8,7 @@ import { uuidParam } from '../../common/pipes/parse-uuid.pipe';
 import { CreateLtiToolDto, UpdateLtiToolDto } from './dto/lti-tool.dto';
 import { LtiToolResponse } from './dto/lti-tool.response';
 import { LtiToolsService } from './lti-tools.service';
-import { Idempotent } from '../../common/decorators/idempotent.decorator';
+import { Idempotent } from '../../infra/idempotency/idempotent.decorator';
 
 @ApiTags('lti')
 @Auth('admin')

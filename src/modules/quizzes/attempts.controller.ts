@@ -14,7 +14,7 @@ import {
 import { GradeAttemptDto } from './dto/grade-attempt.dto';
 import { ListAttemptsQuery } from './dto/list-attempts.query';
 import { SubmitAttemptDto } from './dto/submit-attempt.dto';
-import { Idempotent } from '../../common/decorators/idempotent.decorator';
+import { Idempotent } from '../../infra/idempotency/idempotent.decorator';
 
 @ApiTags('attempts')
 @Controller()

@@ -12,7 +12,7 @@ import { QuestionResponse } from './dto/question.response';
 import { QuizResponse } from './dto/quiz.response';
 import { UpdateQuizDto } from './dto/update-quiz.dto';
 import { QuizzesService } from './quizzes.service';
-import { Idempotent } from '../../common/decorators/idempotent.decorator';
+import { Idempotent } from '../../infra/idempotency/idempotent.decorator';
 
 @ApiTags('quizzes')
 @Controller()

@@ -15,7 +15,7 @@ import { ListUsersQuery } from './dto/list-users.query';
 import { UpdateProfileDto } from './dto/update-profile.dto';
 import { toUserResponse, UserResponse } from './dto/user.response';
 import { UsersService } from './users.service';
-import { Idempotent } from '../../common/decorators/idempotent.decorator';
+import { Idempotent } from '../../infra/idempotency/idempotent.decorator';
 
 @ApiTags('users')
 @Controller('users')

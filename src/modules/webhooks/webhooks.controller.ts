@@ -15,7 +15,7 @@ import {
   WebhookTestResponse,
 } from './dto/webhook.response';
 import { WebhooksService } from './webhooks.service';
-import { Idempotent } from '../../common/decorators/idempotent.decorator';
+import { Idempotent } from '../../infra/idempotency/idempotent.decorator';
 
 const DELIVERY =
   'Deliveries are POSTs of `{id, type, timestamp, data}` with the Standard Webhooks headers ' +

@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { levels } from 'pino';
 import { appConfig } from '../../config/configuration';
 import { requestIdOf } from '../../common/http/request-context';
+import { currentRequestScope } from '../../common/http/request-scope';
 
 /** Paths pino removes from every log line: credentials, tokens and passwords never reach logs. */
 export const REDACTED_PATHS = [
@@ -58,37 +59,51 @@ function requestLine(
   return `${req.method} ${req.originalUrl ?? req.url} ${res.statusCode}${ms}`;
 }
 
+/** `{ requestId }` on every line written while serving a request (pino's `mixin`). */
+export function requestIdBinding(): { requestId?: string } {
+  const scope = currentRequestScope();
+  return scope ? { requestId: scope.requestId } : {};
+}
+
 /**
- * JSON logs (pretty in development) with the request id on every line. Built in a function, not a
- * shared constant, so that each application (API, worker, test) gets its own instance.
+ * JSON logs (pretty in development) with the request id on every line written while serving a
+ * request (from the request scope, `requestIdBinding`). Built in a function, not a shared
+ * constant, so that each application (API, worker, test) gets its own instance.
+ *
+ * pino-http's middleware (a child logger per request, bound to the serialized request) is
+ * mounted only where its one line per response can be written (`info` and below); at the usual
+ * production `warn` it would cost every request for lines that are never written.
  */
 export function createLoggingModule() {
   return LoggerModule.forRootAsync({
     inject: [appConfig.KEY],
-    useFactory: (app: ConfigType<typeof appConfig>) => ({
-      forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
-      pinoHttp: {
-        level: app.logLevel,
-        genReqId: (req) => requestIdOf(req) || 'unknown',
-        customProps: (req) => ({ requestId: requestIdOf(req) }),
-        redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-        autoLogging: writesAt(app.logLevel, REQUEST_LOG_LEVEL)
-          ? { ignore: (req) => QUIET_ROUTES.includes(req.url ?? '') }
-          : false,
-        // One short line per response: `GET /api/v1/courses 200 12 ms`, with the request id.
-        customSuccessMessage: requestLine,
-        customErrorMessage: (req, res) => requestLine(req, res),
-        serializers: {
-          req: (req: { id: string; method: string; url: string }) => ({
-            id: req.id,
-            method: req.method,
-            url: req.url,
-          }),
-          // The status only: response headers made every line about 950 characters long.
-          res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    useFactory: (app: ConfigType<typeof appConfig>) => {
+      const logsResponses = writesAt(app.logLevel, REQUEST_LOG_LEVEL);
+      return {
+        forRoutes: logsResponses ? [{ path: '{*splat}', method: RequestMethod.ALL }] : [],
+        pinoHttp: {
+          level: app.logLevel,
+          mixin: requestIdBinding,
+          genReqId: (req) => requestIdOf(req) || 'unknown',
+          redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+          autoLogging: logsResponses
+            ? { ignore: (req) => QUIET_ROUTES.includes(req.url ?? '') }
+            : false,
+          // One short line per response: `GET /api/v1/courses 200 12 ms`, with the request id.
+          customSuccessMessage: requestLine,
+          customErrorMessage: (req, res) => requestLine(req, res),
+          serializers: {
+            req: (req: { id: string; method: string; url: string }) => ({
+              id: req.id,
+              method: req.method,
+              url: req.url,
+            }),
+            // The status only: response headers made every line about 950 characters long.
+            res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+          },
+          transport: app.nodeEnv === 'development' ? DEVELOPMENT_TRANSPORT : undefined,
         },
-        transport: app.nodeEnv === 'development' ? DEVELOPMENT_TRANSPORT : undefined,
-      },
-    }),
+      };
+    },
   });
 }

@@ -5,12 +5,14 @@ import type { AuthenticatedUser } from '../../../common/auth/roles';
 import { OPTIONAL_AUTH_KEY } from '../../../common/decorators/optional-auth.decorator';
 import { IS_PUBLIC_KEY } from '../../../common/decorators/public.decorator';
 import { UnauthorizedError } from '../../../common/errors/app-error';
+import { setRequestActor } from '../../../common/http/request-scope';
 import { AccessTokens, bearerToken } from '../access-tokens';
 import { InvalidTokenError } from '../auth.errors';
 
 /**
  * Global: every route needs a valid access token unless marked `@Public()` (token ignored) or
- * `@OptionalAuth()` (token used when present); AccessTokens decides whether it is good.
+ * `@OptionalAuth()` (token used when present); AccessTokens decides whether it is good. The
+ * caller becomes the request scope's actor (what the audit log records).
  */
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
@@ -33,6 +35,7 @@ export class JwtAuthGuard implements CanActivate {
     }
     if (!token) throw new InvalidTokenError();
     req.user = await this.accessTokens.authenticate(token);
+    setRequestActor(req.user);
     return true;
   }
 }

@@ -1,18 +1,17 @@
-import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { applyDecorators, UseInterceptors } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
-import { ApiErrors } from '../openapi/api-envelope.decorator';
-
-export const IDEMPOTENT_KEY = 'idempotent';
-export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
-export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
+import { ApiErrors } from '../../common/openapi/api-envelope.decorator';
+import { IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY_MAX_LENGTH } from './idempotency.constants';
+import { IdempotencyInterceptor } from './idempotency.interceptor';
 
 /**
- * A creating POST that honours `Idempotency-Key` (the global IdempotencyInterceptor acts on this
- * mark): the first response is kept 24 h per caller and key and replayed to retries.
+ * A creating POST that honours `Idempotency-Key`: the route gets the IdempotencyInterceptor, which
+ * keeps the first response 24 h per caller and key and replays it to retries. Route-scoped rather
+ * than global, so that the many routes without it pay nothing for it.
  */
 export function Idempotent(): MethodDecorator {
   return applyDecorators(
-    SetMetadata(IDEMPOTENT_KEY, true),
+    UseInterceptors(IdempotencyInterceptor),
     ApiHeader({
       name: IDEMPOTENCY_HEADER,
       required: false,
