@@ -23,7 +23,7 @@ import { StoredObjectDeletions } from './stored-object-deletions';
       ): Promise<StorageBackend> => {
         const backend =
           storage.provider === 'azure'
-            ? new AzureStorageBackend(storage.azureConnectionString ?? '', storage.azureContainer)
+            ? AzureStorageBackend.open(storage.azureConnectionString ?? '', storage.azureContainer)
             : new LocalStorageBackend(join(app.dataDir, 'uploads'));
         try {
           await backend.ensureReady();
