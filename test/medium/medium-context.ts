@@ -8,6 +8,8 @@ import { ClockModule } from '../../src/common/time/clock.module';
 import { createConfigModule } from '../../src/config/config.module';
 import { DatabaseModule } from '../../src/database/database.module';
 import { AttemptsModule } from '../../src/infra/attempts/attempts.module';
+import { CryptoModule } from '../../src/infra/crypto/crypto.module';
+import { IdempotencyModule } from '../../src/infra/idempotency/idempotency.module';
 import { KeyValueStore } from '../../src/infra/kv/key-value.store';
 import { MemoryKeyValueStore } from '../../src/infra/kv/memory-key-value.store';
 import type { MailMessage } from '../../src/infra/mail/mail-message';
@@ -180,6 +182,9 @@ export async function createMediumContext(
           AttemptsModule,
           OutboxModule,
           AccessModule,
+          // What the domain modules' routes need (`@Idempotent()` brings its interceptor).
+          CryptoModule,
+          IdempotencyModule,
           ...imports,
         ],
       })
