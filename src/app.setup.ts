@@ -64,7 +64,9 @@ export function configureApp(nest: INestApplication): INestApplication {
   app.set('etag', false);
   app.set('trust proxy', parseTrustProxy(cfg.trustProxy));
   app.use(requestIdMiddleware);
-  app.use(trustedHostsMiddleware(cfg.trustedHosts));
+  // Host and CORS checks are mounted only when configured: unconfigured, both pass every request
+  // through, and each layer costs every request (bench/RESULTS.md, issue 23).
+  if (cfg.trustedHosts.length > 0) app.use(trustedHostsMiddleware(cfg.trustedHosts));
   app.use(securityHeadersMiddleware(cfg.isProduction));
   app.use(compression({ threshold: COMPRESSION_THRESHOLD_BYTES }));
   // Bulk enrollment takes up to 50,000 emails as JSON: a larger limit on that route only (the
@@ -77,11 +79,9 @@ export function configureApp(nest: INestApplication): INestApplication {
     type: ['application/json', 'application/*+json'],
   });
   app.useBodyParser('urlencoded', { limit: JSON_BODY_LIMIT, extended: false });
-  app.enableCors({
-    origin: cfg.corsOrigins.length > 0 ? cfg.corsOrigins : false,
-    exposedHeaders: EXPOSED_HEADERS,
-    maxAge: 600,
-  });
+  if (cfg.corsOrigins.length > 0) {
+    app.enableCors({ origin: cfg.corsOrigins, exposedHeaders: EXPOSED_HEADERS, maxAge: 600 });
+  }
   // After the body parsers, which would lose the asynchronous context (request-scope.ts).
   app.use(requestScopeMiddleware);
 
