@@ -5,8 +5,9 @@
  * and the page meta) from the same rows, without a framework, a cache, middleware or logging.
  *
  * SQL: the page (courses LEFT JOIN users, lesson count as a correlated subquery, the API's order
- * `created_at DESC, id ASC`) and the total (`count(*)` of published courses), sent at once on two
- * pooled connections. Pool size DB_POOL_MAX (default 10, as the API).
+ * `created_at DESC, id ASC`, timestamps written as ISO text by PostgreSQL, as the API has them)
+ * and the total (`count(*)` of published courses), sent at once on two pooled connections. Pool
+ * size DB_POOL_MAX (default 10, as the API).
  *
  * Started by bench/run-http.ts with `fork()`: it reports `{ port }` over IPC once listening
  * (127.0.0.1, a free port) and exits on SIGTERM/SIGINT or when its parent goes away.
@@ -16,11 +17,13 @@
 import http from 'node:http';
 import pg from 'pg';
 
+/** As the API: timestamps written by PostgreSQL as `toISOString()` text (UTC, ms, Z). */
+const iso = (column) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 const PAGE_SQL = `
   SELECT c.id, c.title, c.slug, c.description, c.category, c.difficulty_level, c.is_published,
-         c.published_at, c.thumbnail_url, c.estimated_duration_minutes, c.metadata,
-         c.instructor_id, u.full_name AS instructor_name, c.rating_sum, c.rating_count,
-         c.created_at, c.updated_at,
+         ${iso('c.published_at')} AS published_at, c.thumbnail_url, c.estimated_duration_minutes,
+         c.metadata, c.instructor_id, u.full_name AS instructor_name, c.rating_sum, c.rating_count,
+         ${iso('c.created_at')} AS created_at, ${iso('c.updated_at')} AS updated_at,
          (SELECT count(*)::int FROM lessons l WHERE l.course_id = c.id) AS lesson_count
     FROM courses c
     LEFT JOIN users u ON u.id = c.instructor_id
@@ -55,7 +58,7 @@ function toCourse(row) {
     category: row.category,
     difficultyLevel: row.difficulty_level,
     isPublished: row.is_published,
-    publishedAt: row.published_at?.toISOString() ?? null,
+    publishedAt: row.published_at,
     thumbnailUrl: row.thumbnail_url,
     estimatedDurationMinutes: row.estimated_duration_minutes,
     metadata: row.metadata,
@@ -64,8 +67,8 @@ function toCourse(row) {
     ratingAverage:
       row.rating_count > 0 ? Math.round((row.rating_sum / row.rating_count) * 100) / 100 : null,
     ratingCount: row.rating_count,
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
   };
 }
 

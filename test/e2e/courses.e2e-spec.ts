@@ -322,6 +322,15 @@ describe('Courses (e2e)', () => {
         .expect(200);
       expect(ids(res).sort()).toEqual([draft.id, published.id].sort());
       expect(res.body.meta.total).toBe(2);
+      // A page item is the course as read by id, timestamps (written by PostgreSQL) included.
+      for (const item of res.body.data as Array<{ id: string; publishedAt: string | null }>) {
+        const one = await t.http
+          .get(`${API}/courses/${item.id}`)
+          .set(...bearer(teacher))
+          .expect(200);
+        expect(item).toEqual(one.body.data);
+        expect(item.publishedAt === null).toBe(item.id === draft.id);
+      }
     });
 
     it('answers 401 to anonymous callers asking for mine=true', async () => {

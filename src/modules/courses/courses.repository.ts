@@ -3,6 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, QueryFailedError, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { SortSpec } from '../../common/dto/sort';
+import { isoTimestampSql } from '../../database/sql-timestamps';
+import type { CourseFacts } from './dto/course.response';
 import { Course, DifficultyLevel } from './entities/course.entity';
 
 export interface CourseFilter {
@@ -18,7 +20,7 @@ export interface CourseFilter {
 export type CourseSortField = 'createdAt' | 'title';
 
 export interface CourseRow {
-  course: Course;
+  course: CourseFacts;
   lessonCount: number;
   /** The instructor's full name (null if the user row is gone); read in the same query. */
   instructorName: string | null;
@@ -31,10 +33,14 @@ const SORT_COLUMNS: Record<CourseSortField, string> = {
 
 const LESSON_COUNT = '(SELECT count(*)::int FROM lessons l WHERE l.course_id = c.id)';
 
-/** The columns of a catalogue page, as TypeORM would select them for a Course (plus two). */
+/**
+ * The columns of a catalogue page: what a course response shows, the timestamps as ISO 8601 text
+ * (they only pass through to JSON), plus the lesson count and the instructor's name.
+ */
 const PAGE_COLUMNS = `c.id, c.title, c.slug, c.description, c.category, c.difficulty_level,
-  c.is_published, c.published_at, c.thumbnail_url, c.estimated_duration_minutes, c.metadata,
-  c.instructor_id, c.rating_sum, c.rating_count, c.created_at, c.updated_at,
+  c.is_published, ${isoTimestampSql('c.published_at')} AS published_at, c.thumbnail_url,
+  c.estimated_duration_minutes, c.metadata, c.instructor_id, c.rating_sum, c.rating_count,
+  ${isoTimestampSql('c.created_at')} AS created_at, ${isoTimestampSql('c.updated_at')} AS updated_at,
   ${LESSON_COUNT} AS lesson_count,
   u.full_name AS instructor_name`;
 
@@ -46,22 +52,22 @@ interface PageRow {
   category: string | null;
   difficulty_level: DifficultyLevel | null;
   is_published: boolean;
-  published_at: Date | null;
+  published_at: string | null;
   thumbnail_url: string | null;
   estimated_duration_minutes: number | null;
   metadata: Record<string, unknown>;
   instructor_id: string;
   rating_sum: number;
   rating_count: number;
-  created_at: Date;
-  updated_at: Date;
+  created_at: string;
+  updated_at: string;
   lesson_count: number;
   instructor_name: string | null;
 }
 
-/** The entity of a page row (the driver already gives Dates, numbers and parsed jsonb). */
-function courseOf(row: PageRow): Course {
-  return Object.assign(new Course(), {
+/** The course of a page row (the driver already gives numbers and parsed jsonb). */
+function courseOf(row: PageRow): CourseFacts {
+  return {
     id: row.id,
     title: row.title,
     slug: row.slug,
@@ -78,7 +84,7 @@ function courseOf(row: PageRow): Course {
     ratingCount: row.rating_count,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
-  });
+  };
 }
 
 /** Raised to the service when a slug clashes; it decides between 409 and another slug. */

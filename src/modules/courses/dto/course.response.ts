@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { Instant, isoOf } from '../../../database/sql-timestamps';
 import { DIFFICULTY_LEVELS } from '../entities/course.entity';
 import type { Course, DifficultyLevel } from '../entities/course.entity';
 
@@ -37,8 +38,33 @@ export class CourseResponse {
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
 
+/**
+ * What a course response is made of: a Course entity, or a catalogue page row whose timestamps
+ * PostgreSQL already wrote as ISO 8601 text (courses.repository.ts).
+ */
+export type CourseFacts = Pick<
+  Course,
+  | 'id'
+  | 'title'
+  | 'slug'
+  | 'description'
+  | 'category'
+  | 'difficultyLevel'
+  | 'isPublished'
+  | 'thumbnailUrl'
+  | 'estimatedDurationMinutes'
+  | 'metadata'
+  | 'instructorId'
+  | 'ratingSum'
+  | 'ratingCount'
+> & {
+  publishedAt: Instant | null;
+  createdAt: Instant;
+  updatedAt: Instant;
+};
+
 export function toCourseResponse(
-  course: Course,
+  course: CourseFacts,
   instructor: InstructorSummary,
   lessonCount: number,
 ): CourseResponse {
@@ -50,7 +76,7 @@ export function toCourseResponse(
     category: course.category,
     difficultyLevel: course.difficultyLevel,
     isPublished: course.isPublished,
-    publishedAt: course.publishedAt?.toISOString() ?? null,
+    publishedAt: course.publishedAt ? isoOf(course.publishedAt) : null,
     thumbnailUrl: course.thumbnailUrl,
     estimatedDurationMinutes: course.estimatedDurationMinutes,
     metadata: course.metadata,
@@ -61,7 +87,7 @@ export function toCourseResponse(
         ? Math.round((course.ratingSum / course.ratingCount) * 100) / 100
         : null,
     ratingCount: course.ratingCount,
-    createdAt: course.createdAt.toISOString(),
-    updatedAt: course.updatedAt.toISOString(),
+    createdAt: isoOf(course.createdAt),
+    updatedAt: isoOf(course.updatedAt),
   };
 }
