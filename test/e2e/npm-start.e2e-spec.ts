@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { pollUntil } from '../utils/poll';
 import { MIGRATION_COUNT } from '../utils/migrations';
 import {
@@ -127,11 +128,13 @@ describe('npm start (embedded database)', () => {
 
     const register = await fetch(api('/api/v1/auth/register'), {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'x-request-id': 'npm-start-register' },
       body: JSON.stringify({ email: 'ada@example.com', password: PASSWORD, fullName: 'Ada' }),
     });
     expect(register.status).toBe(201);
-    await pollUntil(() => /POST \/api\/v1\/auth\/register 201 \d+ ms/.test(npm.output()), {
+    // One line per response, with the request id (read without the colour codes).
+    const requestLine = /POST \/api\/v1\/auth\/register 201 \d+ ms \[npm-start-register\]/;
+    await pollUntil(() => requestLine.test(stripVTControlCharacters(npm.output())), {
       what: 'the one-line request log',
     });
 
