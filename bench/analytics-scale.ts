@@ -15,21 +15,17 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 // Configuration is read from process.env when AppModule.forRoot() runs, not at import time, so
 // httpBench() can set the environment first.
-import { AppModule } from '../src/app.module';
-import { APP_OPTIONS, configureApp } from '../src/app.setup';
 import { KeyValueStore } from '../src/infra/kv/key-value.store';
 import { buildDataSourceOptions } from '../src/database/data-source.options';
 import { AnalyticsRepository } from '../src/modules/analytics/analytics.repository';
+import { bootInProcessApi, configureInProcessApi } from './lib/in-process-api';
 import { Stats, stats } from './lib/stats';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -253,23 +249,10 @@ async function explainText(db: DataSource, query: CapturedQuery): Promise<string
 
 async function httpBench(url: string, db: DataSource, courseId: string, o: Options) {
   const dataDir = await mkdtemp(join(tmpdir(), 'lms-bench-analytics-'));
-  Object.assign(process.env, {
-    NODE_ENV: process.env.NODE_ENV ?? 'development',
-    DATABASE_URL: url,
-    DATA_DIR: dataDir,
-    // Measure the database as it is: never migrate it from here.
-    DB_MIGRATE_ON_START: 'false',
-    RATE_LIMIT_ENABLED: 'false',
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-    API_DOCS_ENABLED: 'false',
-  });
-  delete process.env.REDIS_URL;
-  const app = await NestFactory.create(AppModule.forRoot(), APP_OPTIONS);
+  // Measure the database as it is: never migrate it from here.
+  configureInProcessApi(url, dataDir, { DB_MIGRATE_ON_START: 'false' });
+  const { app, base } = await bootInProcessApi();
   try {
-    configureApp(app);
-    await app.listen(0, '127.0.0.1');
-    const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
-    const base = `http://127.0.0.1:${port}/api/v1`;
     const [owner] = await db.query<Array<{ email: string }>>(
       'SELECT u.email FROM courses c JOIN users u ON u.id = c.instructor_id WHERE c.id = $1',
       [courseId],

@@ -11,15 +11,12 @@
  * test/e2e/course-modules.e2e-spec.ts); this measures what that costs end to end.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from '../src/app.module';
-import { APP_OPTIONS, configureApp } from '../src/app.setup';
 import { UsersService } from '../src/modules/users/users.service';
+import { bootInProcessApi, configureInProcessApi } from './lib/in-process-api';
+import { percentile } from './lib/stats';
 
 const MODULES = 30;
 const LESSONS_PER_MODULE = 20;
@@ -33,33 +30,18 @@ function option(name: string, fallback: number): number {
   return value;
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
 async function main(): Promise<void> {
   const databaseUrl = process.env.BENCH_DATABASE_URL;
   if (!databaseUrl) throw new Error('set BENCH_DATABASE_URL to a scratch database');
   const requests = option('requests', 300);
   const concurrency = option('concurrency', 10);
   const dataDir = await mkdtemp(join(tmpdir(), 'lms-bench-modules-'));
-  Object.assign(process.env, {
+  configureInProcessApi(databaseUrl, dataDir, {
     NODE_ENV: 'development',
-    DATABASE_URL: databaseUrl,
-    DATA_DIR: dataDir,
-    RATE_LIMIT_ENABLED: 'false',
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     ARGON2_MEMORY_COST: '1024',
     ARGON2_TIME_COST: '1',
-    API_DOCS_ENABLED: 'false',
   });
-  delete process.env.REDIS_URL;
-
-  const app = await NestFactory.create(AppModule.forRoot(), { ...APP_OPTIONS, logger: ['error'] });
-  configureApp(app);
-  await app.listen(0, '127.0.0.1');
-  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
-  const base = `http://127.0.0.1:${port}/api/v1`;
+  const { app, base } = await bootInProcessApi();
   const call = async (method: string, path: string, token?: string, body?: unknown) => {
     const res = await fetch(`${base}${path}`, {
       method,

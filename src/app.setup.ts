@@ -1,15 +1,14 @@
 import { INestApplication, NestApplicationOptions, RequestMethod } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { Reflector } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import compression from 'compression';
 import { json } from 'express';
 import { Logger } from 'nestjs-pino';
 import { appConfig } from './config/configuration';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
+import { EnvelopingExpressAdapter } from './common/http/enveloping-express.adapter';
 import { requestIdMiddleware } from './common/http/request-context';
 import { requestScopeMiddleware } from './common/http/request-scope';
-import { ResponseEnvelopeInterceptor } from './common/interceptors/response-envelope.interceptor';
 import { securityHeadersMiddleware } from './common/middleware/security-headers.middleware';
 import { trustedHostsMiddleware } from './common/middleware/trusted-hosts.middleware';
 import { verifyJsonDepth } from './common/http/json-depth';
@@ -53,6 +52,7 @@ const EXPOSED_HEADERS = [
  * runs in production.
  */
 export function configureApp(nest: INestApplication): INestApplication {
+  envelopingAdapterOf(nest); // first: an application without it would answer without envelopes
   const app = nest as NestExpressApplication;
   const cfg = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
 
@@ -88,14 +88,24 @@ export function configureApp(nest: INestApplication): INestApplication {
   applyGlobalPrefix(app);
   app.useGlobalPipes(new RejectNulPipe(), createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter(errorStatus));
-  // The one global interceptor: Nest builds an rxjs chain and binds an async resource per
-  // interceptor and request, so route concerns (idempotency, uploads) are route-scoped.
-  app.useGlobalInterceptors(
-    new ResponseEnvelopeInterceptor(app.get(Reflector), cfg.responseEnvelope),
-  );
+  // No global interceptor: Nest builds an rxjs chain and binds an async resource per global
+  // interceptor and request. The envelope is applied as results are sent (the adapter); route
+  // concerns (idempotency, raw responses, uploads) bring their interceptors with them.
+  envelopingAdapterOf(app).setEnvelopeEnabled(cfg.responseEnvelope);
 
   if (cfg.apiDocsEnabled) setupOpenApi(app);
   return app;
+}
+
+/** The application's EnvelopingExpressAdapter; any other adapter is a start-up error. */
+function envelopingAdapterOf(app: INestApplication): EnvelopingExpressAdapter {
+  const adapter = app.getHttpAdapter();
+  if (!(adapter instanceof EnvelopingExpressAdapter)) {
+    throw new Error(
+      'create the application with new EnvelopingExpressAdapter() (see app.setup.ts)',
+    );
+  }
+  return adapter;
 }
 
 /**

@@ -4,6 +4,7 @@ import type { ConfigType } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { APP_OPTIONS, configureApp } from './app.setup';
+import { EnvelopingExpressAdapter } from './common/http/enveloping-express.adapter';
 import { appConfig } from './config/configuration';
 import { exitGracefullyOnSignals } from './common/http/graceful-shutdown';
 import { prepareEnvironment } from './config/prepare-environment';
@@ -14,7 +15,7 @@ async function bootstrap(): Promise<void> {
   await initErrorReporting('api');
   // A start-up failure is reported below in one line naming its cause, not as Nest's module list
   // followed by a stack trace: no automatic flush of the buffered logs, no abort.
-  const app = await NestFactory.create(AppModule.forRoot(), {
+  const app = await NestFactory.create(AppModule.forRoot(), new EnvelopingExpressAdapter(), {
     ...APP_OPTIONS,
     abortOnError: false,
     autoFlushLogs: false,

@@ -4,6 +4,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../../src/app.module';
 import { APP_OPTIONS, configureApp } from '../../src/app.setup';
+import { EnvelopingExpressAdapter } from '../../src/common/http/enveloping-express.adapter';
 
 /**
  * The environment of an API booted inside a benchmark's own process: the scratch database and
@@ -34,7 +35,11 @@ export function configureInProcessApi(
  * free port; migrations run at start-up outside production. `base` ends with /api/v1.
  */
 export async function bootInProcessApi(): Promise<{ app: INestApplication; base: string }> {
-  const app = await NestFactory.create(AppModule.forRoot(), APP_OPTIONS);
+  const app = await NestFactory.create(
+    AppModule.forRoot(),
+    new EnvelopingExpressAdapter(),
+    APP_OPTIONS,
+  );
   try {
     configureApp(app);
     await app.listen(0, '127.0.0.1');

@@ -5,6 +5,7 @@ import TestAgent from 'supertest/lib/agent';
 import request from 'supertest';
 import { AppModule } from '../../src/app.module';
 import { APP_OPTIONS, configureApp } from '../../src/app.setup';
+import { EnvelopingExpressAdapter } from '../../src/common/http/enveloping-express.adapter';
 import { WorkerModule } from '../../src/worker.module';
 import {
   createTestDatabase,
@@ -68,7 +69,7 @@ export async function createTestApp(
     const moduleRef = await Test.createTestingModule({
       imports: [AppModule.forRoot(), ...(options.imports ?? [])],
     }).compile();
-    const nest = moduleRef.createNestApplication(APP_OPTIONS);
+    const nest = moduleRef.createNestApplication(new EnvelopingExpressAdapter(), APP_OPTIONS);
     configureApp(nest);
     await nest.init();
     return nest;

@@ -1,7 +1,23 @@
-import { SetMetadata } from '@nestjs/common';
+import {
+  CallHandler,
+  ExecutionContext,
+  Injectable,
+  NestInterceptor,
+  UseInterceptors,
+} from '@nestjs/common';
+import type { Response } from 'express';
+import { Observable } from 'rxjs';
+import { markRawResponse } from '../http/response-envelope';
 
-export const RAW_RESPONSE_KEY = 'http:rawResponse';
+/** Marks the response of a `@RawResponse()` route, which the envelope then leaves alone. */
+@Injectable()
+export class RawResponseInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    markRawResponse(context.switchToHttp().getResponse<Response>());
+    return next.handle();
+  }
+}
 
-/** The handler's result is sent as is, outside the response envelope (metrics text, files). */
+/** The handler's result is sent as is, outside the response envelope (metrics text, JWKS, LTI). */
 export const RawResponse = (): MethodDecorator & ClassDecorator =>
-  SetMetadata(RAW_RESPONSE_KEY, true);
+  UseInterceptors(RawResponseInterceptor);

@@ -1,7 +1,7 @@
 import { ExecutionContext, InternalServerErrorException } from '@nestjs/common';
 import type { Response } from 'express';
 import { lastValueFrom, of, throwError } from 'rxjs';
-import { envelope, EnvelopedBody } from '../../common/interceptors/response-envelope.interceptor';
+import { envelope, RawBody } from '../../common/http/response-envelope';
 import { Clock } from '../../common/time/clock';
 import { SecretBox } from '../crypto/secret-box';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
@@ -92,7 +92,7 @@ describe('IdempotencyInterceptor', () => {
     const again = context({ 'idempotency-key': 'k' }, { statusCode: 201 });
     const handler = { handle: jest.fn(() => of({ other: true })) };
     const replayed = await lastValueFrom(make(replaying).intercept(again.ctx, handler));
-    expect(replayed).toBeInstanceOf(EnvelopedBody);
+    expect(replayed).toBeInstanceOf(RawBody);
     expect(envelope(replayed, again.response as unknown as Response, true)).toEqual(sent);
     expect(handler.handle).not.toHaveBeenCalled();
     expect(again.response.headers['Idempotent-Replayed']).toBe('true');

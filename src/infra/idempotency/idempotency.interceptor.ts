@@ -12,7 +12,7 @@ import type { Request, Response } from 'express';
 import { catchError, concatMap, defer, from, Observable, of, switchMap, throwError } from 'rxjs';
 import type { AuthenticatedUser } from '../../common/auth/roles';
 import { ValidationFailedError } from '../../common/errors/app-error';
-import { envelope, EnvelopedBody } from '../../common/interceptors/response-envelope.interceptor';
+import { envelope, RawBody } from '../../common/http/response-envelope';
 import { Clock } from '../../common/time/clock';
 import { appConfig } from '../../config/configuration';
 import { SecretBox } from '../crypto/secret-box';
@@ -29,9 +29,10 @@ import { IdempotencyStore, StoredResponse } from './idempotency.store';
 const KEPT_HEADERS = ['location'];
 
 /**
- * `Idempotency-Key` on the routes marked `@Idempotent()` (which apply it). It runs inside the
- * global response envelope, so it keeps the enveloped body, exactly what the client got, and
- * replays it as an `EnvelopedBody` that the envelope sends untouched. Only successful (2xx) first responses are kept:
+ * `Idempotency-Key` on the routes marked `@Idempotent()` (which apply it). It sees the handler's
+ * result before the envelope is applied (as the response is sent), so it keeps the enveloped body
+ * (`envelope()`), exactly what the client got, and replays it as a `RawBody`, sent untouched.
+ * Only successful (2xx) first responses are kept:
  * a first request that fails (4xx, 5xx or thrown) releases the key, so a corrected retry with the
  * same key runs for real (a 4xx changed nothing, so there is nothing to protect).
  */
@@ -141,6 +142,6 @@ export class IdempotencyInterceptor implements NestInterceptor {
     for (const [name, value] of Object.entries(stored.headers)) res.setHeader(name, value);
     res.setHeader(REPLAYED_HEADER, 'true');
     if (stored.body === null) return undefined;
-    return new EnvelopedBody(JSON.parse(this.box.open(stored.body)) as unknown);
+    return new RawBody(JSON.parse(this.box.open(stored.body)) as unknown);
   }
 }
