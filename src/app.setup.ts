@@ -90,7 +90,7 @@ export function configureApp(nest: INestApplication): INestApplication {
   app.useGlobalFilters(new AllExceptionsFilter(errorStatus));
   // No global interceptor: Nest builds an rxjs chain and binds an async resource per global
   // interceptor and request. The envelope is applied as results are sent (the adapter); route
-  // concerns (idempotency, raw responses, uploads) bring their interceptors with them.
+  // concerns (idempotency, raw responses) bring their interceptors with them.
   envelopingAdapterOf(app).setEnvelopeEnabled(cfg.responseEnvelope);
 
   if (cfg.apiDocsEnabled) setupOpenApi(app);
