@@ -2,13 +2,6 @@ import { StreamableFile } from '@nestjs/common';
 import type { Response } from 'express';
 import { PagedObject, Paginated } from '../dto/paginated';
 
-export interface SuccessEnvelope<T> {
-  success: true;
-  message: string;
-  data: T;
-  meta?: Paginated<unknown>['meta'];
-}
-
 /** A body sent exactly as it is: an idempotent replay of a response enveloped when first sent. */
 export class RawBody {
   constructor(readonly body: unknown) {}
@@ -29,10 +22,8 @@ export function markRawResponse(res: Response): void {
 export function envelope(body: unknown, res: Response, enabled: boolean): unknown {
   if (body instanceof RawBody) return body.body;
   if (rawResponses.has(res)) return body;
-  if (body instanceof StreamableFile || res.statusCode === 204 || res.statusCode >= 400) {
-    return body;
-  }
-  if (res.headersSent) return body;
+  if (body instanceof StreamableFile || res.headersSent) return body;
+  if (res.statusCode === 204 || res.statusCode >= 400) return body;
   if (body instanceof Paginated) {
     return enabled
       ? { success: true, message: 'OK', data: body.items, meta: body.meta }

@@ -7,7 +7,7 @@ const UPLOAD_BUFFER_BYTES = 4 * 1024 * 1024;
 const UPLOAD_CONCURRENCY = 4;
 
 /**
- * Azure Blob Storage; downloads go through short-lived SAS URLs. The SDK (about 20 MB of the
+ * Azure Blob Storage; downloads go through short-lived SAS URLs. The SDK (about 7 MB of the
  * process's memory) is loaded by `open`, so processes on the local backend never load it.
  */
 export class AzureStorageBackend extends StorageBackend {

@@ -30,8 +30,8 @@ const REQUEST_LOG_LEVEL = 'info';
 
 /**
  * Whether a logger at `level` writes lines of `lineLevel`. Above `info` (the usual production
- * `warn`) the per-response line can never be written, so pino-http's automatic logging is turned
- * off rather than built and discarded for every request: the output is the same.
+ * `warn`) the per-response line can never be written, so pino-http's middleware is not mounted
+ * rather than run for every request: the output is the same.
  */
 export function writesAt(level: string, lineLevel: string): boolean {
   const threshold = levels.values[level] ?? Infinity; // `silent` (or unknown): nothing is written
@@ -86,9 +86,8 @@ export function createLoggingModule() {
           mixin: requestIdBinding,
           genReqId: (req) => requestIdOf(req) || 'unknown',
           redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-          autoLogging: logsResponses
-            ? { ignore: (req) => QUIET_ROUTES.includes(req.url ?? '') }
-            : false,
+          // Only mounted where it is written (logsResponses): probes and scrapes stay quiet.
+          autoLogging: { ignore: (req) => QUIET_ROUTES.includes(req.url ?? '') },
           // One short line per response: `GET /api/v1/courses 200 12 ms`, with the request id.
           customSuccessMessage: requestLine,
           customErrorMessage: (req, res) => requestLine(req, res),
