@@ -119,11 +119,30 @@ describe('npm start (embedded database)', () => {
     return { code, output: command.output() };
   }
 
+  /**
+   * In development the API's lines go through pino-pretty's worker thread, so they may reach
+   * stdout a moment after `/ready` answers: wait for a line rather than read the output once.
+   */
+  async function waitForLine(
+    npm: NodeProcess,
+    line: RegExp | string,
+    what: string,
+  ): Promise<string> {
+    const matches = (output: string) =>
+      typeof line === 'string' ? output.includes(line) : line.test(output);
+    return pollUntil(
+      () => {
+        const output = stripVTControlCharacters(npm.output());
+        return matches(output) && output;
+      },
+      { what: `${what} in the output of npm start:\n${npm.output()}` },
+    );
+  }
+
   it('starts with readable logs, and the CLI and the seed work beside the running API', async () => {
     const npm = await start();
-    const output = npm.output();
+    const output = await waitForLine(npm, `applied ${MIGRATION_COUNT} migrations`, 'migrations');
     expect(output).toMatch(/dist\/ is up to date|compiling TypeScript into dist\//);
-    expect(output).toContain(`applied ${MIGRATION_COUNT} migrations`);
     expect(output).not.toMatch(/Mapped \{|InstanceLoader/);
 
     const register = await fetch(api('/api/v1/auth/register'), {
@@ -133,10 +152,11 @@ describe('npm start (embedded database)', () => {
     });
     expect(register.status).toBe(201);
     // One line per response, with the request id (read without the colour codes).
-    const requestLine = /POST \/api\/v1\/auth\/register 201 \d+ ms \[npm-start-register\]/;
-    await pollUntil(() => requestLine.test(stripVTControlCharacters(npm.output())), {
-      what: 'the one-line request log',
-    });
+    await waitForLine(
+      npm,
+      /POST \/api\/v1\/auth\/register 201 \d+ ms \[npm-start-register\]/,
+      'the one-line request log',
+    );
 
     const admin = await runCommand('cli', [
       'create-admin',
@@ -176,7 +196,7 @@ describe('npm start (embedded database)', () => {
     expect(await portOpen(dbPort)).toBe(true);
 
     const next = await start();
-    expect(next.output()).toMatch(/stopping a leftover embedded PostgreSQL/);
+    await waitForLine(next, 'stopping a leftover embedded PostgreSQL', 'the takeover');
     expect(await login('ada@example.com')).toBe(200);
 
     // What an IDE or a supervisor does: SIGTERM to npm alone, not to its group.
