@@ -1,7 +1,6 @@
 import { INestApplication, NestApplicationOptions, RequestMethod } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import compression from 'compression';
 import { json } from 'express';
 import { Logger } from 'nestjs-pino';
 import { appConfig } from './config/configuration';
@@ -9,6 +8,7 @@ import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { EnvelopingExpressAdapter } from './common/http/enveloping-express.adapter';
 import { requestIdMiddleware } from './common/http/request-context';
 import { requestScopeMiddleware } from './common/http/request-scope';
+import { compressionMiddleware } from './common/middleware/compression.middleware';
 import { securityHeadersMiddleware } from './common/middleware/security-headers.middleware';
 import { trustedHostsMiddleware } from './common/middleware/trusted-hosts.middleware';
 import { verifyJsonDepth } from './common/http/json-depth';
@@ -68,7 +68,7 @@ export function configureApp(nest: INestApplication): INestApplication {
   // through, and each layer costs every request (bench/RESULTS.md, issue 23).
   if (cfg.trustedHosts.length > 0) app.use(trustedHostsMiddleware(cfg.trustedHosts));
   app.use(securityHeadersMiddleware(cfg.isProduction));
-  app.use(compression({ threshold: COMPRESSION_THRESHOLD_BYTES }));
+  app.use(compressionMiddleware(COMPRESSION_THRESHOLD_BYTES));
   // Bulk enrollment takes up to 50,000 emails as JSON: a larger limit on that route only (the
   // general parser then finds the body already read).
   app.use(BULK_JSON_PATH, json({ limit: BULK_JSON_BODY_LIMIT, verify: verifyJsonDepth }));

@@ -178,6 +178,16 @@ describe('HTTP pipeline', () => {
     expect(medium.body.data.text).toHaveLength(4_000);
     const small = await t.http.get('/api/v1/health').set('Accept-Encoding', 'gzip').expect(200);
     expect(small.headers['content-encoding']).toBeUndefined();
+    for (const res of [big, medium, small]) expect(res.headers.vary).toBe('Accept-Encoding');
+  });
+
+  it('sends identity to a client that accepts no encoding, still saying it varies by it', async () => {
+    // Sent without Accept-Encoding (superagent adds one unless it is set to nothing).
+    const big = await t.http.get('/api/v1/probe/big').set('Accept-Encoding', '').expect(200);
+    expect(big.headers['content-encoding']).toBeUndefined();
+    expect(big.headers.vary).toBe('Accept-Encoding');
+    expect(Number(big.headers['content-length'])).toBe(Buffer.byteLength(big.text));
+    expect(big.body.data.text).toHaveLength(20_000);
   });
 
   it('computes no ETag for response bodies', async () => {

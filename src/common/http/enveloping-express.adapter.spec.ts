@@ -1,53 +1,69 @@
 import { StreamableFile } from '@nestjs/common';
-import type { Response } from 'express';
+import express, { type Response } from 'express';
+import request from 'supertest';
 import { Paginated } from '../dto/paginated';
 import { EnvelopingExpressAdapter } from './enveloping-express.adapter';
 import { markRawResponse, RawBody } from './response-envelope';
 
-/** What the adapter sent: the status and the JSON body (or `sent` for a bodiless send). */
-function fakeResponse(statusCode = 200) {
-  const sent: { status: number; json?: unknown; sent?: unknown } = { status: statusCode };
-  const res = {
-    statusCode,
-    headersSent: false,
-    status(code: number) {
-      res.statusCode = code;
-      sent.status = code;
-      return res;
-    },
-    json(body: unknown) {
-      sent.json = body;
-      return res;
-    },
-    send(body?: unknown) {
-      sent.sent = body;
-      return res;
-    },
-    getHeader: () => undefined,
-  };
-  return { res: res as unknown as Response, sent };
+interface ReplyOptions {
+  enabled?: boolean;
+  status?: number;
+  method?: 'get' | 'head';
+  /** Runs on the response before the reply (a handler setting a header, a raw route). */
+  before?: (res: Response) => void;
 }
 
-function reply(body: unknown, options: { enabled?: boolean; status?: number } = {}) {
+/** What a real Express response carries when the adapter replies with `body`. */
+async function reply(body: unknown, options: ReplyOptions = {}) {
   const adapter = new EnvelopingExpressAdapter();
   adapter.setEnvelopeEnabled(options.enabled ?? true);
-  const { res, sent } = fakeResponse(options.status);
-  adapter.reply(res, body, options.status);
-  return sent;
+  const app = express();
+  app.all('/', (_req, res) => {
+    options.before?.(res);
+    adapter.reply(res, body, options.status);
+  });
+  return request(app)[options.method ?? 'get']('/');
 }
 
 describe('EnvelopingExpressAdapter', () => {
-  it('wraps a result in the success envelope, and nothing in data: null', () => {
-    expect(reply({ id: 'c1' })).toEqual({
-      status: 200,
-      json: { success: true, message: 'OK', data: { id: 'c1' } },
-    });
-    expect(reply(undefined).json).toEqual({ success: true, message: 'OK', data: null });
+  it('wraps a result in the success envelope, and nothing in data: null', async () => {
+    const res = await reply({ id: 'c1' });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ success: true, message: 'OK', data: { id: 'c1' } });
+    expect((await reply(undefined)).body).toEqual({ success: true, message: 'OK', data: null });
   });
 
-  it('puts a page in data and its counts in meta', () => {
+  it('sends JSON as res.json() would: type with charset, exact byte length, the route status', async () => {
+    const body = { title: 'Café ✓ '.repeat(300) }; // over 1,000 characters, multi-byte
+    const res = await reply(body, { status: 201 });
+    expect(res.status).toBe(201);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    const text = JSON.stringify({ success: true, message: 'OK', data: body });
+    expect(res.text).toBe(text);
+    expect(Number(res.headers['content-length'])).toBe(Buffer.byteLength(text));
+  });
+
+  it('answers HEAD with the headers and no body', async () => {
+    const res = await reply({ id: 'c1' }, { method: 'head' });
+    expect(res.status).toBe(200);
+    expect(Number(res.headers['content-length'])).toBe(
+      Buffer.byteLength(JSON.stringify({ success: true, message: 'OK', data: { id: 'c1' } })),
+    );
+    expect(res.text).toBeUndefined();
+  });
+
+  it('keeps a content type the handler chose (Express adds the charset)', async () => {
+    const res = await reply(
+      { id: 'c1' },
+      { before: (r) => r.setHeader('Content-Type', 'application/ld+json') },
+    );
+    expect(res.headers['content-type']).toBe('application/ld+json; charset=utf-8');
+    expect(JSON.parse(res.text)).toEqual({ success: true, message: 'OK', data: { id: 'c1' } });
+  });
+
+  it('puts a page in data and its counts in meta', async () => {
     const page = new Paginated([{ id: 'a' }], 41, 2, 20);
-    expect(reply(page).json).toEqual({
+    expect((await reply(page)).body).toEqual({
       success: true,
       message: 'OK',
       data: [{ id: 'a' }],
@@ -55,37 +71,33 @@ describe('EnvelopingExpressAdapter', () => {
     });
   });
 
-  it('sends the bare payload when the envelope is off, lists still with their meta', () => {
-    expect(reply({ id: 'c1' }, { enabled: false }).json).toEqual({ id: 'c1' });
-    expect(reply(new Paginated([1], 1, 1, 20), { enabled: false }).json).toEqual({
+  it('sends the bare payload when the envelope is off, lists still with their meta', async () => {
+    expect((await reply({ id: 'c1' }, { enabled: false })).body).toEqual({ id: 'c1' });
+    expect((await reply(new Paginated([1], 1, 1, 20), { enabled: false })).body).toEqual({
       data: [1],
       meta: { page: 1, pageSize: 20, total: 1, totalPages: 1 },
     });
   });
 
-  it('sends replays, raw routes, 204s and error statuses as they are', () => {
+  it('sends replays, raw routes, 204s and error statuses as they are', async () => {
     const enveloped = { success: true, message: 'OK', data: { id: 'c1' } };
-    expect(reply(new RawBody(enveloped)).json).toBe(enveloped);
-    const raw = fakeResponse();
-    markRawResponse(raw.res);
-    new EnvelopingExpressAdapter().reply(raw.res, { keys: [] }, 200);
-    expect(raw.sent.json).toEqual({ keys: [] });
-    expect(reply(undefined, { status: 204 })).toEqual({ status: 204, sent: undefined });
-    expect(reply({ statusCode: 500, message: 'Internal server error' }, { status: 500 })).toEqual({
-      status: 500,
-      json: { statusCode: 500, message: 'Internal server error' },
-    });
+    expect((await reply(new RawBody(enveloped))).body).toEqual(enveloped);
+    expect((await reply({ keys: [] }, { before: markRawResponse })).body).toEqual({ keys: [] });
+    const noContent = await reply(undefined, { status: 204 });
+    expect(noContent.status).toBe(204);
+    expect(noContent.text).toBe('');
+    const failed = await reply(
+      { statusCode: 500, message: 'Internal server error' },
+      { status: 500 },
+    );
+    expect(failed.status).toBe(500);
+    expect(failed.body).toEqual({ statusCode: 500, message: 'Internal server error' });
   });
 
-  it('leaves files to the stream handling', () => {
-    const { res } = fakeResponse();
-    const adapter = new EnvelopingExpressAdapter();
-    const file = new StreamableFile(Buffer.from('x'));
-    const spy = jest
-      .spyOn(Object.getPrototypeOf(EnvelopingExpressAdapter.prototype), 'reply')
-      .mockReturnValue(undefined);
-    adapter.reply(res, file, 200);
-    expect(spy).toHaveBeenCalledWith(res, file, 200);
-    spy.mockRestore();
+  it('streams files as they are', async () => {
+    const res = await reply(new StreamableFile(Buffer.from('plain bytes'), { type: 'text/plain' }));
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('text/plain');
+    expect(res.text).toBe('plain bytes');
   });
 });

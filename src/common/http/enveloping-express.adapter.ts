@@ -1,6 +1,9 @@
+import { StreamableFile } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import type { Response } from 'express';
 import { envelope } from './response-envelope';
+
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /**
  * Express, with every handler's result wrapped in the response envelope as Nest sends it
@@ -24,6 +27,38 @@ export class EnvelopingExpressAdapter extends ExpressAdapter {
     // Nest's own last-resort error body (a 500 when a filter fails) is not a success.
     if (statusCode !== undefined && statusCode >= 400)
       return super.reply(response, body, statusCode);
-    return super.reply(response, envelope(body, response, this.enabled), statusCode);
+    const sent = envelope(body, response, this.enabled);
+    if (statusCode) response.status(statusCode);
+    return isJsonDocument(sent, response) ? sendJson(response, sent) : super.reply(response, sent);
   }
+}
+
+/**
+ * A result Express would send with `res.json()` as `application/json; charset=utf-8`: an object
+ * (not a file, a buffer or an error), a status with a body, no content type chosen by the
+ * handler, headers not yet sent.
+ */
+function isJsonDocument(body: unknown, res: Response): body is object {
+  if (typeof body !== 'object' || body === null) return false;
+  if (body instanceof StreamableFile || body instanceof Error || ArrayBuffer.isView(body)) {
+    return false;
+  }
+  const status = res.statusCode;
+  if (status === 204 || status === 205 || status === 304) return false;
+  return !res.headersSent && !res.hasHeader('Content-Type');
+}
+
+/**
+ * What `res.json()` sends for such a body (ETags are off, so no 304 can apply), without its
+ * detours on every response: Express copies any JSON text of 1,000 characters or more into a
+ * Buffer to measure it, and parses and re-formats the content type it has just set. The text
+ * goes to the socket as it is, measured by `Buffer.byteLength` (bench/RESULTS.md, issue 23).
+ */
+function sendJson(res: Response, body: object): Response {
+  const text = JSON.stringify(body) ?? ''; // `undefined` only from a toJSON() giving nothing
+  res.setHeader('Content-Type', JSON_CONTENT_TYPE);
+  res.setHeader('Content-Length', Buffer.byteLength(text, 'utf8'));
+  if (res.req.method === 'HEAD') res.end();
+  else res.end(text, 'utf8');
+  return res;
 }

@@ -1,5 +1,6 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
 import { ErrorDetail, ValidationFailedError } from '../errors/app-error';
+import { cacheValidationMetadata } from '../validation/validation-metadata-cache';
 
 /** Flattens nested class-validator errors into `{field: 'answers.0.questionId', message}`. */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): ErrorDetail[] {
@@ -12,6 +13,7 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
 
 /** Global DTO validation: unknown fields are rejected, input is transformed, failures are 422. */
 export function createValidationPipe(): ValidationPipe {
+  cacheValidationMetadata();
   return new ValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,

@@ -3,7 +3,12 @@ import { JwtService } from '@nestjs/jwt';
 import type { ConfigType } from '@nestjs/config';
 import { authConfig } from '../../config/configuration';
 import { InvalidTokenError } from './auth.errors';
-import { MFA_TOKEN_TTL_SECONDS, TokenClaims, TokenService } from './token.service';
+import {
+  MFA_TOKEN_TTL_SECONDS,
+  TokenClaims,
+  TokenService,
+  VERIFIED_TOKENS_KEPT,
+} from './token.service';
 
 const SECRET = 'unit-test-secret-of-at-least-32-characters';
 const USER_ID = '6f1c2a9e-3b7d-4c1e-9a55-0d2f8e4b7c10';
@@ -116,6 +121,52 @@ describe('TokenService', () => {
       const signed = tokens.signMfa(USER_ID, 'student', 0);
       expect(tokens.verify(signed.token, 'mfa').jti).toBe(signed.jti);
       expect(() => tokens.verify(signed.token, 'access')).toThrow(InvalidTokenError);
+    });
+  });
+
+  describe('a token verified before', () => {
+    afterEach(() => jest.restoreAllMocks());
+
+    it('is not verified again: the same frozen claims come back', () => {
+      const fresh = new TokenService(jwt, cfg);
+      const signed = fresh.signAccess(USER_ID, 'student', 0);
+      const verify = jest.spyOn(jwt, 'verify');
+      const first = fresh.verify(signed.token, 'access');
+      expect(fresh.verify(signed.token, 'access')).toBe(first);
+      expect(verify).toHaveBeenCalledTimes(1);
+      expect(Object.isFrozen(first)).toBe(true);
+    });
+
+    it('is still refused as another type of token', () => {
+      const fresh = new TokenService(jwt, cfg);
+      const signed = fresh.signAccess(USER_ID, 'student', 0);
+      fresh.verify(signed.token, 'access');
+      expect(() => fresh.verify(signed.token, 'mfa')).toThrow(InvalidTokenError);
+      expect(fresh.verify(signed.token, 'access').sub).toBe(USER_ID);
+    });
+
+    it('is refused from the second its expiry is reached, as jsonwebtoken refuses it', () => {
+      const fresh = new TokenService(jwt, cfg);
+      const signed = fresh.signMfa(USER_ID, 'student', 0);
+      const { exp } = fresh.verify(signed.token, 'mfa');
+      jest.spyOn(Date, 'now').mockReturnValue(exp * 1000 - 1);
+      expect(fresh.verify(signed.token, 'mfa').exp).toBe(exp);
+      jest.spyOn(Date, 'now').mockReturnValue(exp * 1000);
+      expect(() => fresh.verify(signed.token, 'mfa')).toThrow(InvalidTokenError);
+      expect(() => fresh.verify(signed.token, 'mfa')).toThrow(InvalidTokenError);
+      expect(() => tokens.verify(signed.token, 'mfa')).toThrow(InvalidTokenError);
+    });
+
+    it(`is verified afresh once ${VERIFIED_TOKENS_KEPT} newer ones were verified`, () => {
+      const fresh = new TokenService(jwt, cfg);
+      const oldest = fresh.signAccess(USER_ID, 'student', 0).token;
+      fresh.verify(oldest, 'access');
+      for (let i = 0; i < VERIFIED_TOKENS_KEPT; i++) {
+        fresh.verify(fresh.signAccess(USER_ID, 'student', 0).token, 'access');
+      }
+      const verify = jest.spyOn(jwt, 'verify');
+      expect(fresh.verify(oldest, 'access').sub).toBe(USER_ID);
+      expect(verify).toHaveBeenCalledTimes(1);
     });
   });
 
