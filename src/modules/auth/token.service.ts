@@ -62,8 +62,9 @@ export class TokenService {
     const known = this.verified.get(token);
     if (known) {
       // As jsonwebtoken decides expiry: good while the current second is before `exp`.
-      if (known.type === type && Math.floor(Date.now() / 1000) < known.exp) return known;
-      if (known.type === type) this.verified.delete(token);
+      const live = Math.floor(Date.now() / 1000) < known.exp;
+      if (!live) this.verified.delete(token);
+      if (live && known.type === type) return known;
       throw new InvalidTokenError();
     }
     const claims = this.verifySignature(token, type);
